@@ -1,0 +1,148 @@
+"""Exact integer arithmetic on symbolic sizes: ``FloorDiv`` and its canonical form.
+
+SymPy keeps ``floor(floor(x/2)/2)`` nested and rewrites ``floor((H - 12)/4)`` as ``floor(H/4) - 3``.
+symcnn owns the arithmetic instead. ``FloorDiv(num, den)`` is floor(num/den) for an integer-valued
+``num`` and a positive integer ``den``; constructing one brings it into canonical form with these
+rules (each proven against brute force in tests/test_intarith.py):
+
+1. pull out terms whose coefficient is a multiple of ``den``:  ⌊(q·den·t + r)/den⌋ = q·t + ⌊r/den⌋
+2. divide out a common factor g of all coefficients and ``den``:  ⌊(g·Y + r)/(g·n)⌋ = ⌊(Y + ⌊r/g⌋)/n⌋
+3. compose a nested floor:  ⌊(⌊E/m⌋ + c)/n⌋ = ⌊(E + c·m)/(m·n)⌋
+
+and ``canon(e)`` absorbs an additive constant: ⌊E/m⌋ + c = ⌊(E + c·m)/m⌋.
+The printers show ⌊(X + m − 1)/m⌋ as ⌈X/m⌉ when that makes the constant smaller.
+
+Owns: FloorDiv, canon, to_canonical (SymPy floor/ceiling to FloorDiv), display helpers.
+Never: call sympy.simplify (slow, and it does not reach this form).
+"""
+
+from __future__ import annotations
+
+from math import gcd
+
+from sympy import Add, Expr, Function, Integer, ceiling, floor, sympify
+
+
+def _split(num: Expr) -> tuple[int, list[tuple[int, Expr]]] | None:
+    """num as (constant, [(coefficient, term)]) with integer coefficients and integer-valued terms."""
+    const, terms = num.as_coeff_add()
+    if not const.is_Integer:
+        return None
+    out = []
+    for t in terms:
+        c, rest = t.as_coeff_Mul()
+        if not c.is_Integer or rest.is_integer is not True:
+            return None
+        out.append((int(c), rest))
+    return int(const), out
+
+
+def _join(const: int, terms: list[tuple[int, Expr]]) -> Expr:
+    return Add(Integer(const), *(Integer(c) * t for c, t in terms))
+
+
+class FloorDiv(Function):
+    """⌊num/den⌋ for integer-valued num and a positive integer den, kept in canonical form."""
+
+    is_integer = True
+    nargs = 2
+
+    @classmethod
+    def eval(cls, num, den):  # noqa: PLR0911 -- one return per rule reads best here
+        if not (den.is_Integer and den > 0):
+            return None
+        m = int(den)
+        if num.is_Integer:
+            return Integer(int(num) // m)
+        if m == 1:
+            return num
+        parts = _split(num)
+        if parts is None:
+            return None
+        const, terms = parts
+        # Rule 1: terms whose coefficient is a multiple of den leave the floor.
+        outside = [(c // m, t) for c, t in terms if c % m == 0]
+        if outside:
+            inside = [(c, t) for c, t in terms if c % m]
+            return _join(0, outside) + FloorDiv(_join(const, inside), den)
+        # Rule 2: a common factor of every coefficient and den divides out.
+        g = m
+        for c, _ in terms:
+            g = gcd(g, c)
+        if g > 1:
+            return FloorDiv(_join(const // g, [(c // g, t) for c, t in terms]), Integer(m // g))
+        # Rule 3: a lone nested floor with coefficient 1 composes.
+        if len(terms) == 1 and terms[0][0] == 1 and isinstance(terms[0][1], FloorDiv):
+            inner = terms[0][1]
+            e, n = inner.args
+            return FloorDiv(e + const * n, Integer(m * int(n)))
+        return None
+
+    def _eval_is_nonnegative(self):
+        num, _ = self.args
+        if num.is_nonnegative:
+            return True
+        return None
+
+    # --- display: ⌈X/m⌉ when it reads better than ⌊(X + m − 1)/m⌋ ---
+    def display(self) -> tuple[str, Expr, Expr]:
+        """('floor' | 'ceiling', numerator, denominator) of the nicer way to write this."""
+        num, den = self.args
+        if den.is_Integer:
+            const = num.as_coeff_add()[0]
+            alt = const - den + 1
+            if const.is_Integer and abs(alt) < abs(const):
+                return "ceiling", num - den + 1, den
+        return "floor", num, den
+
+    def _sympystr(self, printer) -> str:
+        kind, num, den = self.display()
+        return f"{kind}({_paren(printer._print(num), num)}/{_paren(printer._print(den), den)})"
+
+    def _latex(self, printer) -> str:
+        kind, num, den = self.display()
+        left, right = (r"\lfloor", r"\rfloor") if kind == "floor" else (r"\lceil", r"\rceil")
+        return rf"\left{left} \frac{{{printer._print(num)}}}{{{printer._print(den)}}} \right{right}"
+
+    def _symcnn_text(self, printer) -> str:
+        return printer._print_FloorDiv(self)
+
+    def _eval_rewrite_as_floor(self, num, den, **kwargs):
+        return floor(num / den)
+
+
+def _paren(text: str, e: Expr) -> str:
+    return text if (e.is_Atom and not (e.is_Number and e < 0)) else f"({text})"
+
+
+def canon(e: Expr) -> Expr:
+    """Canonical form of a size: ⌊E/m⌋ + c becomes ⌊(E + c·m)/m⌋. Cheap; call it on every size."""
+    e = sympify(e)
+    if not isinstance(e, Add):
+        return e
+    const, rest = e.as_coeff_add()
+    if const.is_Integer and const != 0 and len(rest) == 1 and isinstance(rest[0], FloorDiv):
+        num, den = rest[0].args
+        if den.is_Integer:
+            return FloorDiv(num + const * den, den)
+    return e
+
+
+def to_canonical(e: Expr) -> Expr:
+    """Rewrite SymPy's floor/ceiling (from user formulas) as FloorDiv, bottom-up."""
+    e = sympify(e)
+
+    def conv(arg: Expr, up: bool) -> Expr:
+        num, den = arg.together().as_numer_denom()
+        if den.is_Integer and den < 0:
+            num, den = -num, -den
+        if not (den.is_Integer and den > 0):
+            return ceiling(arg) if up else floor(arg)
+        return FloorDiv(num + den - 1, den) if up else FloorDiv(num, den)
+
+    e = e.replace(lambda a: isinstance(a, floor), lambda a: conv(to_canonical(a.args[0]), False))
+    e = e.replace(lambda a: isinstance(a, ceiling), lambda a: conv(to_canonical(a.args[0]), True))
+    return canon(e)
+
+
+__all__ = ["FloorDiv", "canon", "to_canonical"]

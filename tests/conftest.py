@@ -1,0 +1,57 @@
+"""Shared fixtures. Torch and pdflatex are test oracles: without them tests skip locally, but when
+SYMCNN_REQUIRE_ORACLE=1 (set by .ci/run) a missing oracle is a failure, never a silent skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") or os.environ.get("SYMCNN_REQUIRE_ORACLE") else "dev")
+
+REQUIRE_ORACLE = os.environ.get("SYMCNN_REQUIRE_ORACLE") == "1"
+
+
+def _missing(what: str):
+    if REQUIRE_ORACLE:
+        pytest.fail(f"{what} is required (SYMCNN_REQUIRE_ORACLE=1) but not available", pytrace=False)
+    pytest.skip(f"{what} not installed")
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """Real PyTorch, the test oracle."""
+    try:
+        import torch as _torch
+    except ImportError:
+        _missing("torch")
+    return _torch
+
+
+@pytest.fixture(scope="session")
+def pdflatex():
+    path = shutil.which("pdflatex")
+    if not path:
+        _missing("pdflatex")
+    return path
+
+
+@pytest.fixture(scope="session")
+def xelatex():
+    path = shutil.which("xelatex")
+    if not path:
+        _missing("xelatex")
+    return path
+
+
+@pytest.fixture
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()
