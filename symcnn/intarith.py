@@ -18,9 +18,11 @@ Never: call sympy.simplify (slow, and it does not reach this form).
 
 from __future__ import annotations
 
-from math import gcd
+from math import gcd, lcm
 
 from sympy import Add, Expr, Function, Integer, ceiling, floor, sympify
+
+from .errors import RuleError
 
 
 def _split(num: Expr) -> tuple[int, list[tuple[int, Expr]]] | None:
@@ -37,6 +39,17 @@ def _split(num: Expr) -> tuple[int, list[tuple[int, Expr]]] | None:
     return int(const), out
 
 
+def _denominators(num: Expr) -> int:
+    """lcm of the denominators of num's rational constant and coefficients (1 when all are integers)."""
+    const, terms = num.as_coeff_add()
+    den = const.q if const.is_Rational else 1
+    for t in terms:
+        c = t.as_coeff_Mul()[0]
+        if c.is_Rational:
+            den = lcm(den, c.q)
+    return den
+
+
 def _join(const: int, terms: list[tuple[int, Expr]]) -> Expr:
     return Add(Integer(const), *(Integer(c) * t for c, t in terms))
 
@@ -48,35 +61,54 @@ class FloorDiv(Function):
     nargs = 2
 
     @classmethod
-    def eval(cls, num, den):  # noqa: PLR0911 -- one return per rule reads best here
-        if not (den.is_Integer and den > 0):
+    def eval(cls, num, den):  # noqa: PLR0911,PLR0912 -- one return per rule reads best here
+        if not den.is_Rational:
             return None
+        if den.is_zero:
+            raise RuleError(f"floor division of {num} by zero; a stride or divisor is 0",
+                            fix="use a positive stride / divisor")
+        if den.is_negative:                       # ⌊n/(-d)⌋ = ⌊(-n)/d⌋
+            return cls(-num, -den)
+        if not den.is_Integer:                    # ⌊n/(p/q)⌋ = ⌊(q·n)/p⌋
+            return cls(num * den.q, Integer(den.p))
         m = int(den)
-        if num.is_Integer:
-            return Integer(int(num) // m)
+        if num.is_Number:
+            return Integer(int(num) // m) if num.is_Integer else floor(num / den)
+        scale = _denominators(num)
+        if scale > 1:                             # ⌊(n/q)/m⌋ = ⌊n/(q·m)⌋: integer coefficients
+            return cls(num * scale, Integer(m * scale))
         if m == 1:
-            return num
+            return canon(num) if num.is_integer else None
         parts = _split(num)
         if parts is None:
-            return None
+            return cls._compose(num, m)
         const, terms = parts
         # Rule 1: terms whose coefficient is a multiple of den leave the floor.
         outside = [(c // m, t) for c, t in terms if c % m == 0]
         if outside:
             inside = [(c, t) for c, t in terms if c % m]
-            return _join(0, outside) + FloorDiv(_join(const, inside), den)
+            return _join(0, outside) + cls(_join(const, inside), den)
         # Rule 2: a common factor of every coefficient and den divides out.
         g = m
         for c, _ in terms:
             g = gcd(g, c)
         if g > 1:
-            return FloorDiv(_join(const // g, [(c // g, t) for c, t in terms]), Integer(m // g))
-        # Rule 3: a lone nested floor with coefficient 1 composes.
-        if len(terms) == 1 and terms[0][0] == 1 and isinstance(terms[0][1], FloorDiv):
-            inner = terms[0][1]
-            e, n = inner.args
-            return FloorDiv(e + const * n, Integer(m * int(n)))
-        return None
+            return cls(_join(const // g, [(c // g, t) for c, t in terms]), Integer(m // g))
+        return cls._compose(num, m)
+
+    @classmethod
+    def _compose(cls, num: Expr, m: int) -> Expr | None:
+        """Rule 3: ⌊(⌊E/n⌋ + c)/m⌋ = ⌊(E + c·n)/(n·m)⌋ for a lone nested floor (E may be real)."""
+        const, terms = num.as_coeff_add()
+        if not const.is_Integer:
+            return None
+        if len(terms) != 1 or not isinstance(terms[0], FloorDiv):
+            return None
+        inner = terms[0]
+        e, n = inner.args
+        if not (n.is_Integer and n > 0):
+            return None
+        return cls(e + const * n, Integer(m * int(n)))
 
     def _eval_is_nonnegative(self):
         num, _ = self.args
@@ -116,16 +148,22 @@ def _paren(text: str, e: Expr) -> str:
 
 
 def canon(e: Expr) -> Expr:
-    """Canonical form of a size: ⌊E/m⌋ + c becomes ⌊(E + c·m)/m⌋. Cheap; call it on every size."""
+    """Canonical form of a size: ⌊E/m⌋ + c becomes ⌊(E + c·m)/m⌋. Cheap; call it on every size.
+
+    The constant goes into the one floor with coefficient 1 (other terms stay outside, as rule 1
+    would pull them out again); with no such floor, or several, ``e`` is returned unchanged.
+    """
     e = sympify(e)
     if not isinstance(e, Add):
         return e
     const, rest = e.as_coeff_add()
-    if const.is_Integer and const != 0 and len(rest) == 1 and isinstance(rest[0], FloorDiv):
-        num, den = rest[0].args
-        if den.is_Integer:
-            return FloorDiv(num + const * den, den)
-    return e
+    if not (const.is_Integer and const != 0):
+        return e
+    floors = [t for t in rest if isinstance(t, FloorDiv) and t.args[1].is_Integer]
+    if len(floors) != 1:
+        return e
+    num, den = floors[0].args
+    return Add(*(t for t in rest if t is not floors[0])) + FloorDiv(num + const * den, den)
 
 
 def to_canonical(e: Expr) -> Expr:
@@ -136,9 +174,12 @@ def to_canonical(e: Expr) -> Expr:
         num, den = arg.together().as_numer_denom()
         if den.is_Integer and den < 0:
             num, den = -num, -den
-        if not (den.is_Integer and den > 0):
+        if not (den.is_integer and den.is_positive):
             return ceiling(arg) if up else floor(arg)
-        return FloorDiv(num + den - 1, den) if up else FloorDiv(num, den)
+        if not up:
+            return FloorDiv(num, den)
+        # ⌈n/d⌉ = ⌊(n + d − 1)/d⌋ for an integer n; for a real n, ⌈y⌉ = −⌊−y⌋.
+        return FloorDiv(num + den - 1, den) if num.is_integer else -FloorDiv(-num, den)
 
     e = e.replace(lambda a: isinstance(a, floor), lambda a: conv(to_canonical(a.args[0]), False))
     e = e.replace(lambda a: isinstance(a, ceiling), lambda a: conv(to_canonical(a.args[0]), True))
