@@ -170,11 +170,13 @@ class Rule:
     def forward(self, x: Shape) -> Result:
         raise NotImplementedError
 
-    def __call__(self, x: Sequence) -> Result:
-        """Apply the rule to an input shape; undecided validity conditions go into the Result."""
+    def __call__(self, x: Sequence, *more: Sequence) -> Result:
+        """Apply the rule to an input shape (further shapes for layers with several inputs, e.g.
+        Bilinear); undecided validity conditions go into the Result."""
         x = tuple(canon(sympify(v)) for v in x)
+        more = tuple(tuple(canon(sympify(v)) for v in m) for m in more)
         with collecting() as conds:
-            r = self.forward(x)
+            r = self.forward(x, *more)
         if conds:
             r = Result(r.shape, r.macs, r.conditions + tuple(conds), r.extra_shapes)
         return r
