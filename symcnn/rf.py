@@ -1,0 +1,254 @@
+"""Receptive fields: size, jump and start of every layer's field, per spatial axis, on a traced net.
+
+Conventions (Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional Neural Networks",
+Distill 2019): input pixel i sits at coordinate i (0-based); for layer l with effective kernel
+K = k + (k − 1)(d − 1), stride S and left padding P,
+    r_l = r_{l−1} + (K − 1)·j_{l−1},   j_l = j_{l−1}·S,   u_l = u_{l−1} − P·j_{l−1},
+where u is the left edge of unit 0's field and start = u + (r − 1)/2 its centre. A transposed conv
+is a conv with stride 1/S on the zero-inserted input (the literature's fractional jump): its numbers
+are marked ``exact=False``. Layers that mix every position (Linear, flatten, adaptive pools) make
+the field the whole input (``rf=None`` with a note), never a guessed number. Several parents
+(residual add, concat): the union of their fields, and the path of the largest one.
+
+Owns: Field, LayerField, FieldReport, receptive_fields(steps), Equivalent.
+Never: import torch, print, or format text (cli_rf.py and templates do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sympy import Expr, Integer, Max, Min, Rational, sympify
+
+from .intarith import canon
+
+# Layers that keep every position's value a function of the same position only.
+PASS = {"relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu", "mish", "sigmoid",
+        "tanh", "hardswish", "hardsigmoid", "hardtanh", "softplus", "softsign", "tanhshrink",
+        "threshold", "logsigmoid", "prelu", "dropout", "dropout1d", "dropout2d", "dropout3d",
+        "alphadropout", "featurealphadropout", "identity", "batchnorm1d", "batchnorm2d",
+        "batchnorm3d", "batchnorm", "add", "iadd", "radd", "sub", "mul", "imul", "rmul", "div",
+        "truediv", "neg", "contiguous", "clone", "detach", "float", "to", "sum", "stack",
+        "relu_", "addmul", "softmax", "logsoftmax", "softmin", "cat", "concat", "concatenate"}
+NOTES = {"batchnorm": "BatchNorm in eval mode is per-position (in training mode its statistics "
+                      "see the whole batch)",
+         "softmax": "softmax over the channel axis is per-position"}
+
+
+def _norm(key: str) -> str:
+    return key.split(".")[-1].lower().replace("_", "").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One spatial axis of one layer: field size, jump, left edge u of unit 0's field."""
+
+    rf: Expr
+    jump: Expr
+    left: Expr
+
+    @property
+    def start(self) -> Expr:
+        """Centre of unit 0's field in input coordinates (pixel i at i)."""
+        return canon(self.left + (self.rf - 1) / 2)
+
+
+@dataclass(slots=True)
+class LayerField:
+    """The field of one step: ``axes`` is None when it is the whole input / not applicable."""
+
+    index: int
+    name: str
+    type: str
+    axes: tuple[Field, ...] | None
+    exact: bool = True
+    note: str | None = None
+    path: tuple[int, ...] = ()     # step indices from the input to here along the largest field
+    layer: dict[str, Any] | None = None  # per-axis k_eff, s, p of a windowed layer (for derivations)
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalent:
+    """The single convolution with the same field: kernel = rf, stride = jump, padding = −u."""
+
+    kernel: tuple[Expr, ...]
+    stride: tuple[Expr, ...]
+    padding: tuple[Expr, ...]
+
+
+@dataclass(slots=True)
+class FieldReport:
+    axis_names: tuple[str, ...]
+    layers: list[LayerField] = field(default_factory=list)
+
+    def last(self) -> LayerField | None:
+        """The last layer that still has a defined field (the one the equivalent conv describes)."""
+        for lf in reversed(self.layers):
+            if lf.axes is not None:
+                return lf
+        return None
+
+    def equivalent(self, lf: LayerField | None = None) -> Equivalent | None:
+        lf = lf or self.last()
+        if lf is None or lf.axes is None or not lf.exact:
+            return None
+        return Equivalent(tuple(a.rf for a in lf.axes), tuple(a.jump for a in lf.axes),
+                          tuple(canon(-a.left) for a in lf.axes))
+
+    def by_name(self, name: str) -> LayerField:
+        for lf in self.layers:
+            if lf.name == name:
+                return lf
+        raise KeyError(name)
+
+
+def _window_layer(rule, nd: int) -> tuple[list[dict], str | None, bool] | None:
+    """Per-axis (K_eff, S, P_left, kind) of a conv/pool/transposed conv rule, or None."""
+    ks, ss, ds = getattr(rule, "k", None), getattr(rule, "s", None), getattr(rule, "d", None)
+    if ks is None or ss is None:
+        return None
+    ds = ds or (Integer(1),) * len(ks)
+    ps = getattr(rule, "p", None)
+    note = None
+    if ps is None:   # padding='same': torch pads d(k − 1) in total, the extra pixel on the right
+        ps = tuple((d * (k - 1)) // 2 for k, d in zip(ks, ds))
+        note = "padding='same': left padding ⌊d(k − 1)/2⌋"
+    transposed = hasattr(rule, "op")
+    axes = [{"k": sympify(k), "d": sympify(d), "k_eff": sympify(d * (k - 1) + 1), "s": sympify(s),
+             "p": sympify(p)} for k, s, p, d in zip(ks, ss, ps, ds)]
+    if len(axes) != nd:
+        return None
+    return axes, note, transposed
+
+
+def _union(fields: list[tuple[Field, ...]]) -> tuple[tuple[Field, ...], bool]:
+    """Union of several parents' fields per axis; False when the parents' jumps differ."""
+    out, same_jump = [], True
+    for axis in zip(*fields):
+        left = Min(*(a.left for a in axis))
+        right = Max(*(a.left + a.rf - 1 for a in axis))
+        jumps = {a.jump for a in axis}
+        same_jump &= len(jumps) == 1
+        out.append(Field(canon(right - left + 1), axis[0].jump, canon(left)))
+    return tuple(out), same_jump
+
+
+def receptive_fields(steps, input_shape) -> FieldReport:
+    """Receptive field of every step of a traced net (``Trace.steps``, ``Trace.input_shape``)."""
+    nd = max(len(input_shape) - 2, 0)
+    for s in steps:
+        w = _window_layer(s.rule, getattr(s.rule, "nd", 0)) if s.rule is not None else None
+        if w is not None:
+            nd = len(w[0])
+            break
+    names = {1: ("L",), 2: ("H", "W"), 3: ("T", "H", "W")}.get(nd, tuple(f"x{i}" for i in range(nd)))
+    report = FieldReport(names)
+    ident = tuple(Field(Integer(1), Integer(1), Integer(0)) for _ in range(nd))
+    state: dict[int, LayerField] = {-1: LayerField(-1, "input", "input", ident, True, None, ())}
+    for s in steps:
+        lf = _step(s, nd, state)
+        state[s.index] = lf
+        report.layers.append(lf)
+    return report
+
+
+def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
+    parents = [state[p] for p in (s.parents or (-1,)) if p in state]
+    kind = _norm(s.key)
+    base = LayerField(s.index, s.name, s.type, None)
+    if not parents:
+        base.note = "no known parent"
+        return base
+    dead = [p for p in parents if p.axes is None]
+    if dead:
+        base.note = dead[0].note if dead[0].note and "whole input" in dead[0].note else \
+            f"after {dead[0].name}: {dead[0].note or 'not applicable'}"
+        base.exact = all(p.exact for p in parents)
+        return base
+    exact = all(p.exact for p in parents)
+    if len(parents) > 1:
+        axes, same_jump = _union([p.axes for p in parents])
+        best = max(parents, key=lambda p: _size_key(p))
+        note = None if same_jump else "the parents' jumps differ: unit 0's field is exact, other units' may not be"
+        prev = LayerField(s.index, s.name, s.type, axes, exact and same_jump, note, best.path)
+    else:
+        prev = parents[0]
+    if nd == 0:
+        base.note = "no spatial axes"
+        return base
+    w = _window_layer(s.rule, nd) if s.rule is not None else None
+    if w is not None:
+        return _windowed(s, prev, *w, exact)
+    if kind in PASS or (s.rule is None and kind in {"getitem"} and _same_spatial(s, nd)):
+        note = next((v for k, v in NOTES.items() if kind.startswith(k)), prev.note if len(parents) > 1 else None)
+        return LayerField(s.index, s.name, s.type, prev.axes, prev.exact and exact, note,
+                          (*prev.path, s.index))
+    if kind in {"upsample", "interpolate", "upsamplingnearest2d"}:
+        return _upsample(s, prev, nd, exact)
+    if kind.startswith("adaptive") or kind in {"linear", "flatten", "view", "reshape", "bilinear",
+                                               "layernorm", "groupnorm", "instancenorm1d",
+                                               "instancenorm2d", "instancenorm3d", "mean"}:
+        base.note = f"whole input: every output of {s.type} depends on every input position"
+        return base
+    base.note = f"not applicable: symcnn does not know how {s.type} maps positions"
+    return base
+
+
+def _size_key(lf: LayerField):
+    try:
+        return tuple(int(a.rf) for a in lf.axes or ())
+    except TypeError:
+        return ()
+
+
+def _same_spatial(s, nd: int) -> bool:
+    return bool(s.inputs) and tuple(s.inputs[0][-nd:]) == tuple(s.output[-nd:])
+
+
+def _windowed(s, prev: LayerField, axes: list[dict], note: str | None, transposed: bool,
+              exact: bool) -> LayerField:
+    out = []
+    for f, a in zip(prev.axes, axes):
+        k_eff, st, p = a["k_eff"], a["s"], a["p"]
+        if transposed:
+            # conv with stride 1/S on the input with S − 1 zeros between pixels (fractional jump)
+            out.append(Field(canon(f.rf + (k_eff - 1) * f.jump / st), canon(f.jump / st),
+                             canon(f.left + (p - (k_eff - 1)) * f.jump / st)))
+        else:
+            out.append(Field(canon(f.rf + (k_eff - 1) * f.jump), canon(f.jump * st),
+                             canon(f.left - p * f.jump)))
+    if transposed:
+        exact = False
+        note = ("transposed conv: fractional jump 1/S as in the literature; the field is a span in "
+                "input coordinates, the inputs a unit actually sees vary with its position mod S")
+    elif not prev.exact:
+        note = note or prev.note
+    return LayerField(s.index, s.name, s.type, tuple(out), exact and prev.exact, note,
+                      (*prev.path, s.index), {"axes": axes, "transposed": transposed})
+
+
+def _upsample(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
+    rule = s.rule
+    mode = getattr(rule, "mode", None) or (rule.args.get("mode") if rule is not None else None) or "nearest"
+    ins, outs = s.inputs[0][-nd:], s.output[-nd:]
+    if mode != "nearest":
+        return LayerField(s.index, s.name, s.type, None, exact,
+                          f"not applicable: {mode} upsampling mixes 1 or 2 neighbours depending on "
+                          "the position and align_corners")
+    axes = []
+    for f, li, lo in zip(prev.axes, ins, outs):
+        ratio = sympify(lo) / sympify(li)
+        axes.append(Field(f.rf, canon(f.jump / ratio), f.left))
+    return LayerField(s.index, s.name, s.type, tuple(axes), False,
+                      "nearest upsampling: each unit copies one input unit; the jump is the average "
+                      "1/scale (neighbouring units may share a field)", (*prev.path, s.index))
+
+
+def rational(e) -> Expr:
+    """An exact value for display: an Integer, a Rational, or the expression."""
+    e = sympify(e)
+    return Rational(e) if e.is_Rational else e
+
+
+__all__ = ["Equivalent", "Field", "FieldReport", "LayerField", "receptive_fields"]

@@ -1,0 +1,261 @@
+"""Receptive fields (symcnn/rf.py) against brute force, torch gradients and published values."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sympy import Rational
+
+import symcnn
+from symcnn.rf import receptive_fields
+from symcnn.trace import Step
+
+# ---------------------------------------------------------------- helpers: hand-built nets
+
+
+class Net:
+    """A tiny DAG builder: each op makes a Step as the tracer would (rule, inputs, output, parents)."""
+
+    def __init__(self, shape):
+        self.input_shape = tuple(shape)
+        self.steps: list[Step] = []
+
+    def op(self, name, key, *args, parents=None, **kwargs):
+        parents = parents if parents is not None else ((len(self.steps) - 1),)
+        ins = tuple(self.input_shape if p == -1 else self.steps[p].output for p in parents)
+        if key not in symcnn.RULES:   # add, cat, F.relu: shape-preserving ops without a rule
+            rule, out = None, ins[0]
+        else:
+            rule = symcnn.make(key, *args, **kwargs)
+            out = rule(ins[0]).shape
+        self.steps.append(Step(len(self.steps), name, key, "module", None, ins, out, rule, None,
+                               tuple(parents)))
+        return len(self.steps) - 1
+
+    def fields(self):
+        return receptive_fields(self.steps, self.input_shape)
+
+
+def brute_1d(layers):
+    """Field of output units 0 and 1 by walking the index maps i = o·s − p + t·d backwards."""
+    def back(units):
+        for k, s, p, d in reversed(layers):
+            units = {o * s - p + t * d for o in units for t in range(k)}
+        return units
+
+    u0, u1 = back({0}), back({1})
+    return max(u0) - min(u0) + 1, min(u1) - min(u0), min(u0)
+
+
+def random_stack(rng):
+    layers, net = [], Net((1, 1, 4000))
+    for i in range(rng.randint(1, 6)):
+        if rng.random() < 0.6:
+            k, s, p, d = rng.randint(1, 7), rng.randint(1, 3), rng.randint(0, 3), rng.randint(1, 3)
+            net.op(f"conv{i}", "nn.Conv1d", 1, 1, k, stride=s, padding=p, dilation=d)
+        else:
+            k, s, d = rng.randint(1, 5), rng.randint(1, 3), rng.randint(1, 2)
+            p = rng.randint(0, k // 2)
+            if rng.random() < 0.5:
+                net.op(f"pool{i}", "nn.MaxPool1d", k, stride=s, padding=p, dilation=d)
+            else:
+                d = 1
+                net.op(f"pool{i}", "nn.AvgPool1d", k, stride=s, padding=p)
+        layers.append((k, s, p, d))
+    return layers, net
+
+
+def test_random_stacks_equal_brute_force():
+    rng = random.Random(11)
+    for _ in range(250):
+        layers, net = random_stack(rng)
+        last = net.fields().layers[-1].axes[0]
+        rf, jump, left = brute_1d(layers)
+        assert (last.rf, last.jump, last.left) == (rf, jump, left), layers
+
+
+def test_random_stacks_equal_torch_gradient_support(torch):
+    """The support of d out[i] / d input for a middle unit i (ones weights, average pools)."""
+    rng = random.Random(5)
+    nn = torch.nn
+    for _ in range(40):
+        layers, mods, net = [], [], Net((1, 1, 600))
+        for i in range(rng.randint(1, 4)):
+            k, s, d = rng.randint(1, 5), rng.randint(1, 2), rng.randint(1, 3)
+            if rng.random() < 0.7:
+                p = rng.randint(0, 2)
+                m = nn.Conv1d(1, 1, k, stride=s, padding=p, dilation=d, bias=False)
+                m.weight.data.fill_(1.0)
+                net.op(f"c{i}", "nn.Conv1d", 1, 1, k, stride=s, padding=p, dilation=d, bias=False)
+            else:
+                d, p = 1, rng.randint(0, k // 2)
+                m = nn.AvgPool1d(k, stride=s, padding=p)
+                net.op(f"p{i}", "nn.AvgPool1d", k, stride=s, padding=p)
+            layers.append((k, s, p, d))
+            mods.append(m)
+        f = net.fields().layers[-1].axes[0]
+        x = torch.ones(1, 1, 600, requires_grad=True)
+        y = nn.Sequential(*mods)(x)
+        unit = y.shape[-1] // 2
+        y[0, 0, unit].backward()
+        support = torch.nonzero(x.grad[0, 0]).flatten().tolist()
+        left = f.left + unit * f.jump
+        assert (min(support), max(support)) == (left, left + f.rf - 1), layers
+
+
+def test_seed_001_two_convs():
+    """Seed 001: two convs k=3, p=1, s=2 on 5×5: fields 3 then 7; equivalent conv k=7, s=4, p=3."""
+    net = Net((1, 1, 5, 5))
+    net.op("conv1", "nn.Conv2d", 1, 1, 3, stride=2, padding=1)
+    net.op("conv2", "nn.Conv2d", 1, 1, 3, stride=2, padding=1)
+    rep = net.fields()
+    assert [lf.axes[0].rf for lf in rep.layers] == [3, 7]
+    assert [lf.axes[0].jump for lf in rep.layers] == [2, 4]
+    eq = rep.equivalent()
+    assert (eq.kernel, eq.stride, eq.padding) == ((7, 7), (4, 4), (3, 3))
+    # the equivalent conv maps 5 -> 2 like the pair does
+    one = symcnn.make("nn.Conv2d", 1, 1, 7, stride=4, padding=3)
+    assert one((1, 1, 5, 5)).shape == net.steps[-1].output == (1, 1, 2, 2)
+
+
+def test_seed_shortcut_differs_when_layers_differ():
+    """k=3,s=1 then k=3,s=2: seed 001's r = r·S + (K − S) gives 7, the field is 5."""
+    net = Net((1, 1, 9))
+    net.op("a", "nn.Conv1d", 1, 1, 3)
+    net.op("b", "nn.Conv1d", 1, 1, 3, stride=2)
+    assert net.fields().layers[-1].axes[0].rf == 5 == brute_1d([(3, 1, 0, 1), (3, 2, 0, 1)])[0]
+
+
+def test_dilated_single_layer_is_effective_kernel():
+    net = Net((1, 1, 20, 20))
+    net.op("d", "nn.Conv2d", 1, 1, 3, dilation=3)
+    assert net.fields().layers[0].axes[0].rf == 7   # not seed 001's (k+1)(d−1)+k = 11
+
+
+def test_padding_same_and_passthrough():
+    net = Net((1, 2, 16, 16))
+    net.op("c", "nn.Conv2d", 2, 2, 4, padding="same")
+    net.op("r", "F.relu")
+    lf = net.fields().layers
+    assert lf[0].axes[0].rf == 4 and lf[0].axes[0].left == -1     # torch pads 1 left, 2 right
+    assert lf[1].axes == lf[0].axes
+
+
+def test_global_layers_are_whole_input_not_a_number():
+    net = Net((1, 1, 8, 8))
+    net.op("c", "nn.Conv2d", 1, 1, 3)
+    net.op("gap", "nn.AdaptiveAvgPool2d", 1)
+    net.op("flat", "nn.Flatten")
+    rep = net.fields()
+    assert rep.layers[1].axes is None and "whole input" in rep.layers[1].note
+    assert rep.layers[2].axes is None
+    assert rep.last().name == "c" and rep.equivalent().kernel == (3, 3)
+
+
+def test_transposed_conv_is_fractional_and_marked():
+    net = Net((1, 1, 8))
+    net.op("up", "nn.ConvTranspose1d", 1, 1, 3, stride=2, padding=1)
+    lf = net.fields().layers[0]
+    assert lf.axes[0].jump == Rational(1, 2) and lf.axes[0].rf == 2 and not lf.exact
+    assert net.fields().equivalent() is None
+
+
+# ------------------------------------------------- published values (Araujo, Norris & Sim 2019)
+# "Computing Receptive Fields of Convolutional Neural Networks", Distill 2019, and the table of its
+# library (github.com/google-research/receptive_field, README): receptive field / effective stride /
+# effective padding: alexnet_v2 195/32/64, vgg_16 212/32/90, resnet_v1_50 483/32/239.
+
+
+def vgg16_net():
+    net = Net((1, 3, 224, 224))
+    c = 3
+    for block, (n, width) in enumerate([(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)], 1):
+        for i in range(n):
+            net.op(f"conv{block}_{i + 1}", "nn.Conv2d", c, width, 3, padding=1)
+            net.op(f"relu{block}_{i + 1}", "F.relu")
+            c = width
+        net.op(f"pool{block}", "nn.MaxPool2d", 2, 2)
+    return net
+
+
+def test_vgg16_pool5_is_212():
+    rep = vgg16_net().fields()
+    eq = rep.equivalent(rep.by_name("pool5"))
+    assert (eq.kernel[0], eq.stride[0], eq.padding[0]) == (212, 32, 90)
+
+
+def test_alexnet_v2_is_195():
+    """TF-slim alexnet_v2 = seed 003's AlexNet layout (11/4 valid, pool 3/2, 5×5 same, 3×3 same)."""
+    net = Net((1, 3, 227, 227))
+    net.op("conv1", "nn.Conv2d", 3, 96, 11, stride=4)
+    net.op("pool1", "nn.MaxPool2d", 3, 2)
+    net.op("conv2", "nn.Conv2d", 96, 256, 5, padding=2)
+    net.op("pool2", "nn.MaxPool2d", 3, 2)
+    net.op("conv3", "nn.Conv2d", 256, 384, 3, padding=1)
+    net.op("conv4", "nn.Conv2d", 384, 384, 3, padding=1)
+    net.op("conv5", "nn.Conv2d", 384, 256, 3, padding=1)
+    net.op("pool5", "nn.MaxPool2d", 3, 2)
+    eq = net.fields().equivalent()
+    assert (eq.kernel[0], eq.stride[0], eq.padding[0]) == (195, 32, 64)
+
+
+def resnet50(stride_in_last_unit: bool):
+    """Bottleneck ResNet-50. TF-slim resnet_v1_50 strides the 3×3 conv of the LAST unit of blocks
+    1–3; torchvision (v1.5) strides the 3×3 conv of the FIRST unit of layers 2–4."""
+    net = Net((1, 3, 224, 224))
+    net.op("conv1", "nn.Conv2d", 3, 64, 7, stride=2, padding=3)
+    x = net.op("pool1", "nn.MaxPool2d", 3, 2, padding=1 if not stride_in_last_unit else 0)
+    c = 64
+    plan = [(3, 64, 2 if stride_in_last_unit else 1), (4, 128, 2), (6, 256, 2), (3, 512, 1 if stride_in_last_unit else 2)]
+    for b, (units, width, stride) in enumerate(plan, 1):
+        for u in range(units):
+            s = stride if (u == units - 1 if stride_in_last_unit else u == 0) else 1
+            a = net.op(f"b{b}u{u}.conv1", "nn.Conv2d", c, width, 1, parents=(x,))
+            a = net.op(f"b{b}u{u}.conv2", "nn.Conv2d", width, width, 3, stride=s, padding=1, parents=(a,))
+            a = net.op(f"b{b}u{u}.conv3", "nn.Conv2d", width, 4 * width, 1, parents=(a,))
+            if s != 1 or c != 4 * width:
+                x = net.op(f"b{b}u{u}.short", "nn.Conv2d", c, 4 * width, 1, stride=s, parents=(x,))
+            x = net.op(f"b{b}u{u}.add", "add", parents=(a, x))
+            c = 4 * width
+    return net
+
+
+def test_resnet_v1_50_is_483():
+    rep = resnet50(stride_in_last_unit=True).fields()
+    eq = rep.equivalent()
+    assert (eq.kernel[0], eq.stride[0], eq.padding[0]) == (483, 32, 239)
+    # the path attaining the maximum goes through every 3×3 conv, never through a shortcut
+    path = [rep.layers[i].name for i in rep.layers[-1].path]
+    assert not any(n.endswith("short") for n in path) and sum(n.endswith("conv2") for n in path) == 16
+
+
+def test_resnet50_torchvision_variant_is_427():
+    """torchvision strides the first unit: the field is smaller (427 = 7 + 4 + 3·2·4 + ...)."""
+    rep = resnet50(stride_in_last_unit=False).fields()
+    assert rep.layers[-1].axes[0].rf == 427 and rep.layers[-1].axes[0].jump == 32
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dag_union_equals_brute_force(seed):
+    """Two branches joined by add: the field is the union of the branches' index sets."""
+    rng = random.Random(seed)
+    net = Net((1, 1, 500))
+    br = []
+    for _ in range(2):
+        parent, layers = -1, []
+        for i in range(rng.randint(1, 3)):
+            k, p, d = rng.randint(1, 5), rng.randint(0, 2), rng.randint(1, 2)
+            parent = net.op(f"b{len(br)}_{i}", "nn.Conv1d", 1, 1, k, padding=p, dilation=d, parents=(parent,))
+            layers.append((k, 1, p, d))
+        br.append((parent, layers))
+    net.op("add", "add", parents=(br[0][0], br[1][0]))
+    f = net.fields().layers[-1].axes[0]
+    sets = []
+    for _, layers in br:
+        units = {0}
+        for k, s, p, d in reversed(layers):
+            units = {o * s - p + t * d for o in units for t in range(k)}
+        sets.append(units)
+    union = sets[0] | sets[1]
+    assert (f.rf, f.left) == (max(union) - min(union) + 1, min(union))
