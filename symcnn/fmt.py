@@ -6,9 +6,14 @@ Never: decide wording; templates do that.
 
 from __future__ import annotations
 
+import re
+
 from sympy import Integer, sympify
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
+
+
+_UNARY_MINUS = re.compile(r"(^|[(\[\s⌊⌈·,^/])-")
 
 
 class _TextPrinter(StrPrinter):
@@ -42,7 +47,8 @@ class _TextPrinter(StrPrinter):
 def text(e) -> str:
     """Unicode rendering for terminals: ⌊(H − 12)/4⌋."""
     s = _TextPrinter().doprint(sympify(e))
-    return s.replace(" - ", " − ").replace(">=", "≥").replace("<=", "≤")
+    s = s.replace(" - ", " − ").replace(">=", "≥").replace("<=", "≤")
+    return _UNARY_MINUS.sub("\\1−", s)
 
 
 def latex(e) -> str:
