@@ -1,0 +1,182 @@
+"""The JSON document of a traced net (``derive --json`` and ``summary --json``), and the table rows
+the summary templates show. Schema: docs/schema.json, described in docs/json.md.
+
+Every value is a JSON integer when it is a number, else a string that ``sympy.sympify`` parses back
+to the exact expression (floor, ceiling, Max, Min, Piecewise as SymPy names them), given the size
+symbols listed under "symbols" as ``Symbol(name, integer=True, positive=True)``.
+
+Owns: document(trace, ...), dumps(doc), rows(trace, ...), Values (--set substitution of a value).
+Never: trace, parse user input, or catch errors; it only reads a Trace.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sympy import Expr, Integer, Symbol, sympify
+from sympy.logic.boolalg import BooleanTrue
+
+from . import __version__, conventions, fmt
+from .intarith import canon, to_canonical
+from .trace import Step, Trace
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """Applies the --set substitutions to a value; canonical form kept."""
+
+    subs: dict[Symbol, Integer] = field(default_factory=dict)
+
+    def __call__(self, e) -> Expr:
+        e = sympify(e)
+        return canon(e.subs(self.subs)) if self.subs and e.free_symbols else e
+
+    def shape(self, shape) -> list[Expr]:
+        return [self(v) for v in shape]
+
+
+def _js(e) -> int | str:
+    return fmt.jsonable(e)
+
+
+def _shape(values: Values, shape) -> list[int | str]:
+    return [_js(v) for v in values.shape(shape)]
+
+
+def _counted(step: Step, value: Expr) -> Expr:
+    """Parameters are counted on a module's first call only (a module called twice shares them)."""
+    return value if step.first_call else Integer(0)
+
+
+def layer(step: Step, values: Values, convention: str) -> dict:
+    first = step.inputs[0] if step.inputs else ()
+    doc = {
+        "name": step.name,
+        "type": step.type,
+        "key": step.key,
+        "line": step.where.line if step.where is not None and step.where.line else None,
+        "input_shape": _shape(values, first),
+        "output_shape": _shape(values, step.output),
+        "params": _js(values(_counted(step, step.params))),
+        "weights": _js(values(_counted(step, step.weights))),
+        "biases": _js(values(_counted(step, step.biases))),
+        "macs": _js(values(step.macs)),
+        "flops": _js(values(conventions.flops(step, convention))),
+    }
+    if len(step.inputs) > 1:
+        doc["inputs"] = [_shape(values, s) for s in step.inputs]
+    if not step.first_call:
+        doc["shared"] = True
+    return doc
+
+
+def constraints(trace: Trace, values: Values) -> list[Expr]:
+    """The conditions the net needs (each once); those the --set values satisfy are dropped."""
+    out: list = []
+    for c in trace.constraints:
+        holds = sympify(c.condition.holds)
+        if values.subs:
+            holds = holds.subs(values.subs)
+        if holds is True or isinstance(holds, BooleanTrue):
+            continue
+        if holds not in out:
+            out.append(holds)
+    return out
+
+
+def document(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict | None = None) -> dict:
+    """The JSON document (a dict) of issue 5 for a trace, with --set values substituted."""
+    conventions.convention(convention)  # unknown name -> InputError
+    values = Values(dict(subs or {}))
+    free = sorted({s.name for s in trace.symbols} - {s.name for s in values.subs})
+    return {
+        "symcnn": __version__,
+        "model": trace.model,
+        "source": trace.source,
+        "input_shape": _shape(values, trace.input_shape),
+        "symbols": free,
+        "flops_convention": convention,
+        "layers": [layer(s, values, convention) for s in trace.steps],
+        "constraints": [fmt.sympy_str(c) for c in constraints(trace, values)],
+        "total": {
+            "params": _js(values(trace.total_params)),
+            "macs": _js(values(trace.total_macs)),
+            "flops": _js(values(conventions.total(trace, convention))),
+        },
+        "output_shape": _shape(values, trace.output_shape),
+    }
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def parse_value(value: int | str, symbols: list[str] | tuple[str, ...] = ()) -> Expr:
+    """Read a JSON value back into the exact (canonical) expression: the inverse of fmt.jsonable."""
+    if isinstance(value, int):
+        return Integer(value)
+    from .symbols import size_symbol
+
+    names = {n: size_symbol(n) for n in symbols}
+    return to_canonical(sympify(value, locals=names))
+
+
+# --- the summary table -------------------------------------------------------------------------
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
+                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _tex_escape(text: str) -> str:
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def _cell(e: Expr, style: str) -> str:
+    if style == "text" or (style == "markdown" and isinstance(e, Integer)):
+        return fmt.number(e)
+    if isinstance(e, Integer):
+        return fmt.number(e).replace(",", "{,}") if style == "latex" else fmt.number(e)
+    return f"${fmt.latex(e)}$"
+
+
+def _shape_cell(shape: list[Expr], style: str) -> str:
+    if style == "text" or (style == "markdown" and all(isinstance(v, Integer) for v in shape)):
+        return "×".join(fmt.text(v) for v in shape)
+    return "$" + r" \times ".join(fmt.latex(v) for v in shape) + "$"
+
+
+def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEFAULT,
+         subs: dict | None = None) -> dict:
+    """The summary table as formatted cells (style text, markdown or latex), with totals and widths.
+
+    Rows: layer name, type, net.py line, output shape, params (counted on a module's first call), MACs,
+    FLOPs under ``convention``. Used by templates/summary.*.
+    """
+    values = Values(dict(subs or {}))
+    name = _tex_escape if style == "latex" else (lambda t: t.replace("|", "\\|") if style == "markdown" else t)
+    body = []
+    for s in trace.steps:
+        body.append({
+            "name": name(s.name), "type": name(s.type), "line": str(s.where.line) if s.where and s.where.line else "",
+            "shape": _shape_cell(values.shape(s.output), style),
+            "params": _cell(values(_counted(s, s.params)), style), "macs": _cell(values(s.macs), style),
+            "flops": _cell(values(conventions.flops(s, convention)), style), "shared": not s.first_call,
+        })
+    total = {"params": _cell(values(trace.total_params), style), "macs": _cell(values(trace.total_macs), style),
+             "flops": _cell(values(conventions.total(trace, convention)), style)}
+    cols = ("name", "type", "line", "shape", "params", "macs", "flops")
+    widths = {c: max([len(r[c]) for r in body] + [len(total.get(c, ""))]) for c in cols}
+    kept = constraints(trace, values)
+    return {"model": name(trace.model), "source": name(trace.source),
+            "input_shape": _shape_cell(values.shape(trace.input_shape), style),
+            "output_shape": _shape_cell(values.shape(trace.output_shape), style),
+            "rows": body, "total": total, "widths": widths, "convention": convention,
+            "constraints": [_constraint_cell(c, style) for c in kept]}
+
+
+def _constraint_cell(e: Expr, style: str) -> str:
+    return fmt.text(e) if style == "text" else f"${fmt.latex(e)}$"
+
+
+__all__ = ["Values", "document", "dumps", "layer", "parse_value", "rows"]

@@ -1,0 +1,150 @@
+"""Strict parsing of command-line values: ``--input`` shapes and ``--set NAME=VALUE`` substitutions.
+
+Owns: parse_shape, parse_sets, resolve_sets (check --set names against a trace, check its
+constraints under the substituted values), and the rules for user symbol names.
+Never: run user code, guess a value, or accept something it cannot parse exactly; every problem is
+one InputError line.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+import sympy
+from sympy import Expr, Integer, Symbol, sympify
+from sympy.logic.boolalg import BooleanFalse
+
+from .errors import InputError
+from .symbols import C_in, C_out, D, F_in, F_out, G, K, L_in, L_out, P, P_out, S, size_symbol
+
+MAX_SIZE = 2**63 - 1          # torch sizes are int64
+MAX_DIMS = 8
+MAX_NAME = 32
+MAX_TEXT = 400                # longer option values are rejected before any parsing
+LAYER_SYMBOLS = frozenset(s.name for s in (C_in, C_out, D, F_in, F_out, G, K, L_in, L_out, P, P_out, S))
+INPUT_SYMBOLS = frozenset("NCHWLT")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_INT = re.compile(r"[0-9]+\Z")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_name(name: str, context: str) -> Symbol:
+    """The size symbol for a user-given name, or an InputError saying why the name cannot be one."""
+    if not _NAME.match(name) or len(name) > MAX_NAME:
+        raise InputError(f"{context}: {_short(name)!r} is not a valid symbol name",
+                         fix="use a letter followed by letters, digits or _ (e.g. H, W, H_in)")
+    if name in LAYER_SYMBOLS:
+        raise InputError(f"{context}: {name} is the symbol of a layer hyper-parameter in symcnn's formulas",
+                         fix=f"name the size something else (e.g. {name}0 or H)")
+    if name not in INPUT_SYMBOLS and (keyword.iskeyword(name) or name in vars(sympy)):
+        raise InputError(f"{context}: {name} is a reserved name in SymPy or Python",
+                         fix=f"name the size something else (e.g. {name}0 or H)")
+    return size_symbol(name)
+
+
+def _size(text: str, context: str) -> Integer:
+    if not _INT.match(text):
+        raise InputError(f"{context}: {_short(text)!r} is not a positive integer",
+                         fix="give sizes as whole numbers >= 1 (e.g. 227) or as symbols (e.g. H)")
+    v = int(text)
+    if v < 1:
+        raise InputError(f"{context}: size {v} is not positive", fix="give every size as an integer >= 1")
+    if v > MAX_SIZE:
+        raise InputError(f"{context}: size {_short(text)} is larger than 2**63 - 1",
+                         fix="give a size PyTorch can represent")
+    return Integer(v)
+
+
+def parse_shape(text: str) -> tuple[Expr, ...]:
+    """``1x3x227x227``, ``1,3,227,227``, ``1x3xHxW``, ``NxCxHxW`` (also ``(1, 3, 227, 227)``) to a shape.
+
+    >>> parse_shape("1x3xHxW")
+    (1, 3, H, W)
+    """
+    context = f"--input {_short(text)!r}"
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise InputError("--input is too long", fix=f"give at most {MAX_DIMS} sizes such as 1x3x227x227")
+    body = text.strip()
+    if len(body) >= 2 and (body[0], body[-1]) in (("(", ")"), ("[", "]")):
+        body = body[1:-1].strip()
+    if not body:
+        raise InputError("--input is empty", fix="give a shape such as 1x3x227x227 or 1x3xHxW")
+    # commas win: with commas a name may contain an x ("1,3,Hx,Wx"); else split on x, X, × or *
+    parts = body.split(",") if "," in body else re.split(r"[xX×*]", body)
+    if len(parts) > MAX_DIMS:
+        raise InputError(f"{context} has {len(parts)} sizes", fix=f"give at most {MAX_DIMS} sizes")
+    shape = []
+    for raw in parts:
+        part = raw.strip()
+        if not part:
+            raise InputError(f"{context} has an empty size", fix="write one size between each separator")
+        if part[0].isdigit() or part[0] in "+-.":
+            shape.append(_size(part, context))
+        else:
+            shape.append(check_name(part, context))
+    return tuple(shape)
+
+
+def parse_sets(items: tuple[str, ...] | list[str]) -> dict[Symbol, Integer]:
+    """``("H=227", "W=227")`` to ``{H: 227, W: 227}``: names are size symbols, values positive integers."""
+    subs: dict[Symbol, Integer] = {}
+    for item in items:
+        context = f"--set {_short(item)!r}"
+        if len(item) > MAX_TEXT:
+            raise InputError("--set value is too long", fix="write --set NAME=VALUE, e.g. --set H=227")
+        if item.count("=") != 1:
+            raise InputError(f"{context} is not NAME=VALUE", fix="write --set NAME=VALUE, e.g. --set H=227")
+        name, value = (s.strip() for s in item.split("="))
+        sym = check_name(name, context)
+        val = _size(value, context)
+        if sym in subs and subs[sym] != val:
+            raise InputError(f"{context}: {name} is already set to {subs[sym]}", fix=f"give {name} only once")
+        subs[sym] = val
+    return subs
+
+
+def resolve_sets(trace, subs: dict[Symbol, Integer]) -> dict[Symbol, Integer]:
+    """Check --set names against the trace's input symbols and its constraints under the new values."""
+    from .fmt import text
+
+    if not subs:
+        return subs
+    known = trace.symbols
+    for sym, val in subs.items():
+        if sym not in known:
+            have = ", ".join(sorted(s.name for s in known))
+            listing = f"its symbols are {have}" if have else "its input has no symbols"
+            raise InputError(f"--set {sym.name}={val}: {sym.name} is not a symbol of the input "
+                             f"{_shape_text(trace.input_shape)}; {listing}",
+                             fix="set only the symbols that appear in --input (e.g. --input 1x3xHxW --set H=227)")
+    for c in trace.constraints:
+        holds = sympify(c.condition.holds).subs(subs)
+        if holds is False or isinstance(holds, BooleanFalse):
+            values = ", ".join(f"{s.name}={v}" for s, v in subs.items())
+            raise InputError(f"with {values} the net does not hold: {c.condition.what}; "
+                             f"{_broken(c.condition.holds, subs, text)}",
+                             fix=c.condition.fix or "choose sizes for which every layer is valid").located(c.where)
+    return subs
+
+
+def _broken(holds, subs, text) -> str:
+    """'20·5·5 = 500 but must be 320' style detail of a relation that fails after substitution."""
+    rel = sympify(holds)
+    if hasattr(rel, "lhs") and hasattr(rel, "rhs"):
+        lhs, rhs = rel.lhs.subs(subs), rel.rhs.subs(subs)
+        op = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "!=": "≠"}.get(rel.rel_op, rel.rel_op)
+        return f"{text(rel.lhs)} = {text(lhs)} but must be {op} {text(rhs)}"
+    return f"{text(rel)} is false"
+
+
+def _shape_text(shape) -> str:
+    from .fmt import text
+
+    return "×".join(text(v) for v in shape)
+
+
+__all__ = ["check_name", "parse_sets", "parse_shape", "resolve_sets"]
