@@ -186,7 +186,8 @@ def norm_cases(rng: random.Random, n: int = 100) -> list[Case]:
         nd = rng.randint(1, 3)
         if kind == 0:
             nf = c if rng.random() < 0.85 else c + 1
-            kw = {"affine": rng.random() < 0.7, "track_running_stats": rng.random() < 0.8}
+            kw = {"affine": rng.random() < 0.7, "track_running_stats": rng.random() < 0.8,
+                  "bias": rng.random() < 0.8}
             bn_nd = rng.randint(1, 3)
             shape = _input(rng, bn_nd, c, hi=4, batched=True)
             if bn_nd == 1 and rng.random() < 0.4:
@@ -207,14 +208,16 @@ def norm_cases(rng: random.Random, n: int = 100) -> list[Case]:
             ch = g * rng.randint(1, 3) + (1 if rng.random() < 0.15 else 0)
             shape = (rng.randint(1, 2), ch if rng.random() < 0.9 else ch + 2,
                      *(rng.randint(1, 4) for _ in range(rng.randint(0, 2))))
-            out.append(Case("nn.GroupNorm", (g, ch), {"affine": rng.random() < 0.7}, shape))
+            out.append(Case("nn.GroupNorm", (g, ch), {"affine": rng.random() < 0.7, "bias": rng.random() < 0.8},
+                            shape))
         elif kind == 3:
             nf = c if rng.random() < 0.85 else c + 1
-            kw = {"affine": rng.random() < 0.5, "track_running_stats": rng.random() < 0.3}
+            kw = {"affine": rng.random() < 0.5, "track_running_stats": rng.random() < 0.3,
+                  "bias": rng.random() < 0.8}
             out.append(Case(f"nn.InstanceNorm{nd}d", (nf,), kw, _input(rng, nd, c, hi=4)))
         else:
             shape = tuple(rng.randint(1, 4) for _ in range(rng.randint(2, 5)))
-            out.append(Case("nn.LocalResponseNorm", (rng.randint(1, 5),), {}, shape))
+            out.append(Case("nn.LocalResponseNorm", (rng.randint(0, 5),), {}, shape))
     return out
 
 
