@@ -1,0 +1,338 @@
+"""Reading an answers file (TOML, with the standard library's tomllib) into checked ``Answer`` items.
+
+    [input]                 # optional
+    shape = [1, 3, 227, 227]
+    [options]               # optional
+    flops = "mac"           # FLOPs convention of the flops fields
+    [layers.conv1]
+    output_shape = [1, 96, 55, 55]     # or "96x55x55", "1x96x55x55", entries may be formulas
+    params = 34944                     # or a formula string over the input symbols
+    [total]
+    params = 62378344
+    [points]
+    default = 1
+    "layers.conv1.params" = 2          # or a field name: params = 2
+
+Every problem (bad TOML, unknown table or field, wrong type, NaN, huge or empty values) is one
+AnswersError naming the file and TOML line. tomllib keeps no line numbers, so ``_locate`` finds
+them in the text. Layer names and formulas are checked later against the traced net (check.py).
+
+Owns: Answer, Answers, AnswersError, load, loads, FIELDS, TOTAL_FIELDS.
+Never: evaluate anything from the file (formulas stay strings here), trace the net.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Where
+
+FIELDS = ("output_shape", "input_shape", "params", "weights", "biases", "macs", "flops")
+TOTAL_FIELDS = ("output_shape", "params", "macs", "flops")
+SHAPE_FIELDS = ("output_shape", "input_shape")
+TABLES = ("input", "options", "layers", "total", "points")
+MAX_VALUE = 10**30
+MAX_BYTES = 1_000_000
+MAX_ITEMS = 5000
+Entry = int | str
+
+
+class AnswersError(InputError):
+    """An answers file that cannot be used: bad TOML, unknown keys, malformed values."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One graded item: ``layers.conv1.params`` = 34944 (line 7)."""
+
+    key: str
+    layer: str | None          # None for [total]
+    field: str
+    value: Entry | tuple[Entry, ...]   # a count (int or formula string) or a shape (tuple of entries)
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Answers:
+    path: str
+    items: list[Answer] = field(default_factory=list)
+    input_shape: tuple[Entry, ...] | None = None
+    input_line: int | None = None
+    flops: str | None = None
+    points: dict[str, float] = field(default_factory=dict)
+    default_points: float = 1.0
+
+    def where(self, line: int | None) -> Where:
+        return Where(self.path, line)
+
+    def points_for(self, a: Answer) -> float:
+        return self.points.get(a.key, self.points.get(a.field, self.default_points))
+
+
+def load(path: str | Path) -> Answers:
+    """Read and check an answers file. Raises AnswersError with the file and line."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise AnswersError(f"{path} is a directory", fix="give an answers .toml file")
+        if p.stat().st_size > MAX_BYTES:
+            raise AnswersError(f"{path} is larger than {MAX_BYTES} bytes", fix="split or shorten the answers file")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise AnswersError(f"{path}: no such file", fix="give the path of an answers .toml file") from None
+    except OSError as e:
+        raise AnswersError(f"{path} cannot be read: {e.strerror}", fix="check the file's permissions") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise AnswersError(f"{path}: not UTF-8 text (byte {e.start})", fix="save the file as UTF-8") from None
+    return loads(text, str(path))
+
+
+def loads(text: str, path: str = "<answers>") -> Answers:
+    """Parse answers from TOML text; ``path`` is used in messages."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = re.search(r"\(at line (\d+), column \d+\)", msg)
+        line = int(m.group(1)) if m else None
+        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
+        raise AnswersError(f"invalid TOML: {what[0].lower() + what[1:]}", where=Where(path, line),
+                           fix='write key = value lines under [tables], strings in "quotes"') from None
+    return _Reader(text, path).read(doc)
+
+
+# --- line numbers ---------------------------------------------------------------------------------
+
+_KEY = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
+_DOTTED = rf"\s*{_KEY}(?:\s*\.\s*{_KEY})*\s*"
+_HEADER = re.compile(rf"^\s*\[\[?({_DOTTED})\]\]?\s*(#.*)?$")
+_ASSIGN = re.compile(rf"^({_DOTTED})=")
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = re.findall(_KEY, dotted)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def _locate(text: str) -> dict[tuple[str, ...], int]:
+    """Key path -> line number, for tables and assignments (best effort; multi-line strings skipped)."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    in_multi = None
+    for no, line in enumerate(text.splitlines(), 1):
+        if in_multi:
+            if in_multi in line:
+                in_multi = None
+            continue
+        if m := _HEADER.match(line):
+            table = _split_key(m.group(1))
+            lines.setdefault(table, no)
+        elif m := _ASSIGN.match(line):
+            lines.setdefault(table + _split_key(m.group(1)), no)
+            rest = line[m.end():]
+            for q in ('"""', "'''"):
+                if rest.count(q) == 1:
+                    in_multi = q
+    return lines
+
+
+# --- the reader -----------------------------------------------------------------------------------
+
+def _suggest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+class _Reader:
+    def __init__(self, text: str, path: str):
+        self.lines = _locate(text)
+        self.path = path
+
+    def line(self, *key: str) -> int | None:
+        for n in range(len(key), 0, -1):
+            if key[:n] in self.lines:
+                return self.lines[key[:n]]
+        return None
+
+    def fail(self, key: tuple[str, ...], what: str, fix: str) -> None:
+        raise AnswersError(what, fix=fix, where=Where(self.path, self.line(*key)))
+
+    def read(self, doc: dict) -> Answers:
+        out = Answers(self.path)
+        for name in doc:
+            if name not in TABLES:
+                self.fail((name,), f"unknown table or key {name!r}",
+                          f"{_suggest(name, TABLES)}use [input], [options], [layers.NAME], [total], [points]")
+            if not isinstance(doc[name], dict):
+                self.fail((name,), f"{name!r} must be a table ([{name}]), not a {_type(doc[name])}",
+                          f"write [{name}] on its own line and the values under it")
+        self._input(doc.get("input", {}), out)
+        self._options(doc.get("options", {}), out)
+        for layer, fields in self._layers(doc.get("layers", {}), ("layers",)):
+            for fname, value in fields.items():
+                self._item(out, ("layers", *layer), ".".join(layer), fname, value, FIELDS)
+        for fname, value in doc.get("total", {}).items():
+            self._item(out, ("total",), None, fname, value, TOTAL_FIELDS)
+        self._points(doc.get("points", {}), out)
+        if len(out.items) > MAX_ITEMS:
+            self.fail((), f"has {len(out.items)} answers, more than {MAX_ITEMS}", "split the answers file")
+        return out
+
+    def _layers(self, table: dict, key: tuple[str, ...]):
+        """Yield (layer-name parts, fields); [layers.features.0] is read as the layer 'features.0'."""
+        for name, value in table.items():
+            if not isinstance(value, dict):
+                self.fail((*key, name), f"[layers] entry {name!r} must be a table of fields, not a {_type(value)}",
+                          f"write [layers.{name}] and its fields (params = ...) under it")
+            here = (*key, name)
+            if not value:
+                self.fail(here, f"layer {'.'.join(here[1:])!r} has no answers", "give at least one field or remove it")
+            plain = {k: v for k, v in value.items() if not isinstance(v, dict)}
+            nested = {k: v for k, v in value.items() if isinstance(v, dict)}
+            if plain:
+                yield here[1:], plain
+            for sub, v in nested.items():
+                yield from self._layers({sub: v}, here)
+
+    def _item(self, out: Answers, table: tuple[str, ...], layer, fname: str, value, allowed) -> None:
+        key = (*table, fname)
+        where = f"[{'.'.join(table)}]"
+        if fname not in allowed:
+            self.fail(key, f"unknown field {fname!r} in {where}",
+                      f"{_suggest(fname, allowed)}the fields are {', '.join(allowed)}")
+        if fname in SHAPE_FIELDS:
+            v = self._shape(key, value)
+        else:
+            v = self._count(key, value)
+        out.items.append(Answer(".".join((table[0], layer, fname)) if layer else f"total.{fname}",
+                                layer, fname, v, self.line(*key)))
+
+    def _count(self, key, value) -> Entry:
+        name = ".".join(key)
+        if isinstance(value, bool):
+            self.fail(key, f"{name} is a boolean ({str(value).lower()})", "give a whole number or a formula string")
+        if isinstance(value, float):
+            if math.isnan(value) or math.isinf(value):
+                self.fail(key, f"{name} is {value}", "give a whole number or a formula string")
+            if not value.is_integer() or abs(value) > 2**53:
+                self.fail(key, f"{name} = {value!r} is not an exact whole number",
+                          "write the whole number (34944, not 3.4944e4 rounded)")
+            value = int(value)
+        if isinstance(value, int):
+            if abs(value) > MAX_VALUE:
+                self.fail(key, f"{name} is too large ({len(str(abs(value)))} digits)",
+                          "check the number; counts above 10^30 are not plausible")
+            return value
+        if isinstance(value, str):
+            if not value.strip():
+                self.fail(key, f"{name} is an empty string", "give a number or a formula, or remove the line")
+            if len(value) > 400:
+                self.fail(key, f"{name} is longer than 400 characters", "simplify the formula")
+            return value.strip()
+        self.fail(key, f"{name} is a {_type(value)}", "give a whole number or a formula string")
+        raise AssertionError  # unreachable
+
+    def _shape(self, key, value) -> tuple[Entry, ...]:
+        name = ".".join(key)
+        if isinstance(value, str):
+            if not value.strip():
+                self.fail(key, f"{name} is an empty string", 'give the shape as [1, 96, 55, 55] or "96x55x55"')
+            value = split_shape(value)
+        if not isinstance(value, list) or not value:
+            self.fail(key, f"{name} must be a list of sizes, not a {_type(value)}",
+                      'write [1, 96, 55, 55] or "96x55x55"')
+        if len(value) > 8:
+            self.fail(key, f"{name} has {len(value)} sizes", "give at most 8 sizes")
+        return tuple(self._count(key, v) for v in value)
+
+    def _input(self, table: dict, out: Answers) -> None:
+        for name in table:
+            if name != "shape":
+                self.fail(("input", name), f"unknown key {name!r} in [input]", "the only key is shape = [1, 3, 227, 227]")
+        if "shape" in table:
+            shape = self._shape(("input", "shape"), table["shape"])
+            for v in shape:
+                if isinstance(v, int) and v < 1:
+                    self.fail(("input", "shape"), f"input shape has the size {v}", "sizes must be positive")
+                if isinstance(v, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\d+", v):
+                    self.fail(("input", "shape"), f"input size {v!r} is not a number or a symbol name",
+                              "write numbers or names such as H and W: [1, 3, \"H\", \"W\"]")
+            out.input_shape = tuple(int(v) if isinstance(v, str) and v.isdigit() else v for v in shape)
+            out.input_line = self.line("input", "shape")
+
+    def _options(self, table: dict, out: Answers) -> None:
+        from .conventions import CONVENTIONS
+
+        for name, value in table.items():
+            if name != "flops":
+                self.fail(("options", name), f"unknown option {name!r}", 'the only option is flops = "<convention>"')
+            if not isinstance(value, str) or value not in CONVENTIONS:
+                self.fail(("options", name), f"unknown FLOPs convention {value!r}",
+                          f"use one of: {', '.join(CONVENTIONS)}")
+            out.flops = value
+
+    def _points(self, table: dict, out: Answers) -> None:
+        for name, value in table.items():
+            if isinstance(value, dict):
+                self.fail(("points", name), f"[points] entry {name!r} is a table",
+                          'quote item keys: "layers.conv1.params" = 2')
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or value < 0 or value > 10**6:
+                self.fail(("points", name), f"points for {name!r} must be a number from 0 to 10^6, not {value!r}",
+                          "write e.g. params = 2")
+            if name == "default":
+                out.default_points = float(value)
+            elif name in FIELDS or name.count(".") >= 2:
+                out.points[name] = float(value)
+            else:
+                self.fail(("points", name), f"unknown [points] key {name!r}",
+                          'use default, a field name (params = 2) or an item key ("layers.conv1.params" = 2)')
+        known = {a.key for a in out.items}
+        for name in out.points:
+            if "." in name and name not in known:
+                self.fail(("points", name), f"[points] names {name!r}, which is not answered in this file",
+                          f"{_suggest(name, known)}use the key of an answered item")
+
+
+def split_shape(text: str) -> list[Entry]:
+    """"1x96x55x55", "96×55×55", "1, 96, 55, 55" or with formulas "1x96xfloor((H-11)/4)+1x..." to entries."""
+    body = text.strip()
+    if len(body) >= 2 and (body[0], body[-1]) in (("(", ")"), ("[", "]")):
+        body = body[1:-1]
+    parts, depth, cur = [], 0, []
+    i = 0
+    funcs = ("floor", "ceiling", "ceil", "min", "max", "Min", "Max")
+    while i < len(body):
+        ch = body[i]
+        if ch in "(⌊⌈":
+            depth += 1
+        elif ch in ")⌋⌉":
+            depth -= 1
+        if depth == 0 and (ch in ",×" or (ch in "xX" and not _in_function(body, i, funcs))):
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return [int(p.strip()) if p.strip().isdigit() else p.strip() for p in parts]
+
+
+def _in_function(body: str, i: int, funcs) -> bool:
+    """Is the x at body[i] part of a function name such as max?"""
+    return any(body[max(0, i - j):].startswith(f) for f in funcs for j in range(len(f)) if f[j] == body[i])
+
+
+def _type(v) -> str:
+    return {dict: "table", list: "list", str: "string", bool: "boolean", int: "number",
+            float: "number"}.get(type(v), "value of another kind")
+
+
+__all__ = ["FIELDS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "load", "loads", "split_shape"]
