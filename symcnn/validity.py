@@ -1,0 +1,297 @@
+"""Valid input sizes of a net traced with symbolic spatial sizes (H, W): conditions and size tables.
+
+A size is *accepted* when every condition of the trace holds (each layer's output ≥ 1, fixed-size
+views and Linear in_features, residual adds and concatenations) and every step's output size is a
+positive integer; it is *valid* when, in addition, the net keeps one output row per input sample
+(a view(−1, 320) can silently turn one image into several rows). *Exact* sizes are those where no
+floor in any layer drops a pixel. Everything is decided by evaluating the per-layer expressions
+(compiled once to Python, exact integer/Fraction arithmetic), never by re-tracing.
+
+Owns: Validity, Cond, valid_inputs(trace), compile_expr, describe (closed forms of a set of sizes).
+Never: import torch, run net.py, or print.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+
+from sympy import (Add, And, Basic, Eq, Expr, Ge, Gt, Integer, Le, Lt, Max, Min, Mod, Mul, Ne, Not, Or,
+                   Pow, Rational, Symbol, ceiling, floor, sympify)
+from sympy.logic.boolalg import BooleanFalse, BooleanTrue
+
+from . import fmt
+from .intarith import FloorDiv, canon
+
+_REL = {Eq: "==", Ne: "!=", Ge: ">=", Gt: ">", Le: "<=", Lt: "<"}
+
+
+def _py(e: Basic, names: dict) -> str:  # noqa: PLR0911,PLR0912 -- one case per node type
+    if isinstance(e, (BooleanTrue,)) or e is True:
+        return "True"
+    if isinstance(e, BooleanFalse) or e is False:
+        return "False"
+    if e.is_Integer:
+        return str(int(e))
+    if e.is_Rational:
+        return f"Fraction({e.p}, {e.q})"
+    if isinstance(e, Symbol):
+        return names[e]
+    if isinstance(e, FloorDiv):
+        return f"({_py(e.args[0], names)}) // ({_py(e.args[1], names)})"
+    if isinstance(e, Add):
+        return "(" + " + ".join(_py(a, names) for a in e.args) + ")"
+    if isinstance(e, Mul):
+        return "(" + " * ".join(_py(a, names) for a in e.args) + ")"
+    if isinstance(e, Pow) and e.exp.is_Integer:
+        base = _py(e.base, names)
+        return f"(Fraction(1) / ({base}) ** {-int(e.exp)})" if e.exp < 0 else f"(({base}) ** {int(e.exp)})"
+    if isinstance(e, Mod):
+        return f"(({_py(e.args[0], names)}) % ({_py(e.args[1], names)}))"
+    if isinstance(e, (floor, ceiling)):
+        return f"math.{'floor' if isinstance(e, floor) else 'ceil'}({_py(e.args[0], names)})"
+    if isinstance(e, (Min, Max)):
+        return f"{'min' if isinstance(e, Min) else 'max'}(" + ", ".join(_py(a, names) for a in e.args) + ")"
+    for cls, op in _REL.items():
+        if isinstance(e, cls):
+            return f"(({_py(e.lhs, names)}) {op} ({_py(e.rhs, names)}))"
+    if isinstance(e, And):
+        return "(" + " and ".join(_py(a, names) for a in e.args) + ")"
+    if isinstance(e, Or):
+        return "(" + " or ".join(_py(a, names) for a in e.args) + ")"
+    if isinstance(e, Not):
+        return f"(not {_py(e.args[0], names)})"
+    raise TypeError(type(e).__name__)
+
+
+def compile_expr(e, symbols: tuple[Symbol, ...]):
+    """A fast exact evaluator of ``e`` at integer values of ``symbols`` (positional arguments)."""
+    e = sympify(e)
+    names = {s: f"a{i}" for i, s in enumerate(symbols)}
+    try:
+        src = f"lambda {', '.join(names.values()) or '_=None'}: {_py(e, names)}"
+        return eval(src, {"Fraction": Fraction, "math": math})  # noqa: S307 -- source built above
+    except (TypeError, KeyError):
+        def slow(*vals):
+            v = e.xreplace(dict(zip(symbols, map(Integer, vals))))
+            return bool(v) if v.is_Boolean or v.is_Relational else Fraction(int(v.p), int(v.q)) if v.is_Rational else v
+        return slow
+
+
+@dataclass(slots=True)
+class Cond:
+    """One condition on the input sizes, with the step that introduced it."""
+
+    holds: Basic
+    what: str
+    step: str | None = None
+    kind: str = "layer"   # layer | view | join | size
+
+    @property
+    def symbols(self) -> set:
+        return set(getattr(self.holds, "free_symbols", set()))
+
+    def closed(self) -> str | None:
+        """The condition solved for its size when it is a linear floor bound (H ≥ 16)."""
+        return closed_form(self.holds)
+
+
+def closed_form(c) -> str | None:
+    """⌊(aH + b)/m⌋ + c ≥ 0 (or >, ≤, <) solved for H; None when not of that form."""
+    if not isinstance(c, (Ge, Gt, Le, Lt)) or len(c.free_symbols) != 1:
+        return None
+    (h,) = c.free_symbols
+    e = canon(c.lhs - c.rhs) if isinstance(c, (Ge, Gt)) else canon(c.rhs - c.lhs)
+    strict = isinstance(c, (Gt, Lt))
+    if isinstance(e, FloorDiv) and e.args[1].is_Integer:
+        num, m = e.args
+        # ⌊num/m⌋ ≥ 0 ⟺ num ≥ 0;  ⌊num/m⌋ > 0 ⟺ num ≥ m
+        lin, bound = num, (int(m) if strict else 0)
+    else:
+        lin, bound = e, (1 if strict else 0)
+    poly = lin.as_poly(h) if lin.is_polynomial(h) else None
+    if poly is None or poly.degree() != 1:
+        return None
+    a, b = poly.all_coeffs()
+    if not (a.is_Integer and b.is_Integer):
+        return None
+    if a > 0:
+        return f"{h} ≥ {math.ceil(Fraction(bound - int(b), int(a)))}"
+    return f"{h} ≤ {math.floor(Fraction(bound - int(b), int(a)))}"
+
+
+def ranges(values) -> list[tuple[int, int]]:
+    """Sorted ints as (first, last) runs: [28, 29, 30, 31, 40] -> [(28, 31), (40, 40)]."""
+    out: list[tuple[int, int]] = []
+    for v in sorted(values):
+        if out and v == out[-1][1] + 1:
+            out[-1] = (out[-1][0], v)
+        else:
+            out.append((v, v))
+    return out
+
+
+def fmt_ranges(values) -> str:
+    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in ranges(values)) or "none"
+
+
+def describe(name: str, values, lo: int, hi: int) -> str:
+    """A closed description of a set of sizes in lo..hi: 'H ≥ 16', 'H ≥ 188, H ≡ 4 (mod 16)', or runs."""
+    vals = sorted(set(values))
+    if not vals:
+        return f"no {name} in {lo}..{hi}"
+    first = vals[0]
+    if vals == list(range(first, hi + 1)):
+        return f"{name} ≥ {first}" if first > lo else f"every {name}"
+    span = hi - first + 1
+    for p in range(2, max(2, span // 3) + 1):
+        res = {v % p for v in vals}
+        if all((v % p in res) == (v in set(vals)) for v in range(first, hi + 1)):
+            rs = ", ".join(str(r) for r in sorted(res))
+            return f"{name} ≥ {first}, {name} mod {p} ∈ {{{rs}}}" if len(res) > 1 else \
+                f"{name} ≥ {first}, {name} ≡ {rs} (mod {p})"
+    return f"{name} ∈ {{{fmt_ranges(vals)}}}"
+
+
+@dataclass
+class Validity:
+    """What a traced net needs of its input sizes; evaluate with ``accepts``/``valid``/``exact``."""
+
+    symbols: tuple[Symbol, ...]
+    conds: list[Cond] = field(default_factory=list)
+    sizes_exprs: list[Expr] = field(default_factory=list)   # every non-constant output size
+    floors: list[FloorDiv] = field(default_factory=list)      # every floor in an output size
+    batch_in: Expr | None = None
+    batch_out: Expr | None = None
+
+    @cached_property
+    def _fns(self):
+        syms = self.symbols
+        return ([compile_expr(c.holds, syms) for c in self.conds],
+                [compile_expr(e, syms) for e in self.sizes_exprs],
+                [compile_expr(Eq(Mod(f.args[0], f.args[1]), 0), syms) for f in self.floors],
+                compile_expr(Eq(self.batch_out, self.batch_in), syms) if self.batch_out is not None else None)
+
+    def _vals(self, values) -> tuple:
+        if isinstance(values, int):
+            return (values,) * len(self.symbols)
+        if isinstance(values, dict):
+            return tuple(values[s.name] if s.name in values else values[s] for s in self.symbols)
+        return tuple(values)
+
+    def failures(self, values) -> list[Cond]:
+        """The conditions that fail at these sizes (an int means the same size on every axis)."""
+        v = self._vals(values)
+        conds, sizes, _, _ = self._fns
+        out = []
+        for c, f in zip(self.conds, conds):
+            try:
+                ok = f(*v)
+            except ZeroDivisionError:
+                ok = False
+            if not ok:
+                out.append(c)
+        for e, f in zip(self.sizes_exprs, sizes):
+            x = f(*v)
+            if not (x == int(x) and x >= 1):
+                out.append(Cond(Ge(e, 1), f"size {fmt.text(e)} = {x} is not a positive integer", kind="size"))
+        return out
+
+    def accepts(self, values) -> bool:
+        """PyTorch runs the net at these sizes."""
+        return not self.failures(values)
+
+    def one_row(self, values) -> bool:
+        """The output has as many rows as the input has samples."""
+        f = self._fns[3]
+        return True if f is None else bool(f(*self._vals(values)))
+
+    def valid(self, values) -> bool:
+        return self.accepts(values) and self.one_row(values)
+
+    def exact(self, values) -> bool:
+        """Valid, and no floor in any layer drops a pixel."""
+        v = self._vals(values)
+        return self.valid(v) and all(f(*v) for f in self._fns[2])
+
+    def sizes(self, rng=range(1, 513), *, which: str = "valid") -> list[int]:
+        """The sizes h in rng (the same on every axis) that are valid / accepted / exact."""
+        test = {"valid": self.valid, "accepted": self.accepts, "exact": self.exact}[which]
+        return [h for h in rng if test(h)]
+
+    def axis_conds(self) -> dict[Symbol, list[Cond]]:
+        out: dict[Symbol, list[Cond]] = {s: [] for s in self.symbols}
+        for c in self.conds:
+            if len(c.symbols) == 1:
+                (s,) = c.symbols
+                if s in out:
+                    out[s].append(c)
+        return out
+
+    def joint_conds(self) -> list[Cond]:
+        return [c for c in self.conds if len(c.symbols) > 1]
+
+    def minimum(self, rng=range(1, 513)) -> dict[str, int | None]:
+        """Smallest valid size per axis (the other axes large enough), from the per-axis conditions."""
+        out = {}
+        for s, conds in self.axis_conds().items():
+            fns = [compile_expr(c.holds, (s,)) for c in conds]
+            out[s.name] = next((h for h in rng if all(f(h) for f in fns)), None)
+        return out
+
+    def pairs(self, rng=range(1, 129), *, which: str = "valid") -> list[tuple[int, ...]]:
+        """Valid (H, W) pairs in rng × rng: per-axis conditions first, then the joint ones."""
+        if len(self.symbols) != 2:
+            raise ValueError("pairs() needs exactly two spatial axes")
+        axis = self.axis_conds()
+        cand = []
+        for s in self.symbols:
+            fns = [compile_expr(c.holds, (s,)) for c in axis[s]]
+            cand.append([h for h in rng if all(f(h) for f in fns)])
+        test = self.valid if which == "valid" else self.accepts
+        return [(h, w) for h in cand[0] for w in cand[1] if test((h, w))]
+
+
+def valid_inputs(trace, extra: tuple = ()) -> Validity:
+    """The conditions a traced net (symbolic spatial sizes) puts on its input sizes.
+
+    ``extra``: further symbols to keep free (an unknown hyperparameter, for solve.py)."""
+    order = [str(v) for v in trace.input_shape]
+    syms = tuple(sorted(trace.symbols - {s for s in trace.symbols if s.name in ("N", "C")},
+                        key=lambda s: order.index(s.name) if s.name in order else 99))
+    syms = (*syms, *(e for e in extra if e not in syms))
+    v = Validity(syms)
+    seen = set()
+
+    def add(holds, what, step, kind):
+        holds = sympify(holds)
+        if holds in seen or holds is True or isinstance(holds, BooleanTrue):
+            return
+        seen.add(holds)
+        v.conds.append(Cond(holds, what, step, kind))
+
+    names = {s.index: s.name for s in trace.steps}
+    for c in trace.constraints:
+        kind = "layer"
+        if isinstance(c.condition.holds, Eq):
+            kind = "join" if c.step is not None and names.get(c.step, "").split(".")[-1] in ("add", "cat") else "view"
+        add(c.condition.holds, c.condition.what, names.get(c.step), kind)
+    for s in trace.steps:
+        for c in (s.result.conditions if s.result is not None else ()):
+            add(c.holds, c.what, s.name, "layer")
+        for x in s.output:
+            x = sympify(x)
+            if x.free_symbols & set(syms) and x not in v.sizes_exprs:
+                v.sizes_exprs.append(x)
+                v.floors.extend(f for f in x.atoms(FloorDiv) if f not in v.floors)
+    if len(trace.input_shape) >= 2 + len(syms) and trace.output_shape:
+        v.batch_in, v.batch_out = sympify(trace.input_shape[0]), sympify(trace.output_shape[0])
+        if v.batch_in == v.batch_out:
+            v.batch_in = v.batch_out = None
+    return v
+
+
+__all__ = ["Cond", "Validity", "closed_form", "compile_expr", "describe", "fmt_ranges", "ranges",
+           "valid_inputs"]
