@@ -140,10 +140,16 @@ def _cell(e: Expr, style: str) -> str:
     return f"${fmt.latex(e)}$"
 
 
+def _dim(v: Expr, style: str) -> str:
+    if style == "text":
+        return fmt.text(v) if v.is_Atom or v.func.__name__ == "FloorDiv" else f"({fmt.text(v)})"
+    return fmt.latex(v) if v.is_Atom or v.func.__name__ == "FloorDiv" else rf"\left({fmt.latex(v)}\right)"
+
+
 def _shape_cell(shape: list[Expr], style: str) -> str:
     if style == "text" or (style == "markdown" and all(isinstance(v, Integer) for v in shape)):
-        return "×".join(fmt.text(v) for v in shape)
-    return "$" + r" \times ".join(fmt.latex(v) for v in shape) + "$"
+        return "×".join(_dim(v, "text") for v in shape)
+    return "$" + r" \times ".join(_dim(v, style) for v in shape) + "$"
 
 
 def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEFAULT,
@@ -176,7 +182,12 @@ def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEF
 
 
 def _constraint_cell(e: Expr, style: str) -> str:
-    return fmt.text(e) if style == "text" else f"${fmt.latex(e)}$"
+    if style != "text":
+        return f"${fmt.latex(e)}$"
+    if getattr(e, "is_Relational", False):
+        op = {"==": "=", ">=": "≥", "<=": "≤", "!=": "≠"}.get(e.rel_op, e.rel_op)
+        return f"{fmt.text(e.lhs)} {op} {fmt.text(e.rhs)}"
+    return fmt.text(e)
 
 
 __all__ = ["Values", "document", "dumps", "layer", "parse_value", "rows"]

@@ -1,0 +1,178 @@
+"""The JSON document of `derive --json` / `summary --json`: values, round trip, schema, --set.
+
+Traces are built here by hand from the rules (so these tests do not depend on the tracer); the
+CLI tests run the same document through the real tracer on the bundled examples.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from sympy import Eq, Integer, floor, simplify
+
+import symcnn
+from symcnn import jsonout
+from symcnn.errors import InputError, Where
+from symcnn.intarith import FloorDiv
+from symcnn.rule import Condition, numel
+from symcnn.symbols import H, W
+from symcnn.trace import Constraint, Step, Trace
+from symcnn.userinput import parse_sets, resolve_sets
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "docs" / "schema.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def mnist_trace(shape) -> Trace:
+    """Seed 004's MNIST net, stepped through the rules as the tracer would (view as a plain step)."""
+    steps, x = [], tuple(shape)
+    layers = [("conv1", "nn.Conv2d", (1, 10, 5)), ("pool1", "nn.MaxPool2d", (2,)),
+              ("conv2", "nn.Conv2d", (10, 20, 5)), ("pool2", "nn.MaxPool2d", (2,))]
+    for i, (name, key, args) in enumerate(layers):
+        r = symcnn.make(key, *args)
+        res = r(x)
+        steps.append(Step(i, name, key, "module", Where("net.py", 10 + i), (x,), res.shape, r, res))
+        x = res.shape
+    cons = []
+    if not all(v.is_Integer for v in x[1:]):
+        cons.append(Constraint(Condition(Eq(numel(x[1:]), 320), "view(-1, 320) needs 320 features"),
+                               Where("net.py", 20), 4))
+    steps.append(Step(4, "view", "Tensor.view", "tensor", Where("net.py", 20), (x,), (x[0], Integer(320))))
+    x = (x[0], Integer(320))
+    fc1, fc2 = symcnn.make("nn.Linear", 320, 50), symcnn.make("nn.Linear", 50, 50)
+    calls = [("fc1", fc1, True), ("fc2", fc2, True), ("fc2", fc2, False)]  # fc2 called twice: counted once
+    for j, (name, r, first) in enumerate(calls):
+        res = r(x)
+        steps.append(Step(5 + j, name, "nn.Linear", "module", Where("net.py", 21 + j), (x,), res.shape, r, res,
+                          module_id=id(r), first_call=first))
+        x = res.shape
+    return Trace("Net", "net.py", tuple(shape), steps, x, cons)
+
+
+def same(a, b) -> bool:
+    """Exactly equal: both written with SymPy floors, the difference simplifies to 0."""
+    return simplify(a.rewrite(floor) - b.rewrite(floor)) == 0
+
+
+def test_numeric_document_values_are_ints_and_validate():
+    doc = jsonout.document(mnist_trace((1, 1, 28, 28)))
+    VALIDATOR.validate(doc)
+    assert doc["input_shape"] == [1, 1, 28, 28]
+    assert doc["symbols"] == []
+    conv1, pool1, conv2 = doc["layers"][:3]
+    assert conv1 == {"name": "conv1", "type": "Conv2d", "key": "nn.Conv2d", "line": 10,
+                     "input_shape": [1, 1, 28, 28], "output_shape": [1, 10, 24, 24], "params": 260,
+                     "weights": 250, "biases": 10, "macs": 144000, "flops": 144000}
+    assert pool1["output_shape"] == [1, 10, 12, 12] and pool1["params"] == 0
+    assert conv2["macs"] == 20 * 8 * 8 * 10 * 25
+    assert doc["layers"][6]["params"] == 2550 and "shared" not in doc["layers"][6]
+    assert doc["layers"][7]["shared"] is True and doc["layers"][7]["params"] == 0
+    assert doc["layers"][7]["macs"] == 2500
+    assert doc["total"]["params"] == 260 + 5020 + 320 * 50 + 50 + 50 * 50 + 50
+    assert doc["total"]["macs"] == 144000 + 320000 + 16000 + 2 * 2500
+    assert doc["constraints"] == []
+
+
+def test_symbolic_document_round_trips_through_sympify():
+    trace = mnist_trace((1, 1, H, W))
+    doc = json.loads(jsonout.dumps(jsonout.document(trace, convention="flop")))
+    VALIDATOR.validate(doc)
+    assert doc["input_shape"] == [1, 1, "H", "W"]
+    assert doc["symbols"] == ["H", "W"]
+    assert doc["layers"][3]["output_shape"] == [1, 20, "floor((H - 12)/4)", "floor((W - 12)/4)"]
+    assert doc["constraints"] == ["Eq(20*floor((H - 12)/4)*floor((W - 12)/4), 320)"]
+    for lay, step in zip(doc["layers"], trace.steps, strict=True):
+        for got, want in zip(lay["output_shape"], step.output, strict=True):
+            assert same(jsonout.parse_value(got, doc["symbols"]), want), (lay["name"], got, want)
+        assert same(jsonout.parse_value(lay["flops"], doc["symbols"]), 2 * step.macs), lay["name"]
+    assert jsonout.parse_value(doc["output_shape"][1], doc["symbols"]) == 50
+    total = jsonout.parse_value(doc["total"]["macs"], doc["symbols"])
+    assert total.subs({H: 28, W: 28}) == 144000 + 320000 + 16000 + 5000
+
+
+def test_parse_value_gives_the_canonical_floor():
+    assert jsonout.parse_value("floor((H - 12)/4)", ["H"]) == FloorDiv(H - 12, 4)
+    assert jsonout.parse_value(55, []) == 55
+
+
+def test_set_substitutes_after_the_closed_form():
+    trace = mnist_trace((1, 1, H, W))
+    subs = resolve_sets(trace, parse_sets(["H=28", "W=28"]))
+    doc = jsonout.document(trace, subs=subs)
+    VALIDATOR.validate(doc)
+    numeric = jsonout.document(mnist_trace((1, 1, 28, 28)))
+    assert doc["symbols"] == [] and doc["constraints"] == []
+    assert doc["layers"] == numeric["layers"] and doc["total"] == numeric["total"]
+    assert doc["input_shape"] == [1, 1, 28, 28]
+
+
+def test_partial_set_keeps_the_other_symbol():
+    trace = mnist_trace((1, 1, H, W))
+    doc = jsonout.document(trace, subs=resolve_sets(trace, parse_sets(["H=28"])))
+    VALIDATOR.validate(doc)
+    assert doc["symbols"] == ["W"]
+    assert doc["layers"][3]["output_shape"] == [1, 20, 4, "floor((W - 12)/4)"]
+    assert doc["constraints"] == ["Eq(80*floor((W - 12)/4), 320)"]
+
+
+def test_set_that_breaks_a_constraint_names_line_and_numbers():
+    trace = mnist_trace((1, 1, H, W))
+    with pytest.raises(InputError) as e:
+        resolve_sets(trace, parse_sets(["H=32", "W=32"]))
+    msg = str(e.value)
+    assert msg.startswith("net.py:20: with H=32, W=32 the net does not hold: view(-1, 320) needs 320 features")
+    assert "= 500 but must be = 320" in msg
+
+
+def test_set_of_unknown_symbol():
+    with pytest.raises(InputError, match=r"--set X=3: X is not a symbol of the input 1×1×H×W; its symbols are H, W"):
+        resolve_sets(mnist_trace((1, 1, H, W)), parse_sets(["X=3"]))
+    with pytest.raises(InputError, match="its input has no symbols"):
+        resolve_sets(mnist_trace((1, 1, 28, 28)), parse_sets(["H=3"]))
+
+
+def test_unknown_convention_is_an_input_error():
+    with pytest.raises(InputError, match="unknown FLOPs convention 'nope'"):
+        jsonout.document(mnist_trace((1, 1, 28, 28)), convention="nope")
+
+
+@pytest.mark.parametrize("bad", [
+    {"symcnn": "0.1.0"},
+    {"value": 1.5}, {"value": ""}, {"value": "12"}, {"value": None}, {"value": -3},
+])
+def test_schema_rejects_malformed_documents(bad):
+    doc = jsonout.document(mnist_trace((1, 1, 28, 28)))
+    if "value" in bad:
+        doc["layers"][0]["macs"] = bad["value"]
+    else:
+        doc = bad
+    assert not VALIDATOR.is_valid(doc)
+
+
+def test_schema_rejects_unknown_keys():
+    doc = jsonout.document(mnist_trace((1, 1, 28, 28)))
+    doc["layers"][0]["mac"] = 3
+    assert not VALIDATOR.is_valid(doc)
+
+
+def test_summary_rows_text_and_latex():
+    from symcnn.cli import render_summary
+
+    trace = mnist_trace((1, 1, H, W))
+    text = render_summary(trace)
+    assert "1×20×⌊(H − 12)/4⌋×⌊(W − 12)/4⌋" in text
+    assert "1×10×(H − 4)×(W − 4)" in text
+    assert "valid when: 20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320" in text
+    lines = text.splitlines()
+    header = next(i for i, ln in enumerate(lines) if ln.startswith("layer"))
+    assert len({len(ln) for ln in lines[header:header + 2]}) == 1   # header and rule aligned
+    tex = render_summary(mnist_trace((1, 1, 28, 28)), fmt="latex", lang="zh")
+    assert tex.startswith(r"\documentclass{ctexart}") and "23{,}880" in tex
+    assert r"\texttt{fc1}" in tex and "合计" in tex
+    md = render_summary(trace, fmt="markdown")
+    assert "| **total** | | | | **23,880** |" in md
+    assert r"| `pool2` | MaxPool2d | 13 | $1 \times 20 \times \left\lfloor \frac{H - 12}{4} \right\rfloor" in md
