@@ -1,0 +1,366 @@
+"""Worked solutions as data: a ``Derivation`` for a traced net, a ``Formula`` for a layer type.
+
+Every formula shown comes from the rule itself (symcnn.general calls the rule with symbols), every
+step from the expression tree (symcnn.steps). Templates (symcnn.render) decide every word.
+
+Owns: derive(trace, convention=, subs=), formula(key), the dataclasses Derivation, Layer, Formula
+and their pieces, to_dict(). Never: write text, or compute a shape any other way than the rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from dataclasses import dataclass, field
+
+from sympy import Basic, Expr, Integer, sympify
+from sympy.core.relational import Relational
+
+from . import fmt
+from .conventions import DEFAULT, convention as _convention, flops as _flops
+from .general import conditions as _conditions, general, is_symbolic, symbolic_rule
+from .intarith import canon
+from .rule import RULES, Condition, numel
+from .steps import Calc, calc, nested, shown_form
+from .trace import Step, Trace
+
+_REL = {"==": "eq", "!=": "ne", ">=": "ge", "<=": "le", ">": "gt", "<": "lt"}
+
+
+@dataclass(slots=True)
+class Entry:
+    """One line of a legend: symbol = value (the torch argument it comes from, if any)."""
+
+    symbol: Expr
+    value: Expr
+    arg: str | None = None
+
+
+@dataclass(slots=True)
+class Relation:
+    """A condition shown as lhs rel rhs (rel: eq, ne, ge, le, gt, lt; None: a bare expression)."""
+
+    lhs: Expr
+    rel: str | None
+    rhs: Expr | None
+    what: str | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Composition:
+    """A size written as the nesting of every layer's map, equal to its canonical form."""
+
+    label: Expr
+    nested: Expr
+    canonical: Expr
+
+
+@dataclass(slots=True)
+class Reshape:
+    """A shape-changing tensor op: kind reshape (product of factors), concat (sum), elementwise."""
+
+    kind: str
+    factors: tuple = ()
+    result: Expr | None = None
+    axis: int | None = None
+
+
+@dataclass(slots=True)
+class Layer:
+    index: int
+    name: str
+    type: str
+    key: str
+    via: str
+    line: int | None
+    inputs: list
+    output: tuple
+    size: tuple                    # output without batch, channels last (55, 55, 96)
+    kernel: tuple | None = None
+    stride: tuple | None = None
+    padding: tuple | None = None
+    legend: list[Entry] = field(default_factory=list)
+    sizes: list[Calc] = field(default_factory=list)
+    weights: Calc | None = None
+    biases: Calc | None = None
+    params: Expr = Integer(0)
+    macs: Calc | None = None
+    macs_value: Expr = Integer(0)
+    flops: Expr = Integer(0)
+    first_call: bool = True
+    trivial: bool = False          # shape-preserving, no parameters, no MACs (ReLU, Dropout)
+    has_general: bool = False
+    compositions: list[Composition] = field(default_factory=list)
+    reshape: Reshape | None = None
+    conditions: list[Relation] = field(default_factory=list)
+    at: dict = field(default_factory=dict)   # size/params/macs/flops after --set substitution
+
+
+@dataclass(slots=True)
+class Derivation:
+    model: str
+    source: str
+    input_shape: tuple
+    output_shape: tuple
+    convention: str
+    convention_summary: str
+    layers: list[Layer]
+    params_terms: list
+    params: Expr
+    macs_terms: list
+    macs: Expr
+    flops: Expr
+    constraints: list[Relation]
+    unused: list = field(default_factory=list)          # (name, params) of modules never called
+    extra_params: Expr = Integer(0)
+    subs: dict = field(default_factory=dict)
+    at: dict = field(default_factory=dict)
+
+    @property
+    def symbolic(self) -> bool:
+        return any(is_symbolic(v) for v in self.input_shape)
+
+    def to_dict(self) -> dict:
+        return _plain(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render import render_derivation
+
+        return render_derivation(self, "markdown")
+
+    def _repr_latex_(self) -> str:
+        from .render import render_summary_math
+
+        return render_summary_math(self)
+
+
+@dataclass(slots=True)
+class Formula:
+    """The general rule of one layer type, for `symcnn formula` and docs/rules.md."""
+
+    key: str
+    name: str
+    signature: str
+    doc: str
+    reference: str
+    inputs: list
+    output: tuple = ()
+    legend: list[Entry] = field(default_factory=list)
+    sizes: list[Calc] = field(default_factory=list)
+    weights: Expr | None = None
+    biases: Expr | None = None
+    macs: Expr | None = None
+    conditions: list[Relation] = field(default_factory=list)
+    available: bool = True
+
+    def to_dict(self) -> dict:
+        return _plain(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render import render_formula
+
+        return render_formula(self, "markdown")
+
+
+def _plain(v):
+    if dataclasses.is_dataclass(v):
+        return {f.name: _plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    if isinstance(v, dict):
+        return {str(k) if not isinstance(k, Basic) else fmt.sympy_str(k): _plain(e) for k, e in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(e) for e in v]
+    if isinstance(v, Basic):
+        return fmt.jsonable(v) if not isinstance(v, Relational) else fmt.sympy_str(v)
+    return v
+
+
+def relation(c: Condition | Expr, line: int | None = None) -> Relation:
+    holds = c.holds if isinstance(c, Condition) else c
+    what = c.what if isinstance(c, Condition) else None
+    if isinstance(holds, Relational) and holds.rel_op in _REL:
+        return Relation(holds.lhs, _REL[holds.rel_op], holds.rhs, what, line)
+    return Relation(holds, None, None, what, line)
+
+
+def _collapse(t):
+    if t is None:
+        return None
+    t = tuple(t) if isinstance(t, (tuple, list)) else (t,)
+    return t[:1] if len(set(t)) == 1 else t
+
+
+def _display_size(shape) -> tuple:
+    shape = tuple(shape)
+    if len(shape) >= 3:
+        return (*shape[2:], shape[1])
+    return shape[1:] if len(shape) == 2 else shape
+
+
+def _reshape(inputs, out) -> Reshape:
+    out = tuple(out)
+    if len(inputs) == 1:
+        x = tuple(inputs[0])
+        a = 0
+        while a < min(len(x), len(out)) and x[a] == out[a]:
+            a += 1
+        b = 0
+        while b < min(len(x), len(out)) - a and x[len(x) - 1 - b] == out[len(out) - 1 - b]:
+            b += 1
+        mid_in, mid_out = x[a:len(x) - b], out[a:len(out) - b]
+        same = canon(numel(x) - numel(out)) == 0
+        return Reshape("reshape" if same else "shape", mid_in, numel(mid_out), a)
+    if all(tuple(s) == out for s in inputs):
+        return Reshape("elementwise", tuple(inputs), None)
+    if all(len(s) == len(out) for s in inputs):
+        diff = [i for i in range(len(out)) if any(s[i] != out[i] for s in inputs)]
+        if len(diff) == 1:
+            return Reshape("concat", tuple(s[diff[0]] for s in inputs), out[diff[0]], diff[0])
+    return Reshape("shape", tuple(inputs), None)
+
+
+def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> Layer:
+    rule = step.rule
+    lay = Layer(step.index, step.name, step.type, step.key, step.via,
+                step.where.line if step.where else None, list(step.inputs), tuple(step.output),
+                _display_size(step.output), first_call=step.first_call)
+    lay.params = step.params if step.first_call else Integer(0)
+    lay.macs_value, lay.flops = step.macs, _flops(step, conv)
+    if rule is not None:
+        lay.kernel = _collapse(getattr(rule, "k", None))
+        lay.stride = _collapse(getattr(rule, "s", None))
+        lay.padding = _collapse(getattr(rule, "p", None))
+    g = general(rule, tuple(step.inputs), tuple(step.output)) if rule is not None else None
+    lay.has_general = g is not None
+    same = len(step.inputs) >= 1 and tuple(step.inputs[0]) == tuple(step.output)
+    lay.trivial = rule is not None and same and lay.params == 0 and step.macs == 0
+    if g is not None and not lay.trivial:
+        first = frozenset(d for x in g.inputs for d in x)
+        used = set()
+        for j, (ge, label) in enumerate(zip(g.result.shape, g.outputs)):
+            if ge.is_Atom:
+                continue
+            lay.sizes.append(calc(label, ge, g.values, step.output[j], first))
+            used |= ge.free_symbols
+        for attr in ("weights", "biases"):
+            ge = getattr(g.rule, attr)
+            if ge != 0:
+                setattr(lay, attr, calc(None, ge, g.values, getattr(step, attr)))
+                used |= ge.free_symbols
+        if g.result.macs != 0:
+            lay.macs = calc(None, g.macs, g.values, step.macs, first)
+            used |= g.macs.free_symbols
+        lay.legend = [Entry(s, v, g.args.get(s)) for s, v in g.values.items() if s in used]
+    elif g is None and not lay.trivial:
+        lay.reshape = _reshape(step.inputs, step.output)
+    _compose(step, g, lay, nested_in, trace)
+    lay.conditions = [relation(c.condition, c.where.line if c.where else None)
+                      for c in trace.constraints if c.step == step.index] or (
+        [] if g is not None else [relation(c) for c in (step.result.conditions if step.result else ())])
+    if subs:
+        x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
+        lay.at = {"size": tuple(x(v) for v in lay.size), "output": tuple(x(v) for v in lay.output),
+                  "params": x(lay.params), "macs": x(lay.macs_value), "flops": x(lay.flops)}
+        for c in [*lay.sizes, lay.weights, lay.biases, lay.macs]:
+            if c is not None and is_symbolic(c.value):
+                c.at = x(c.value)
+    return lay
+
+
+def _compose(step: Step, g, lay: Layer, nested_in: dict, trace: Trace) -> None:
+    """Track every size as the nesting of the per-layer maps (symbolic inputs only)."""
+    parent = step.parents[0] if step.parents else -1
+    prev = nested_in.get(parent, tuple(step.inputs[0]) if step.inputs else ())
+    out = tuple(step.output)
+    if g is not None and len(step.inputs) == 1 and len(out) == len(prev) and step.rule.nd:
+        ins = g.inputs[0]
+        res = []
+        for j, v in enumerate(out):
+            if j < len(out) - step.rule.nd or not is_symbolic(prev[j]):
+                res.append(v)
+                continue
+            fixed = {s: e for s, e in g.values.items() if s not in ins and s not in g.outputs}
+            fixed.update({s: e for s, e in zip(ins, step.inputs[0]) if s != ins[j]})
+            m = canon(g.result.shape[j].xreplace(fixed))
+            res.append(nested(prev[j], m, ins[j]))
+        nested_in[step.index] = tuple(res)
+    elif len(step.inputs) >= 1 and tuple(step.inputs[0]) == out:
+        nested_in[step.index] = prev
+    else:
+        nested_in[step.index] = out
+    for j, (n, v) in enumerate(zip(nested_in[step.index], out) if not lay.trivial else ()):
+        if is_symbolic(v) and fmt.text(n) != fmt.text(v):
+            label = g.outputs[j] if g is not None else Integer(j)
+            lay.compositions.append(Composition(label, n, v))
+
+
+def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None) -> Derivation:
+    """The worked solution of a traced net, as data.
+
+    Args: trace (symcnn.trace.Trace), convention (a FLOPs convention name), subs (Symbol -> int,
+    applied per layer after the closed forms are derived). Returns: Derivation.
+    >>> derive(trace).params  # doctest: +SKIP
+    62378344
+    """
+    conv = _convention(convention)
+    subs = {sympify(k): sympify(v) for k, v in (subs or {}).items()}
+    nested_in: dict = {-1: tuple(trace.input_shape)}
+    layers = [_layer(s, trace, conv.name, nested_in, subs) for s in trace.steps]
+    unused = [(name, r.params) for name, r in trace.unused]
+    params_terms = [lay.params for lay in layers if lay.params != 0]
+    params_terms += [p for _, p in unused if p != 0]
+    if trace.extra_params != 0:
+        params_terms.append(trace.extra_params)
+    macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
+    flops = sum((lay.flops for lay in layers), Integer(0))
+    d = Derivation(trace.model, trace.source, tuple(trace.input_shape), tuple(trace.output_shape),
+                   conv.name, conv.summary, layers, params_terms, trace.total_params, macs_terms,
+                   trace.total_macs, flops,
+                   [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
+                   unused, trace.extra_params, subs)
+    if subs:
+        x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
+        d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),
+                "output_shape": tuple(x(v) for v in d.output_shape),
+                "params_terms": [x(v) for v in params_terms], "macs_terms": [x(v) for v in macs_terms]}
+    return d
+
+
+def formula(key: str) -> Formula:
+    """The general rule of one layer type: ``formula("Conv2d")`` (the rule called with symbols)."""
+    from .rule import make  # the same name resolution as make(): "Conv2d" -> "nn.Conv2d"
+
+    if key not in RULES and f"nn.{key}" in RULES:
+        key = f"nn.{key}"
+    cls = RULES.get(key)
+    if cls is None:
+        make(key)  # raises UnsupportedError with suggestions
+    sig = f"{key}{inspect.signature(cls.setup)}".replace("(self, ", "(").replace("(self)", "()")
+    doc = inspect.getdoc(cls) or ""
+    f = Formula(key, key.split(".", 1)[-1], sig, doc, cls.reference, [])
+    found = symbolic_rule(key)
+    if found is None:
+        f.available = False
+        return f
+    grule, x = found
+    res = grule(x)
+    f.inputs = [x]
+    f.legend = [Entry(s, s, a) for a, s in cls.legend.items()
+                if a in inspect.signature(cls.setup).parameters]
+    from .general import dim_symbols
+
+    outs = dim_symbols(len(res.shape), grule.nd, "_out")
+    outs = tuple(e if e.is_Atom else o for e, o in zip(res.shape, outs))
+    f.output = outs
+    first = frozenset(x)
+    f.sizes = [Calc(o, shown_form(e, first), [], e) for e, o in zip(res.shape, outs) if not e.is_Atom]
+    f.weights = shown_form(grule.weights) if grule.weights != 0 else Integer(0)
+    f.biases = shown_form(grule.biases) if grule.biases != 0 else Integer(0)
+    swap = {e: o for e, o in zip(res.shape, outs) if not e.is_Atom}
+    f.macs = shown_form(res.macs.xreplace(swap), first) if res.macs != 0 else Integer(0)
+    f.conditions = [relation(c) for c in _conditions(grule, res)]
+    return f
+
+
+__all__ = ["Composition", "Derivation", "Entry", "Formula", "Layer", "Relation", "Reshape",
+           "derive", "formula", "relation"]
