@@ -1,0 +1,146 @@
+"""The five targets of issue 8, each measured as whole processes and reported as a ratio.
+
+Owns: Row (one line of the table), Bench (the run: paths, interpreters, repetitions) and one method
+per target. Never: print (``__main__`` does), or import symcnn / torch in this process.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .make import write_answers, write_chain
+from .timing import BenchError, Sample, measure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run inside a fresh interpreter: trace a net and print the in-process seconds of the trace alone.
+TRACE_TIMER = """
+import sys, time
+from symcnn.tracer import trace
+from symcnn.userinput import parse_shape
+shape = parse_shape(sys.argv[2])
+t0 = time.perf_counter()
+trace(sys.argv[1], input_shape=shape)
+print(time.perf_counter() - t0)
+"""
+
+# The tools users use today, on the same net.py with real torch (run with the tools' interpreter).
+LOAD = "import runpy, torch; ns = runpy.run_path('examples/resnet50.py'); model, x = ns['model'], ns['x']\n"
+TOOLS = {
+    "torchinfo": LOAD + "import torchinfo; torchinfo.summary(model, input_size=(1, 3, 224, 224))",
+    "fvcore": LOAD + "from fvcore.nn import FlopCountAnalysis; print(FlopCountAnalysis(model, x).total())",
+    "thop": LOAD + "from thop import profile; print(profile(model, inputs=(x,), verbose=False))",
+    "ptflops": LOAD + ("from ptflops import get_model_complexity_info; print(get_model_complexity_info("
+                       "model, (3, 224, 224), as_strings=True, print_per_layer_stat=False))"),
+}
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of the table. ``ok`` is None for rows that are reported but not judged."""
+
+    target: str
+    symcnn: str
+    reference: str
+    ratio: float
+    limit: str
+    ok: bool | None
+    raw: str
+
+
+class Bench:
+    """One benchmark run. ``python`` runs symcnn; ``tools_python`` has torch and the comparison tools."""
+
+    def __init__(self, work: Path, runs: int, python: str = sys.executable, tools_python: str | None = None):
+        self.work, self.runs, self.python, self.tools_python = work, runs, python, tools_python
+        self._cache: dict[str, Sample] = {}
+
+    def _measure(self, key: str, argv: list[str], **kw) -> Sample:
+        if key not in self._cache:
+            self._cache[key] = measure(argv, self.runs, cwd=str(ROOT), **kw)
+        return self._cache[key]
+
+    def symcnn(self, key: str, *args: str, **kw) -> Sample:
+        return self._measure(key, [self.python, "-m", "symcnn", *args], **kw)
+
+    # --- 1. start-up ---
+    def startup(self) -> list[Row]:
+        ref = self._measure("import sympy", [self.python, "-c", "import sympy"])
+        got = self.symcnn("derive lenet", "derive", "examples/lenet.py")
+        ratio = got.median / ref.median
+        return [Row("1. start-up: derive lenet.py vs import sympy", f"{got.median:.3f} s",
+                    f"{ref.median:.3f} s", ratio, "<= 1.5", ratio <= 1.5,
+                    f"derive {got.raw()}; import sympy {ref.raw()}")]
+
+    # --- 2. against the tools users use today ---
+    def tools(self) -> list[Row]:
+        got = self.symcnn("summary resnet50", "summary", "examples/resnet50.py", "--input", "1x3x224x224")
+        if not self.tools_python or not Path(self.tools_python).exists():
+            return [Row("2. ResNet-50 summary vs torchinfo", f"{got.median:.3f} s", "not installed",
+                        float("nan"), ">= 5", False,
+                        f"tools interpreter {self.tools_python!r} missing; see bench/README.md")]
+        rows = []
+        for name, code in TOOLS.items():
+            try:
+                ref = self._measure(name, [self.tools_python, "-c", code])
+            except BenchError as e:
+                rows.append(Row(f"2. ResNet-50 summary vs {name}", f"{got.median:.3f} s", "failed",
+                                float("nan"), ">= 5" if name == "torchinfo" else "(info)",
+                                False if name == "torchinfo" else None, str(e)[:120]))
+                continue
+            ratio = ref.median / got.median
+            judged = name == "torchinfo"
+            rows.append(Row(f"2. ResNet-50 summary vs {name}", f"{got.median:.3f} s", f"{ref.median:.3f} s",
+                            ratio, ">= 5" if judged else "(info)", ratio >= 5 if judged else None,
+                            f"symcnn {got.raw()}; {name} {ref.raw()}"))
+        return rows
+
+    # --- 3. depth: ResNet-152 symbolic; chains of 100 and 1000 convs ---
+    def depth(self) -> list[Row]:
+        lenet = self.symcnn("derive lenet", "derive", "examples/lenet.py")
+        deep = self.symcnn("summary resnet152 symbolic", "summary", "examples/resnet152.py", "--input", "1x3xHxW")
+        ratio = deep.median / lenet.median
+        rows = [Row("3. ResNet-152 symbolic vs derive lenet.py", f"{deep.median:.3f} s", f"{lenet.median:.3f} s",
+                    ratio, "< 2", ratio < 2, f"resnet152 {deep.raw()}; lenet {lenet.raw()}")]
+        chains = {}
+        for n in (100, 1000):
+            net = write_chain(self.work, n)
+            chains[n] = self._measure(f"chain{n}", [self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW"],
+                                      report=True)
+        a, b = chains[100], chains[1000]
+        ratio = b.median_reported / a.median_reported
+        rows.append(Row("3. trace 1000 convs vs 100 convs (in-process)", f"{b.median_reported:.3f} s",
+                        f"{a.median_reported:.3f} s", ratio, "<= 12", ratio <= 12,
+                        f"1000: {b.raw('in-process s')}; 100: {a.raw('in-process s')}; "
+                        f"whole process 1000: {b.raw()}, 100: {a.raw()}"))
+        return rows
+
+    # --- 4. memory ---
+    def memory(self) -> list[Row]:
+        deep = self.symcnn("summary resnet152 symbolic", "summary", "examples/resnet152.py", "--input", "1x3xHxW")
+        mb = deep.median_rss * 1024 * 1024 / 1e6
+        return [Row("4. peak RSS of ResNet-152 symbolic", f"{mb:.1f} MB", "150 MB", mb / 150, "< 1",
+                    mb < 150, f"MiB {deep.raw('MiB')}")]
+
+    # --- 5. checking a class ---
+    def check(self, files: int = 200) -> list[Row]:
+        answers = write_answers(self.work / "answers", files)
+        got = self.symcnn("check", "check", "examples/alexnet.py", *map(str, answers), ok_codes=(0, 1))
+        rate = files / got.median
+        return [Row(f"5. check {files} answers files", f"{rate:.1f} files/s", "20 files/s", rate / 20, ">= 1",
+                    rate >= 20, f"{files} files in {got.raw()}")]
+
+    TARGETS = {"1": "startup", "2": "tools", "3": "depth", "4": "memory", "5": "check"}
+
+    def run(self, only: list[str]) -> list[Row]:
+        rows = []
+        for key, method in self.TARGETS.items():
+            if only and key not in only:
+                continue
+            try:
+                rows += getattr(self, method)()
+            except BenchError as e:
+                rows.append(Row(f"{key}. {method}", "error", "", float("nan"), "", False, str(e)[:300]))
+        return rows

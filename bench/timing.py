@@ -1,0 +1,84 @@
+"""Whole-process measurements: wall time and peak resident memory of a command, median of N runs.
+
+Owns: Sample, measure, median. Never: know what a target is (targets.py does).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+
+class BenchError(RuntimeError):
+    """A benchmarked command failed or could not run; the message says which and why."""
+
+
+@dataclass(slots=True)
+class Sample:
+    """Repeated runs of one command: wall seconds, peak RSS in MiB, and what the command printed last."""
+
+    argv: list[str]
+    seconds: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+    reported: list[float] = field(default_factory=list)  # a number the command printed (in-process time)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def median_rss(self) -> float:
+        return statistics.median(self.rss_mib)
+
+    @property
+    def median_reported(self) -> float:
+        return statistics.median(self.reported)
+
+    def raw(self, unit: str = "s") -> str:
+        vals = {"s": self.seconds, "MiB": self.rss_mib, "in-process s": self.reported}[unit]
+        return "[" + ", ".join(f"{v:.3f}" for v in vals) + "]"
+
+
+def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
+                 env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run argv once; return (wall seconds, peak RSS MiB, stdout). The child is reaped with os.wait4
+    to read its own peak RSS (ru_maxrss, KiB). Raises BenchError on an exit code not in ok_codes."""
+    start = time.perf_counter()
+    with open(os.devnull, "rb") as devnull:
+        proc = subprocess.Popen(argv, cwd=cwd, stdin=devnull, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+        out = proc.stdout.read()
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    proc.stderr.close()
+    if proc.returncode not in ok_codes:
+        tail = (err or out).decode(errors="replace").strip().splitlines()[-3:]
+        raise BenchError(f"{' '.join(argv)} exited {proc.returncode}: {' / '.join(tail)}")
+    return wall, usage.ru_maxrss / 1024, out.decode(errors="replace")
+
+
+def measure(argv: list[str], runs: int, *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
+            env: dict[str, str] | None = None, warmup: int = 1, report: bool = False) -> Sample:
+    """Run argv ``warmup`` times unmeasured (fills the OS file cache, writes .pyc), then ``runs``
+    times measured. With ``report``, the last line of stdout is a number the command measured itself."""
+    sample = Sample(list(argv))
+    for _ in range(warmup):
+        run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
+    for _ in range(runs):
+        wall, rss, out = run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
+        sample.seconds.append(wall)
+        sample.rss_mib.append(rss)
+        if report:
+            lines = out.strip().splitlines()
+            try:
+                sample.reported.append(float(lines[-1]))
+            except (IndexError, ValueError):
+                raise BenchError(f"{' '.join(argv)} did not print its own timing as the last line; "
+                                 f"got {lines[-1:]!r}") from None
+    return sample
