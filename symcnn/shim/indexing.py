@@ -1,0 +1,101 @@
+"""Shape arithmetic of indexing, slicing, chunk/split and matmul on symbolic sizes.
+
+Owns: index_shape, chunk_sizes, split_sizes, matmul_shape (pure functions of shapes).
+Never: record steps (tensor.py does) or hold data.
+"""
+
+from __future__ import annotations
+
+from sympy import Eq, Integer, Mod
+
+from ..errors import RuleError, UnsupportedError
+from ..fmt import text
+from ..intarith import FloorDiv
+from ..rule import require
+
+
+def _slice_len(n, s: slice, axis: int):
+    from ..tensor import sym
+
+    step = sym(1 if s.step is None else s.step)
+    if not (step.is_Integer and step > 0):
+        raise RuleError(f"slice step {s.step} must be a positive integer", fix="use a step >= 1")
+    if n.is_Integer and all(v is None or isinstance(v, int) for v in (s.start, s.stop)):
+        return Integer(len(range(*s.indices(int(n)))))
+    a = Integer(0) if s.start is None else sym(s.start)
+    b = n if s.stop is None else sym(s.stop)
+    a = a + n if a.is_Integer and a < 0 else a
+    b = b + n if b.is_Integer and b < 0 else b
+    require(a >= 0, f"slice start {text(a)} of dim {axis} must not be negative", fix="check the crop offsets")
+    require(b <= n, f"slice stop {text(b)} of dim {axis} must not exceed its size {text(n)}",
+            fix="crop inside the tensor")
+    require(b >= a, f"slice {text(a)}:{text(b)} of dim {axis} is empty", fix="check the crop bounds")
+    return FloorDiv(b - a + step - 1, step) if step != 1 else b - a
+
+
+def index_shape(shape: tuple, index) -> tuple:
+    """Shape of x[index] for ints, slices, None and Ellipsis (basic indexing)."""
+    idx = index if isinstance(index, tuple) else (index,)
+    used = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    if used > len(shape):
+        raise RuleError(f"too many indices for a {len(shape)}-D tensor: {used} were given",
+                        fix="index at most one entry per dim")
+    if Ellipsis in idx:
+        k = idx.index(Ellipsis)
+        idx = idx[:k] + (slice(None),) * (len(shape) - used) + idx[k + 1:]
+    out, axis = [], 0
+    for i in idx:
+        if i is None:
+            out.append(Integer(1))
+            continue
+        n = shape[axis]
+        if isinstance(i, slice):
+            out.append(_slice_len(n, i, axis))
+        elif isinstance(i, int) and not isinstance(i, bool):
+            if n.is_Integer and not -n <= i < n:
+                raise RuleError(f"index {i} is out of bounds for dim {axis} with size {n}",
+                                fix=f"use an index in [{-n}, {n - 1}]")
+        else:
+            raise UnsupportedError(f"indexing with {type(i).__name__} is not supported by symcnn yet",
+                                   fix="use ints, slices, None or ...")
+        axis += 1
+    return tuple(out) + tuple(shape[axis:])
+
+
+def chunk_sizes(n, chunks: int) -> list:
+    if n.is_Integer:
+        each = -(-int(n) // chunks)
+        sizes = [each] * (int(n) // each) + ([int(n) % each] if int(n) % each else [])
+        return sizes
+    require(Eq(Mod(n, chunks), 0), f"chunk({chunks}) of a dim of size {text(n)} gives equal pieces only "
+            f"when {chunks} divides it", fix="use a size divisible by the number of chunks")
+    return [n / chunks] * chunks
+
+
+def split_sizes(n, split_size) -> list:
+    if isinstance(split_size, (list, tuple)):
+        require(Eq(sum(split_size), n), f"split sizes {list(split_size)} must sum to the dim size {text(n)}",
+                fix="make the sizes add up")
+        return list(split_size)
+    if n.is_Integer:
+        k = int(split_size)
+        return [k] * (int(n) // k) + ([int(n) % k] if int(n) % k else [])
+    from ..errors import TraceError
+
+    raise TraceError(f"split({split_size}) of a dim of symbolic size {text(n)} gives an unknown "
+                     "number of pieces", fix="pass that size as a number (--input), or give the sizes "
+                     "as a list")
+
+
+def matmul_shape(a: tuple, b: tuple) -> tuple:
+    from ..tensor import broadcast
+
+    if not a or not b:
+        raise RuleError("matmul: both arguments need at least 1 dim", fix="use tensors, not scalars")
+    a2 = (Integer(1),) + a if len(a) == 1 else a
+    b2 = b + (Integer(1),) if len(b) == 1 else b
+    require(Eq(a2[-1], b2[-2]), f"matmul: shapes {tuple(map(text, a))} and {tuple(map(text, b))} cannot be "
+            f"multiplied ({text(a2[-1])} vs {text(b2[-2])})", fix="transpose or reshape an operand")
+    batch = broadcast(a2[:-2], b2[:-2], "matmul")
+    out = batch + ((a2[-2],) if len(a) > 1 else ()) + ((b2[-1],) if len(b) > 1 else ())
+    return out

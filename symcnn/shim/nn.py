@@ -1,0 +1,368 @@
+"""``torch.nn`` of the stand-in: Module, the containers, Parameter, and one layer class per rule.
+
+Layer classes are generated from RULES on first access (``nn.Conv2d`` wraps ``make("nn.Conv2d", ...)``);
+a name with no rule raises UnsupportedError at the line that uses it, with close names suggested.
+Owns: Module, Layer, Sequential, ModuleList, ModuleDict, Parameter, the loss stubs, ``nn.init``.
+Never: compute shapes itself (the rules do) or import torch.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import types
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from ..errors import SymcnnError, TraceError, UnsupportedError
+from ..rule import RULES, make
+from ..tensor import SymTensor, emit
+from . import record as rec
+
+
+class Parameter(SymTensor):
+    """nn.Parameter: a learnable tensor; counted in the model's parameters."""
+
+    __slots__ = ()
+
+    def __init__(self, data: SymTensor | None = None, requires_grad: bool = True):
+        super().__init__(data._shape if isinstance(data, SymTensor) else (), None)
+        self.requires_grad = requires_grad
+
+
+class Module:
+    """nn.Module: registers submodules and parameters on assignment; calling it runs forward."""
+
+    training = True
+    dump_patches = False
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_modules" not in self.__dict__ and isinstance(value, (Module, Parameter)):
+            raise TraceError(f"cannot assign {name} before Module.__init__() call",
+                             fix="call super().__init__() first in __init__").located(rec.where())
+        kind = "_modules" if isinstance(value, Module) else "_parameters" if isinstance(value, Parameter) else None
+        for d in ("_modules", "_parameters", "_buffers"):
+            if d != kind and not (value is None and d == "_modules"):
+                self.__dict__.get(d, {}).pop(name, None)
+        if isinstance(value, Module):
+            self.__dict__.pop(name, None)
+            self._modules[name] = value
+        elif isinstance(value, Parameter):
+            self.__dict__.pop(name, None)
+            self._parameters[name] = value
+        elif value is None and name in self.__dict__.get("_modules", {}):
+            self._modules[name] = None
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        for d in ("_modules", "_parameters", "_buffers"):
+            table = self.__dict__.get(d)
+            if table is not None and name in table:
+                return table[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for d in ("_modules", "_parameters", "_buffers"):
+            if name in self.__dict__.get(d, {}):
+                del self.__dict__[d][name]
+                return
+        object.__delattr__(self, name)
+
+    # --- registration ---
+    def add_module(self, name: str, module: Module | None) -> None:
+        self._modules[str(name)] = module
+
+    register_module = add_module
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        self._buffers[name] = tensor
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        self._parameters[name] = param
+
+    # --- traversal (as torch: each module once, first name wins) ---
+    def named_modules(self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
+                      ) -> Iterator[tuple[str, Module]]:
+        memo = set() if memo is None else memo
+        if id(self) in memo and remove_duplicate:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, m in self._modules.items():
+            if m is not None:
+                yield from m.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
+
+    def modules(self) -> Iterator[Module]:
+        return (m for _, m in self.named_modules())
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((n, m) for n, m in self._modules.items() if m is not None)
+
+    def children(self) -> Iterator[Module]:
+        return (m for _, m in self.named_children())
+
+    def own_parameters(self) -> dict[str, Parameter]:
+        return {n: p for n, p in self._parameters.items() if p is not None}
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        seen: set[int] = set()
+        for mname, m in (self.named_modules() if recurse else [("", self)]):
+            for n, p in m.own_parameters().items():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    full = ".".join(x for x in (prefix, mname, n) if x)
+                    yield full, p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        return (p for _, p in self.named_parameters(recurse=recurse))
+
+    def buffers(self, recurse: bool = True) -> Iterator[Any]:
+        return (b for m in self.modules() for b in m._buffers.values())
+
+    # --- no-ops that return the module ---
+    def _self(self, *args: Any, **kwargs: Any) -> Module:
+        return self
+
+    eval = train = to = cuda = cpu = half = float = double = requires_grad_ = share_memory = _self
+
+    def apply(self, fn) -> Module:
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def zero_grad(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def state_dict(self, *args: Any, **kwargs: Any) -> dict:
+        return OrderedDict(self.named_parameters())
+
+    def load_state_dict(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    # --- calling ---
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        s = rec.session()
+        if s is not None and not s.recording and args and isinstance(args[0], SymTensor) and rec.at_top_level():
+            s.top_calls.append((self, args[0]))
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise TraceError(f'Module [{type(self).__name__}] is missing the required "forward" function',
+                         fix="define forward(self, x)").located(rec.where())
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        inner = "".join(f"\n  ({n}): " + repr(m).replace("\n", "\n  ") for n, m in self._modules.items())
+        return f"{type(self).__name__}({self.extra_repr()}{inner}\n)" if inner else f"{type(self).__name__}({self.extra_repr()})"
+
+
+class Layer(Module):
+    """A leaf layer: the rule registered under ``_key``, configured with torch's constructor args."""
+
+    _key: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__()
+        try:
+            rule = make(self._key, *args, **kwargs)
+        except SymcnnError as e:
+            raise e.located(rec.where(), self._key) from None
+        object.__setattr__(self, "_rule", rule)
+        for k, v in rule.raw_args.items():
+            if k not in ("weight", "bias"):
+                object.__setattr__(self, k, v)
+        params = rule.parameters()
+        if "bias" not in params:
+            object.__setattr__(self, "bias", None)
+        for n, shape in params.items():
+            p = Parameter(SymTensor(shape))
+            self._parameters[n] = p
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self._rule.raw_args.items())
+
+    def forward(self, input: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(input, SymTensor):
+            raise TraceError(f"{self._key} was called with a {type(input).__name__}, not a tensor",
+                             fix="pass a tensor").located(rec.where())
+        s = rec.session()
+        name = s.names.get(id(self), self._key) if s is not None else self._key
+        first = True
+        if s is not None and s.recording:
+            first = id(self) not in s.called
+            s.called.add(id(self))
+        try:
+            result = self._rule(input._shape)
+        except SymcnnError as e:
+            raise e.located(rec.where(), f"{self._key} {name}") from None
+        out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
+                   module_id=id(self), first_call=first, name=name)
+        if result.extra_shapes:
+            return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
+        return out
+
+
+class Sequential(Module):
+    def __init__(self, *args: Any):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for k, m in args[0].items():
+                self.add_module(k, m)
+        else:
+            for i, m in enumerate(args):
+                if not isinstance(m, Module):
+                    raise TraceError(f"nn.Sequential got a {type(m).__name__} as entry {i}, not a module",
+                                     fix="pass modules, e.g. nn.Sequential(*layers)").located(rec.where())
+                self.add_module(str(i), m)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        items = list(self._modules.items())
+        if isinstance(idx, slice):
+            return type(self)(OrderedDict(items[idx])) if type(self) is Sequential else Sequential(OrderedDict(items[idx]))
+        return items[idx][1]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> Sequential:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> Sequential:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def forward(self, input: Any) -> Any:
+        for m in self:
+            input = m(input)
+        return input
+
+
+class ModuleList(Module):
+    def __init__(self, modules=None):
+        super().__init__()
+        for m in modules or ():
+            self.append(m)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        vals = list(self._modules.values())
+        return ModuleList(vals[idx]) if isinstance(idx, slice) else vals[idx]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        self.add_module(list(self._modules)[idx], module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules) -> ModuleList:
+        return self.extend(modules)
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> ModuleList:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        vals = list(self._modules.values())
+        vals.insert(index, module)
+        self._modules.clear()
+        for m in vals:
+            self.append(m)
+
+
+class ModuleDict(Module):
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def update(self, modules) -> None:
+        for k, m in (modules.items() if hasattr(modules, "items") else modules):
+            self.add_module(k, m)
+
+    def pop(self, key: str) -> Module:
+        return self._modules.pop(key)
+
+
+class Loss(Module):
+    """Loss functions: accepted so files that build a criterion load; they have no shape rule."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__()
+
+    def forward(self, *inputs: Any, **kwargs: Any) -> SymTensor:
+        return SymTensor(())
+
+
+_layers: dict[str, type[Layer]] = {}
+_losses: dict[str, type[Loss]] = {}
+init = types.ModuleType("torch.nn.init", "nn.init of the stand-in: every initializer is a no-op.")
+init.__getattr__ = lambda name: (lambda tensor=None, *a, **k: tensor)  # type: ignore[attr-defined]
+utils = types.ModuleType("torch.nn.utils")
+from . import functional  # noqa: E402  (functional imports this module's names lazily)
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    key = f"nn.{name}"
+    if RULES.get(key) is not None:
+        if key not in _layers:
+            _layers[key] = type(name, (Layer,), {"_key": key, "__module__": "torch.nn", "__qualname__": name})
+        return _layers[key]
+    if name.endswith("Loss"):
+        if name not in _losses:
+            _losses[name] = type(name, (Loss,), {"__module__": "torch.nn"})
+        return _losses[name]
+    close = difflib.get_close_matches(key, [k for k, v in RULES.items() if v is not None and k.startswith("nn.")], n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise UnsupportedError(f"{key} is not supported by symcnn yet",
+                           fix=f"{hint}run `symcnn formula --list` for the supported layers").located(rec.where())
+
+
+sys.modules.setdefault("symcnn.shim.nn.init", init)

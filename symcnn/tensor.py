@@ -1,0 +1,375 @@
+"""SymTensor: the tensor of the torch stand-in. A shape of SymPy sizes plus the step that made it.
+
+Owns: SymTensor and Size, the shape arithmetic of tensor methods (view/reshape with -1, flatten,
+squeeze/unsqueeze, permute/transpose, reductions, slicing, broadcasting ops, matmul, chunk/split)
+and their recording as steps (via ``shim.record``).
+Never: hold data, import torch, or know which model is traced (tracer.py does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import prod
+from typing import Any
+
+from sympy import Basic, Eq, Integer, Mod, sympify
+
+from .errors import RuleError, TraceError, UnsupportedError
+from .fmt import text
+from .intarith import to_canonical
+from .rule import collecting, fmt_shape, require
+from .shim import record as rec
+
+
+def sym(v: Any) -> Basic:
+    """A size as a canonical SymPy expression (ints, SymPy floor/ceiling from user arithmetic)."""
+    if isinstance(v, SymTensor):
+        raise TraceError("a tensor was used where a size is expected",
+                         fix="use x.size(i) or x.shape[i] for sizes").located(rec.where())
+    if isinstance(v, bool) or not isinstance(v, (int, Basic)):
+        raise RuleError(f"size {v!r} is not an integer", fix="give sizes as ints")
+    return to_canonical(sympify(v)) if isinstance(v, Basic) else Integer(v)
+
+
+def py(v: Basic) -> Any:
+    """A size as the user sees it: a Python int when numeric, else the SymPy expression."""
+    return int(v) if v.is_Integer else v
+
+
+class Size(tuple):
+    """torch.Size: a tuple of sizes (ints, or SymPy expressions for symbolic sizes)."""
+
+    def numel(self):
+        return prod(self, start=1)
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(str(v) for v in self)}])"
+
+
+def _dim(d: int, n: int, op: str) -> int:
+    if not isinstance(d, int) or not -max(n, 1) <= d < max(n, 1):
+        raise RuleError(f"{op}: dim {d} is out of range for a {n}-D tensor",
+                        fix=f"use a dim in [{-n}, {n - 1}]")
+    return d % max(n, 1)
+
+
+def _sizes(args: tuple) -> tuple:
+    """view(2, 3), view((2, 3)), view(torch.Size(...)) -> (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def emit(key: str, inputs: Sequence[SymTensor], shape: Sequence, *, via: str = "tensor",
+         rule=None, result=None, conditions=(), note=None, module_id=None, first_call=True,
+         name: str | None = None) -> SymTensor:
+    """Make the output tensor of an op and record it as a step (when the tracer is recording)."""
+    out = tuple(shape) if result is not None else tuple(sym(v) for v in shape)
+    parents = tuple(t.step for t in inputs if t.step is not None)
+    idx = rec.record(key, name or key.removeprefix("Tensor."), via, tuple(t._shape for t in inputs),
+                     out, rule=rule, result=result, parents=parents, module_id=module_id,
+                     first_call=first_call, note=note, conditions=tuple(conditions))
+    return SymTensor(out, idx)
+
+
+def checked(fn, *args):
+    """Run a shape computation; undecided ``require``s are returned, false ones raise located."""
+    try:
+        with collecting() as conds:
+            out = fn(*args)
+    except RuleError as e:
+        raise e.located(rec.where()) from None
+    return out, tuple(conds)
+
+
+def broadcast(a: tuple, b: tuple, op: str) -> tuple:
+    n = max(len(a), len(b))
+    a2, b2 = (Integer(1),) * (n - len(a)) + a, (Integer(1),) * (n - len(b)) + b
+    out = []
+    for i, (x, y) in enumerate(zip(a2, b2)):
+        if x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        else:
+            require(Eq(x, y), f"{op}: shapes {fmt_shape(a)} and {fmt_shape(b)} do not match at dim {i} "
+                    f"({text(x)} vs {text(y)})", fix="make both operands the same size (crop, pad or "
+                    "change the channels)")
+            out.append(x)
+    return tuple(out)
+
+
+def view_shape(src: tuple, target: tuple, op: str) -> tuple:
+    """torch's view/reshape shape inference, with -1 solved symbolically."""
+    target = tuple(sym(v) for v in target)
+    total = prod(src, start=Integer(1))
+    free = [i for i, v in enumerate(target) if v == -1]
+    if len(free) > 1:
+        raise RuleError(f"{op}: only one dimension can be inferred (-1)", fix="give the other sizes")
+    known = prod((v for v in target if v != -1), start=Integer(1))
+    shown = "[" + ", ".join(text(v) for v in target) + "]"
+    if not free:
+        require(Eq(total, known), f"{op}: shape {shown} is invalid for input of size {text(total)}",
+                fix="make the product of the sizes equal the number of elements")
+        return target
+    i = free[0]
+    if total.is_Integer and known.is_Integer:
+        if known == 0 or total % known:
+            raise RuleError(f"{op}: shape {shown} is invalid for input of size {total}",
+                            fix="make the product of the sizes divide the number of elements")
+        return target[:i] + (total // known,) + target[i + 1:]
+    if i == 0 and len(src) > 1 and len(target) > 1:
+        per_sample = prod(src[1:], start=Integer(1))
+        same = Eq(per_sample, known)
+        if same is not sympify(False):
+            require(same, f"{op}: the input has {text(per_sample)} values per sample but the view "
+                    f"needs {text(known)}", fix="pass input sizes that give this many features, or "
+                    "use x.view(x.size(0), -1)")
+            return (src[0],) + target[1:]
+    q = to_canonical(total / known)
+    if q.is_integer is not True:
+        require(Eq(Mod(total, known), 0), f"{op}: shape {shown} needs the {text(total)} elements "
+                f"to be divisible by {text(known)}", fix="choose sizes that divide the element count")
+    return target[:i] + (q,) + target[i + 1:]
+
+
+def _fn():
+    from .shim import functional
+
+    return functional
+
+
+class SymTensor:
+    """A tensor with a symbolic shape and no data; ``step`` is the index of the step that made it
+    (-1: the model input; None: made outside the recorded forward pass)."""
+
+    __slots__ = ("_shape", "step", "requires_grad")
+    __array_priority__ = 1000
+    dtype = "float32"
+    device = "cpu"
+    is_cuda = False
+
+    def __init__(self, shape: Sequence, step: int | None = None):
+        self._shape = tuple(v if isinstance(v, Basic) else sym(v) for v in shape)
+        self.step = step
+        self.requires_grad = False
+
+    # --- sizes ---
+    @property
+    def shape(self) -> Size:
+        return Size(py(v) for v in self._shape)
+
+    def size(self, dim: int | None = None):
+        return self.shape if dim is None else py(self._shape[_dim(dim, len(self._shape), "size")])
+
+    def dim(self) -> int:
+        return len(self._shape)
+
+    ndim = property(dim)
+
+    def numel(self):
+        return py(prod(self._shape, start=Integer(1)))
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        v = self.size(0)
+        if not isinstance(v, int):
+            raise TraceError(f"len() of a tensor with symbolic size {text(v)}",
+                             fix="pass the size as a number (--input)").located(rec.where())
+        return v
+
+    def __repr__(self) -> str:
+        return f"SymTensor({fmt_shape(self._shape)})"
+
+    def __bool__(self):
+        raise TraceError("the truth value of a tensor depends on its data, which symcnn does not have",
+                         fix="branch on sizes (x.size(i)), not on values").located(rec.where())
+
+    def item(self):
+        raise TraceError("tensor.item() needs data, which symcnn does not have",
+                         fix="remove data-dependent code from forward").located(rec.where())
+
+    def __iter__(self):
+        return iter([self[i] for i in range(len(self))])
+
+    # --- no-ops: same tensor ---
+    def _same(self, *args, **kwargs) -> SymTensor:
+        return self
+
+    contiguous = detach = clone = to = float = double = half = cpu = cuda = type_as = _same
+    requires_grad_ = retain_grad = abs = exp = log = sqrt = clamp = clamp_ = _same
+    neg = __neg__ = __pos__ = __abs__ = sigmoid_ = relu_ = zero_ = normal_ = fill_ = _same
+
+    # --- reshaping ---
+    def _reshape(self, key: str, *shape) -> SymTensor:
+        op = f"{key.split('.')[-1]}({', '.join(map(str, _sizes(shape)))})"
+        out, conds = checked(view_shape, self._shape, _sizes(shape), op)
+        return emit(key, [self], out, conditions=conds)
+
+    def view(self, *shape) -> SymTensor:
+        return self._reshape("Tensor.view", *shape)
+
+    def reshape(self, *shape) -> SymTensor:
+        return self._reshape("Tensor.reshape", *shape)
+
+    def view_as(self, other: SymTensor) -> SymTensor:
+        return self._reshape("Tensor.view", *other._shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1, *, _key: str = "Tensor.flatten") -> SymTensor:
+        n = len(self._shape)
+        if n == 0:
+            return emit(_key, [self], (1,))
+        a, b = _dim(start_dim, n, "flatten"), _dim(end_dim, n, "flatten")
+        s = self._shape
+        return emit(_key, [self], s[:a] + (prod(s[a:b + 1], start=Integer(1)),) + s[b + 1:])
+
+    def squeeze(self, dim=None) -> SymTensor:
+        s, n = self._shape, len(self._shape)
+        dims = range(n) if dim is None else [_dim(d, n, "squeeze") for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
+        drop = {d for d in dims if s[d] == 1}
+        return emit("Tensor.squeeze", [self], [v for i, v in enumerate(s) if i not in drop])
+
+    def unsqueeze(self, dim: int) -> SymTensor:
+        s = list(self._shape)
+        s.insert(_dim(dim, len(s) + 1, "unsqueeze"), Integer(1))
+        return emit("Tensor.unsqueeze", [self], s)
+
+    def permute(self, *dims) -> SymTensor:
+        dims = [_dim(d, len(self._shape), "permute") for d in _sizes(dims)]
+        if sorted(dims) != list(range(len(self._shape))):
+            raise RuleError(f"permute{tuple(dims)}: dims must be a permutation of 0..{len(self._shape) - 1}",
+                            fix="list every dim once").located(rec.where())
+        return emit("Tensor.permute", [self], [self._shape[d] for d in dims])
+
+    def transpose(self, d0: int, d1: int) -> SymTensor:
+        n, s = len(self._shape), list(self._shape)
+        a, b = _dim(d0, n, "transpose"), _dim(d1, n, "transpose")
+        s[a], s[b] = s[b], s[a]
+        return emit("Tensor.transpose", [self], s)
+
+    def t(self) -> SymTensor:
+        return self.transpose(0, 1) if len(self._shape) == 2 else self
+
+    def expand(self, *sizes) -> SymTensor:
+        sizes = _sizes(sizes)
+        s = (Integer(1),) * (len(sizes) - len(self._shape)) + self._shape
+        return emit("Tensor.expand", [self], [o if n == -1 else n for o, n in zip(s, sizes)])
+
+    def expand_as(self, other: SymTensor) -> SymTensor:
+        return self.expand(*other._shape)
+
+    def repeat(self, *sizes) -> SymTensor:
+        sizes = _sizes(sizes)
+        s = (Integer(1),) * (len(sizes) - len(self._shape)) + self._shape
+        return emit("Tensor.repeat", [self], [o * sym(n) for o, n in zip(s, sizes)])
+
+    # --- reductions ---
+    def _reduce(self, key: str, dim=None, keepdim: bool = False) -> SymTensor:
+        n, s = len(self._shape), self._shape
+        if dim is None:
+            return emit(key, [self], [Integer(1)] * n if keepdim else [])
+        dims = {_dim(d, n, key) for d in (dim if isinstance(dim, (tuple, list)) else [dim])}
+        out = [Integer(1) if i in dims else v for i, v in enumerate(s) if keepdim or i not in dims]
+        return emit(key, [self], out)
+
+    def mean(self, dim=None, keepdim=False, **kw):
+        return self._reduce("Tensor.mean", dim, keepdim)
+
+    def sum(self, dim=None, keepdim=False, **kw):
+        return self._reduce("Tensor.sum", dim, keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        return self._reduce("Tensor.amax", dim if dim != () else None, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return self._reduce("Tensor.amin", dim if dim != () else None, keepdim)
+
+    def std(self, dim=None, keepdim=False, **kw):
+        return self._reduce("Tensor.std", dim, keepdim)
+
+    def var(self, dim=None, keepdim=False, **kw):
+        return self._reduce("Tensor.var", dim, keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        return self._minmax("Tensor.max", dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return self._minmax("Tensor.min", dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._reduce("Tensor.argmax", dim, keepdim)
+
+    def _minmax(self, key, dim, keepdim):
+        if isinstance(dim, SymTensor):
+            return self._binary(dim, key.split(".")[-1] + "imum")
+        out = self._reduce(key, dim, keepdim)
+        return out if dim is None else (out, SymTensor(out._shape, out.step))
+
+    # --- indexing ---
+    def __getitem__(self, index) -> SymTensor:
+        from .shim.indexing import index_shape
+
+        out, conds = checked(index_shape, self._shape, index)
+        return emit("Tensor.__getitem__", [self], out, conditions=conds, name="getitem")
+
+    def chunk(self, chunks: int, dim: int = 0):
+        from .shim.indexing import chunk_sizes
+
+        return self._pieces("Tensor.chunk", dim, chunk_sizes(self._shape[_dim(dim, len(self._shape), "chunk")], chunks))
+
+    def split(self, split_size, dim: int = 0):
+        from .shim.indexing import split_sizes
+
+        return self._pieces("Tensor.split", dim, split_sizes(self._shape[_dim(dim, len(self._shape), "split")], split_size))
+
+    def _pieces(self, key, dim, sizes):
+        d = _dim(dim, len(self._shape), key)
+        return tuple(emit(key, [self], self._shape[:d] + (sym(n),) + self._shape[d + 1:]) for n in sizes)
+
+    # --- arithmetic ---
+    def _binary(self, other, op: str, swap: bool = False) -> SymTensor:
+        if not isinstance(other, SymTensor):
+            if isinstance(other, (int, float, Basic)):
+                return self
+            raise UnsupportedError(f"{op} of a tensor and {type(other).__name__} is not supported by symcnn yet",
+                                   ).located(rec.where())
+        a, b = (other, self) if swap else (self, other)
+        out, conds = checked(broadcast, a._shape, b._shape, op)
+        return emit(op, [a, b], out, conditions=conds)
+
+    def __add__(self, o): return self._binary(o, "add")
+    def __radd__(self, o): return self._binary(o, "add", True)
+    def __sub__(self, o): return self._binary(o, "sub")
+    def __rsub__(self, o): return self._binary(o, "sub", True)
+    def __mul__(self, o): return self._binary(o, "mul")
+    def __rmul__(self, o): return self._binary(o, "mul", True)
+    def __truediv__(self, o): return self._binary(o, "div")
+    def __rtruediv__(self, o): return self._binary(o, "div", True)
+    def __pow__(self, o): return self._binary(o, "pow")
+    __iadd__, __isub__, __imul__, __itruediv__ = __add__, __sub__, __mul__, __truediv__
+    add, sub, mul, div = __add__, __sub__, __mul__, __truediv__
+    add_, sub_, mul_, div_ = __add__, __sub__, __mul__, __truediv__
+    def maximum(self, o): return self._binary(o, "maximum")
+    def minimum(self, o): return self._binary(o, "minimum")
+
+    def __matmul__(self, other: SymTensor) -> SymTensor:
+        from .shim.indexing import matmul_shape
+
+        out, conds = checked(matmul_shape, self._shape, other._shape)
+        return emit("torch.matmul", [self, other], out, conditions=conds, name="matmul")
+
+    matmul = mm = bmm = __matmul__
+
+    # --- activations as methods: the functional ops ---
+    def relu(self): return _fn().relu(self)
+    def sigmoid(self): return _fn().sigmoid(self)
+    def tanh(self): return _fn().tanh(self)
+    def softmax(self, dim=None, **kw): return _fn().softmax(self, dim)
+    def log_softmax(self, dim=None, **kw): return _fn().log_softmax(self, dim)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise UnsupportedError(f"Tensor.{name} is not supported by symcnn yet",
+                               fix="use a supported tensor operation").located(rec.where())

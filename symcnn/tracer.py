@@ -1,0 +1,294 @@
+"""Trace a user's net.py: run it on the torch stand-in and record every layer call as a Step.
+
+The file runs as a module named ``__symcnn_net__`` (not ``__main__``), so training or printing code
+under ``if __name__ == "__main__":`` does not run; module-level code does, exactly as Python runs it.
+While it runs, ``sys.modules["torch"]`` (and torch.nn, torch.nn.functional, torch.autograd, any
+other ``torch.*``) point at ``symcnn.shim``; the previous entries come back afterwards, even on error.
+Owns: trace(), loading net.py, choosing the model and the input, mapping errors to net.py lines.
+Never: import real torch, print, or write files.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import inspect
+import os
+import signal
+import sys
+import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sympy import Basic, Integer
+
+from .errors import NetLoadError, SymcnnError, TraceError, Where
+from .shim import autograd, functional, nn
+from .shim import record as rec
+from .shim import torch as shim_torch
+from .symbols import SPATIAL, C, N, size_symbol
+from .tensor import SymTensor, sym
+from .trace import Trace
+
+MODULE_NAME = "__symcnn_net__"
+_SHIM = {"torch": shim_torch, "torch.nn": nn, "torch.nn.functional": functional, "torch.nn.init": nn.init,
+         "torch.nn.utils": nn.utils, "torch.autograd": autograd, "torch.utils": shim_torch.utils,
+         "torch.utils.data": shim_torch.utils.data, "torch.optim": shim_torch.optim}
+_STUBBED = ("torch", "torchvision", "torchsummary", "torchinfo", "thop")
+
+
+class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves any other torch.* (and torchvision...) import as a stub whose callables are unsupported."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] in _STUBBED:
+            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        return shim_torch._stub(spec.name)
+
+    def exec_module(self, module):
+        module.__path__ = []
+
+
+def _is_stubbed(name: str) -> bool:
+    return name.split(".")[0] in _STUBBED
+
+
+@contextmanager
+def _shim_installed() -> Iterator[None]:
+    saved = {k: v for k, v in sys.modules.items() if _is_stubbed(k)}
+    for k in saved:
+        del sys.modules[k]
+    sys.modules.update(_SHIM)
+    finder = _StubFinder()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        for k in [k for k in sys.modules if _is_stubbed(k)]:
+            del sys.modules[k]
+        sys.modules.update(saved)
+
+
+def _innermost(tb: types.TracebackType | None, s: rec.Session) -> Where | None:
+    at = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == s.filename:
+            at = Where(s.display, tb.tb_lineno)
+        tb = tb.tb_next
+    return at
+
+
+def _user_error(e: BaseException, s: rec.Session) -> SymcnnError:
+    """The SymcnnError to show for an exception raised while net.py ran (located at its line)."""
+    at = _innermost(e.__traceback__, s)
+    if isinstance(e, SymcnnError):
+        return e.located(at)
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    if isinstance(e, TypeError) and ("truth value of Relational" in msg or "Cannot convert symbols" in msg):
+        return TraceError("Python code in net.py branches on or converts a symbolic size",
+                          fix="pass that size as a number (--input 1x3x224x224)", where=at)
+    if isinstance(e, SystemExit):
+        return NetLoadError(f"net.py called sys.exit({e.code!r}) while loading",
+                            fix='move it under `if __name__ == "__main__":`', where=at)
+    return NetLoadError(f"{type(e).__name__}: {msg}" if msg else type(e).__name__, where=at)
+
+
+@contextmanager
+def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Session]]:
+    """Run net.py on the stand-in; yields its globals and the session (still active and installed)."""
+    if not path.is_file():
+        raise NetLoadError(f"{path}: no such file", fix="give the path of your net.py")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise NetLoadError(f"{path}: cannot be read ({e})", fix="save net.py as UTF-8 text") from None
+    s = rec.Session(filename=str(path.resolve()), display=path.name)
+    try:
+        code = compile(source, s.filename, "exec")
+    except SyntaxError as e:
+        raise NetLoadError(f"SyntaxError: {e.msg}", where=Where(s.display, e.lineno),
+                           fix="run `python net.py` to see the problem") from None
+    module = types.ModuleType(MODULE_NAME)
+    module.__file__ = s.filename
+    old_module = sys.modules.get(MODULE_NAME)
+    sys.modules[MODULE_NAME] = module
+    sys.path.insert(0, str(path.resolve().parent))
+    token = rec.activate(s)
+    try:
+        with _shim_installed(), _deadline(timeout, s):
+            try:
+                exec(code, module.__dict__)
+                yield module.__dict__, s
+            except (Exception, SystemExit) as e:  # noqa: BLE001 -- user code: report as the user's error
+                raise _user_error(e, s) from None
+    finally:
+        rec.deactivate(token)
+        sys.path.remove(str(path.resolve().parent))
+        if old_module is None:
+            sys.modules.pop(MODULE_NAME, None)
+        else:
+            sys.modules[MODULE_NAME] = old_module
+
+
+@contextmanager
+def _deadline(timeout: float | None, s: rec.Session) -> Iterator[None]:
+    if not timeout or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TraceError(f"net.py ran longer than {timeout:g} s", fix="remove slow code from module level "
+                         "and forward, or raise the timeout",
+                         where=rec.where() if rec.session() else None)
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _models(ns: dict) -> tuple[dict[str, Any], dict[str, type]]:
+    """Module-level model instances that are no other instance's submodule, and model classes."""
+    inst = {}
+    for n, v in ns.items():
+        if isinstance(v, nn.Module) and not isinstance(v, nn.Loss) and not n.startswith("_") \
+                and all(v is not w for w in inst.values()):
+            inst[n] = v
+    inner = {id(m) for v in inst.values() for _, m in v.named_modules() if m is not v}
+    roots = {n: v for n, v in inst.items() if id(v) not in inner}
+    classes = {n: v for n, v in ns.items() if isinstance(v, type) and issubclass(v, nn.Module)
+               and v.__module__ == MODULE_NAME and not issubclass(v, (nn.Layer, nn.Loss))}
+    return roots, classes
+
+
+def _no_args(cls: type) -> bool:
+    try:
+        inspect.signature(cls).bind()
+    except TypeError:
+        return False
+    return True
+
+
+def _choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any]:
+    roots, classes = _models(ns)
+    if model is not None:
+        if model in roots or isinstance(ns.get(model), nn.Module):
+            return model, ns[model]
+        if model in classes:
+            return model, classes[model]()
+        names = sorted(roots) + sorted(classes)
+        raise NetLoadError(f"{s.display}: no model named {model!r}; the candidates are "
+                           f"{', '.join(names) if names else 'none'}", fix="pass one of them as the model")
+    if len(roots) > 1:
+        fed = [n for n, v in roots.items() if any(m is v for m, _ in s.top_calls)]
+        if len(fed) == 1:
+            return fed[0], roots[fed[0]]
+        raise NetLoadError(f"{s.display} defines several models: {', '.join(roots)}",
+                           fix=f"choose one with --model NAME (e.g. --model {next(iter(roots))})")
+    if roots:
+        return next(iter(roots.items()))
+    built = {n: c() for n, c in classes.items() if _no_args(c)}
+    inner = {type(m) for v in built.values() for _, m in v.named_modules() if m is not v}
+    top = {n: v for n, v in built.items() if type(v) not in inner}
+    if len(top) == 1:
+        return next(iter(top.items()))
+    if len(top) > 1:
+        raise NetLoadError(f"{s.display} defines several model classes: {', '.join(top)}",
+                           fix=f"choose one with --model NAME (e.g. --model {next(iter(top))})")
+    needs = [n for n in classes if n not in built]
+    why = f" ({', '.join(needs)} need constructor arguments)" if needs else ""
+    raise NetLoadError(f"{s.display} has no model: looked for a module-level nn.Module instance "
+                       f"(net = nn.Sequential(...) or model = Net()) and for an nn.Module subclass that "
+                       f"builds without arguments{why}", fix="add `model = Net(...)` at module level")
+
+
+def _first_layer(net: Any) -> Any:
+    return next((m for _, m in net.named_modules() if isinstance(m, nn.Layer)), None)
+
+
+def _default_input(net: Any) -> tuple:
+    """Symbolic N×C×H×W (1-D: N×C×L, 3-D: N×C×T×H×W) with C from the first layer when it has one."""
+    layer = _first_layer(net)
+    if layer is None:
+        return (N, C, *SPATIAL[2])
+    args = layer._rule.raw_args
+    if "in_features" in args:
+        return (N, sym(args["in_features"]))
+    c = args.get("in_channels", args.get("num_features", C))
+    nd = layer._rule.nd or 2
+    return (N, sym(c) if not isinstance(c, Basic) or c.is_Integer else C, *SPATIAL[nd])
+
+
+def _choose_input(ns: dict, s: rec.Session, net: Any, input_shape: tuple | None) -> tuple:
+    if input_shape is not None:
+        return tuple(size_symbol(v) if isinstance(v, str) else sym(v) for v in input_shape)
+    fed = [t for m, t in s.top_calls if m is net]
+    if fed:
+        return fed[0]._shape
+    tensors = []
+    for n, v in ns.items():
+        if isinstance(v, SymTensor) and not isinstance(v, nn.Parameter) and not n.startswith("_") \
+                and v.step is None and all(v is not t for t in tensors):
+            tensors.append(v)
+    if len(tensors) > 1:
+        layer = _first_layer(net)
+        c = layer._rule.raw_args.get("in_channels") if layer is not None else None
+        tensors = [t for t in tensors if c is not None and len(t._shape) > 1 and t._shape[1] == c]
+    if len(tensors) == 1:
+        return tensors[0]._shape
+    return _default_input(net)
+
+
+def _first_tensor(out: Any) -> SymTensor | None:
+    if isinstance(out, SymTensor):
+        return out
+    if isinstance(out, dict):
+        out = list(out.values())
+    if isinstance(out, (tuple, list)):
+        return next((t for t in map(_first_tensor, out) if t is not None), None)
+    return None
+
+
+def trace(path: str | os.PathLike, *, model: str | None = None, input_shape: tuple | None = None,
+          timeout: float | None = None) -> Trace:
+    """Run net.py on symbolic tensors and return every layer call, in order.
+
+    Args: path of net.py; model: the name of a module-level model or model class to trace;
+    input_shape: ints and/or symbols (or names: ``(1, 3, "H", "W")``); timeout in seconds.
+    Raises: NetLoadError, UnsupportedError, RuleError, TraceError, each located at a net.py line.
+
+    >>> trace("examples/mnist.py").output_shape
+    (1, 10)
+    """
+    path = Path(path)
+    with _running(path, timeout) as (ns, s):
+        name, net = _choose_model(ns, s, model)
+        shape = _choose_input(ns, s, net, input_shape)
+        s.names = {id(m): n for n, m in net.named_modules()}
+        s.recording = True
+        out = net(SymTensor(shape, -1))
+        s.recording = False
+    last = _first_tensor(out)
+    unused, extra, seen = [], Integer(0), set()
+    for n, m in net.named_modules():
+        if isinstance(m, nn.Layer):
+            if id(m) not in s.called:
+                unused.append((n, m._rule))
+        else:
+            for p in m.own_parameters().values():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    extra += sym(p.numel())
+    return Trace(model=name, source=str(path), input_shape=tuple(shape), steps=s.steps,
+                 output_shape=last._shape if last is not None else (), constraints=s.constraints,
+                 unused=unused, extra_params=extra)
