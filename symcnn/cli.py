@@ -292,6 +292,8 @@ def docs(out_dir, check):
     """
     from pathlib import Path
 
+    if not check and not Path(out_dir).is_dir():
+        raise InputError(f"--out {out_dir} is not a folder", fix="create it first or give an existing folder")
     from .render import render_rules_doc
 
     text = render_rules_doc()
@@ -303,8 +305,6 @@ def docs(out_dir, check):
             click.echo(f"symcnn: {target} is out of date; run `symcnn docs --out {out_dir}`", err=True)
             click.get_current_context().exit(1)
         return
-    if not Path(out_dir).is_dir():
-        raise InputError(f"--out {out_dir} is not a folder", fix="create it first or give an existing folder")
     emit(text, str(target))
 
 
