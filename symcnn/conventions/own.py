@@ -1,0 +1,84 @@
+"""symcnn's own conventions: ``mul`` (the course notes' multiplications), ``mac``, ``flop`` (2 x MACs)
+and ``flop+bias``. Every layer type states what it counts, zero included, and why.
+
+Owns: OWN (the four conventions).
+Never: count anything but the rules' multiply-accumulates (and bias additions for flop+bias).
+"""
+
+from __future__ import annotations
+
+from sympy import Integer
+
+from ..rule import numel
+from .base import Convention, Count
+from .ops import Op
+
+# why a layer type has no multiply-accumulates (the same words for all four conventions)
+NO_MACS = {
+    "batchnorm": "BatchNorm (eval) is a per-channel scale and shift that folds into the previous conv",
+    "layernorm": "normalisation: means, variances and a scale, not weights times inputs",
+    "groupnorm": "normalisation: means, variances and a scale, not weights times inputs",
+    "instancenorm": "normalisation: means, variances and a scale, not weights times inputs",
+    "lrn": "a local normalisation, not weights times inputs",
+    "maxpool": "max pooling compares, it does not multiply",
+    "adaptivemaxpool": "max pooling compares, it does not multiply",
+    "avgpool": "average pooling adds and divides once per output, there are no weights",
+    "adaptiveavgpool": "average pooling adds and divides once per output, there are no weights",
+    "lppool": "power-average pooling has no weights",
+    "add": "elementwise additions (a residual add, +=) have no weights",
+    "mul": "elementwise products are not accumulated",
+    "upsample": "interpolation copies or blends neighbours, there are no weights",
+    "reduce": "a reduction adds, there are no weights",
+    "softmax": "exponentials and a division, not weights times inputs",
+    "logsoftmax": "exponentials and a logarithm, not weights times inputs",
+    "softmin": "exponentials and a division, not weights times inputs",
+    "dropout": "dropout is the identity in eval()",
+    "data": "it moves or selects data, no arithmetic",
+}
+ACTIVATION = "an elementwise activation (compare or evaluate a function), no weights"
+MACS = {
+    "conv": "|out|·(C_in/groups)·prod(kernel) = N·C_out·H_out·W_out·(C_in/groups)·K_h·K_w",
+    "convT": "|in|·(C_out/groups)·prod(kernel): every input element meets each kernel weight of its group",
+    "linear": "|out|·in_features",
+    "bilinear": "|out|·in1_features·in2_features",
+    "matmul": "|out|·(inner dimension)",
+}
+
+
+def _matmul(op: Op) -> Integer:
+    return numel(op.y) * op.x[-1]
+
+
+def _macs(op: Op):
+    return _matmul(op) if op.kind == "matmul" and op.plain == 0 else op.plain
+
+
+def _bias(op: Op):
+    return op.o if op.has_bias and op.kind in ("conv", "convT", "linear", "bilinear") else Integer(0)
+
+
+def _table(scale: int, word: str, bias: bool = False) -> dict[str, Count]:
+    pre = "" if scale == 1 else f"{scale} x "
+    plus = " + |out| bias additions when bias=True" if bias else ""
+    table: dict[str, Count] = {}
+    for kind, formula in MACS.items():
+        table[kind] = Count(f"{pre}{formula}{plus} ({word})",
+                            (lambda op, s=scale, b=bias: s * _macs(op) + (_bias(op) if b else 0)))
+    for kind, why in NO_MACS.items():
+        table[kind] = Count(f"0: {why}", lambda op: Integer(0))
+    table["*"] = Count(f"{pre}the MACs of symcnn's rule for the layer (0 for elementwise layers: "
+                       f"{ACTIVATION}){plus}", lambda op, s=scale, b=bias: s * op.plain + (_bias(op) if b else 0))
+    return table
+
+
+OWN = (
+    Convention("mul", "multiplications only, as in the course notes: conv C_in·C_out·K_h·K_w·H_out·W_out "
+               "and linear in·out; no bias, nothing else (numerically equal to mac)",
+               _table(1, "multiplications"), own=True),
+    Convention("mac", "multiply-accumulates of conv, transposed conv, linear and matmul; bias additions, "
+               "normalisation, activations, pooling and adds are not MACs", _table(1, "MACs"), own=True),
+    Convention("flop", "2 x MACs: each multiply-accumulate is one multiplication and one addition",
+               _table(2, "FLOPs"), own=True),
+    Convention("flop+bias", "2 x MACs plus one addition per output element of each layer with a bias",
+               _table(2, "FLOPs", bias=True), own=True),
+)
