@@ -6,7 +6,7 @@ Never: record steps (tensor.py does) or hold data.
 
 from __future__ import annotations
 
-from sympy import Eq, Integer, Mod
+from sympy import Eq, Integer, Mod, sympify
 
 from ..errors import RuleError, UnsupportedError
 from ..fmt import text
@@ -22,15 +22,19 @@ def _slice_len(n, s: slice, axis: int):
         raise RuleError(f"slice step {s.step} must be a positive integer", fix="use a step >= 1")
     if n.is_Integer and all(v is None or isinstance(v, int) for v in (s.start, s.stop)):
         return Integer(len(range(*s.indices(int(n)))))
-    a = Integer(0) if s.start is None else sym(s.start)
-    b = n if s.stop is None else sym(s.stop)
-    a = a + n if a.is_Integer and a < 0 else a
-    b = b + n if b.is_Integer and b < 0 else b
+    a_raw = Integer(0) if s.start is None else sympify(s.start)
+    b_raw = n if s.stop is None else sympify(s.stop)
+    a_raw = a_raw + n if a_raw.is_Integer and a_raw < 0 else a_raw
+    b_raw = b_raw + n if b_raw.is_Integer and b_raw < 0 else b_raw
+    a, b = sym(a_raw), sym(b_raw)
     require(a >= 0, f"slice start {text(a)} of dim {axis} must not be negative", fix="check the crop offsets")
     require(b <= n, f"slice stop {text(b)} of dim {axis} must not exceed its size {text(n)}",
             fix="crop inside the tensor")
-    require(b >= a, f"slice {text(a)}:{text(b)} of dim {axis} is empty", fix="check the crop bounds")
-    return FloorDiv(b - a + step - 1, step) if step != 1 else b - a
+    # the user's own expressions are subtracted first, so (dy + th) - dy cancels to th
+    length = sym(b_raw - a_raw)
+    require(length >= 0, f"slice {text(a)}:{text(b)} of dim {axis} has a negative length",
+            fix="check the crop bounds")
+    return FloorDiv(length + step - 1, step) if step != 1 else length
 
 
 def index_shape(shape: tuple, index) -> tuple:

@@ -9,7 +9,6 @@ Never: compute shapes itself (the rules do) or import torch.
 from __future__ import annotations
 
 import difflib
-import sys
 import types
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -342,7 +341,15 @@ class Loss(Module):
 _layers: dict[str, type[Layer]] = {}
 _losses: dict[str, type[Loss]] = {}
 init = types.ModuleType("torch.nn.init", "nn.init of the stand-in: every initializer is a no-op.")
-init.__getattr__ = lambda name: (lambda tensor=None, *a, **k: tensor)  # type: ignore[attr-defined]
+
+
+def _initializer(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return lambda tensor=None, *a, **k: tensor
+
+
+init.__getattr__ = _initializer  # type: ignore[attr-defined]
 utils = types.ModuleType("torch.nn.utils")
 from . import functional  # noqa: E402  (functional imports this module's names lazily)
 
@@ -364,5 +371,3 @@ def __getattr__(name: str) -> Any:
     raise UnsupportedError(f"{key} is not supported by symcnn yet",
                            fix=f"{hint}run `symcnn formula --list` for the supported layers").located(rec.where())
 
-
-sys.modules.setdefault("symcnn.shim.nn.init", init)

@@ -55,7 +55,13 @@ class Missing:
 
 def _stub(name: str) -> types.ModuleType:
     m = types.ModuleType(name)
-    m.__getattr__ = lambda attr: Missing(f"{name}.{attr}")  # type: ignore[attr-defined]
+
+    def missing(attr: str) -> Missing:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return Missing(f"{name}.{attr}")
+
+    m.__getattr__ = missing  # type: ignore[attr-defined]
     return m
 
 
