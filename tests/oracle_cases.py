@@ -246,7 +246,8 @@ def resample_cases(rng: random.Random, n: int = 150) -> list[Case]:
             out.append(Case("nn.Upsample", (), kw, _input(rng, nd, c, hi=hi, batched=True)))
         elif kind == 1:
             name = rng.choice(["ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad"])
-            pad = rng.choice([rng.randint(-1, 3), tuple(rng.randint(-2, 4) for _ in range(2 * nd))])
+            low = 0 if name == "CircularPad" else -2   # torch 2.13 mis-handles some negative circular pads
+            pad = rng.choice([rng.randint(max(low, -1), 3), tuple(rng.randint(low, 4) for _ in range(2 * nd))])
             args = (pad, 1.5) if name == "ConstantPad" else (pad,)
             out.append(Case(f"nn.{name}{nd}d", args, {}, _input(rng, nd, c, hi=6)))
         elif kind == 2:
@@ -263,14 +264,37 @@ def resample_cases(rng: random.Random, n: int = 150) -> list[Case]:
             k, s, p, d = _axes(rng, 2, 1, 3), _axes(rng, 2, 1, 2), _axes(rng, 2, 0, 1), rng.randint(1, 2)
             kw = {"dilation": d, "padding": p, "stride": s}
             x = _input(rng, 2, c, hi=7)
-            out.append(Case("nn.Unfold", (k,), kw, x))
+            if rng.random() < 0.5:
+                out.append(Case("nn.Unfold", (k,), kw, x))
+                continue
+            ks, ss, ps = (v if isinstance(v, tuple) else (v, v) for v in (k, s, p))
+            blocks = 1   # count window start positions by brute force
+            for size, kk, st, pp in zip(x[-2:], ks, ss, ps):
+                blocks *= len([i for i in range(0, size + 2 * pp, st) if i + d * (kk - 1) < size + 2 * pp])
+            blocks += 1 if rng.random() < 0.15 else 0
+            ck = c * ks[0] * ks[1] + (1 if rng.random() < 0.1 else 0)
+            out.append(Case("nn.Fold", (x[-2:], k), kw, (*x[:-3], ck, blocks)))
+    return out
+
+
+def pad_cases(rng: random.Random, n: int = 150) -> list[Case]:
+    """Padding layers with small inputs and pads in [-3, 4] (negative pads crop; circular: >= 0)."""
+    out = []
+    names = ["ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad"]
+    for i in range(n):
+        nd, name = rng.randint(1, 3), names[i % 5]
+        low = 0 if name == "CircularPad" else -3   # torch 2.13 mis-handles some negative circular pads
+        pad = rng.choice([rng.randint(max(low, -1), 3), tuple(rng.randint(low, 4) for _ in range(2 * nd))])
+        args = (pad, 0.5) if name == "ConstantPad" else (pad,)
+        dims = rng.choice([nd, nd + 1, nd + 1, nd + 2, nd + 2, nd + 3])
+        out.append(Case(f"nn.{name}{nd}d", args, {}, tuple(rng.randint(1, 5) for _ in range(dims))))
     return out
 
 
 def all_cases(seed: int = SEED) -> list[Case]:
     rng = random.Random(seed)
     return (pool_cases(rng) + conv_cases(rng) + linear_cases(rng) + activation_cases(rng)
-            + norm_cases(rng) + resample_cases(rng))
+            + norm_cases(rng) + resample_cases(rng) + pad_cases(rng))
 
 
 # --- the oracle comparison, shared by the family tests ---

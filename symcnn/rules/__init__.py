@@ -3,4 +3,4 @@
 To add a layer: write a Rule subclass in the family file it belongs to (or a new file imported here).
 """
 
-from . import activation, conv, linear, norm, pool  # noqa: F401
+from . import activation, conv, linear, norm, pool, resample, shuffle  # noqa: F401
