@@ -166,7 +166,7 @@ def test_summary_rows_text_and_latex():
     text = render_summary(trace)
     assert "1×20×⌊(H − 12)/4⌋×⌊(W − 12)/4⌋" in text
     assert "1×10×(H − 4)×(W − 4)" in text
-    assert "valid when: 20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320" in text
+    assert "valid when:\n  20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320\n" in text
     lines = text.splitlines()
     header = next(i for i, ln in enumerate(lines) if ln.startswith("layer"))
     assert len({len(ln) for ln in lines[header:header + 2]}) == 1   # header and rule aligned
