@@ -10,7 +10,10 @@ one clear line. The text and the tree are bounded in size, so parsing is always 
 The printers' Unicode (⌊ ⌋ ⌈ ⌉ · × −) and ``^`` for powers are accepted, so a student can paste
 what ``symcnn`` prints.
 
-Owns: parse_formula, FormulaError, FUNCTIONS.
+``evaluate`` computes such an expression (or a size from the rules) exactly at integer inputs,
+much faster than ``xreplace`` when a formula is checked at hundreds of input sizes.
+
+Owns: parse_formula, evaluate, FormulaError, FUNCTIONS.
 Never: evaluate user text, import anything from the user, or call sympify on a string.
 """
 
@@ -18,9 +21,13 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 from collections.abc import Mapping
+from fractions import Fraction
 
-from sympy import Expr, Integer, Max, Min, Mod, Rational, Symbol, ceiling, floor
+from sympy import Add, And, Expr, Integer, Max, Min, Mod, Mul, Not, Or, Pow, Rational, Symbol, ceiling, floor
+from sympy.core.relational import Relational
+from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from .errors import InputError
 
@@ -167,4 +174,64 @@ class _Builder:
         return fn(*args)
 
 
-__all__ = ["FUNCTIONS", "FormulaError", "parse_formula"]
+_REL = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+        "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def evaluate(e, env: Mapping[Symbol, int]):  # noqa: PLR0911, PLR0912 -- one branch per node type
+    """Exact value (int, Fraction or bool) of ``e`` with ``env`` giving every free symbol.
+
+    Raises ZeroDivisionError / KeyError for an undefined value or a missing symbol.
+    """
+    from .intarith import FloorDiv
+
+    if isinstance(e, (int, Fraction)):
+        return e
+    if e.is_Integer:
+        return int(e)
+    if e.is_Rational:
+        return Fraction(int(e.p), int(e.q))
+    if e.is_Symbol:
+        return env[e]
+    if isinstance(e, Add):
+        return sum(evaluate(a, env) for a in e.args)
+    if isinstance(e, Mul):
+        return math.prod(evaluate(a, env) for a in e.args)
+    if isinstance(e, Pow):
+        b, x = evaluate(e.args[0], env), evaluate(e.args[1], env)
+        if not isinstance(x, int) or abs(x) > 64:
+            raise ValueError(f"cannot evaluate the power {e}")
+        return Fraction(b) ** x if x < 0 else b**x
+    if isinstance(e, FloorDiv):
+        return math.floor(Fraction(evaluate(e.args[0], env)) / evaluate(e.args[1], env))
+    if isinstance(e, floor):
+        return math.floor(evaluate(e.args[0], env))
+    if isinstance(e, ceiling):
+        return math.ceil(evaluate(e.args[0], env))
+    if isinstance(e, Min):
+        return min(evaluate(a, env) for a in e.args)
+    if isinstance(e, Max):
+        return max(evaluate(a, env) for a in e.args)
+    if isinstance(e, Mod):
+        return evaluate(e.args[0], env) % evaluate(e.args[1], env)
+    if isinstance(e, Relational):
+        return _REL[e.rel_op](evaluate(e.lhs, env), evaluate(e.rhs, env))
+    if isinstance(e, And):
+        return all(evaluate(a, env) for a in e.args)
+    if isinstance(e, Or):
+        return any(evaluate(a, env) for a in e.args)
+    if isinstance(e, Not):
+        return not evaluate(e.args[0], env)
+    if isinstance(e, (BooleanTrue, BooleanFalse)):
+        return bool(e)
+    v = e.xreplace({s: Integer(env[s]) for s in e.free_symbols})
+    if v.is_Integer:
+        return int(v)
+    if v.is_Rational:
+        return Fraction(int(v.p), int(v.q))
+    if isinstance(v, (BooleanTrue, BooleanFalse)):
+        return bool(v)
+    raise ValueError(f"cannot evaluate {e}")
+
+
+__all__ = ["FUNCTIONS", "FormulaError", "evaluate", "parse_formula"]

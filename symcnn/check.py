@@ -1,0 +1,364 @@
+"""Grading answers files against a traced net: compare each item, decide formulas, name the mistake.
+
+A ``Grader`` traces the net once per distinct input shape (a class of 200 files is traced once) and
+keeps one ``Truth`` per trace, so mistake alternatives are computed once and shared by every file.
+Numbers are compared exactly; a formula answer is correct when it equals the true closed form for
+every valid input: first by canonical form, then confirmed by evaluation over valid inputs (every
+constraint of the net holds); a wrong one gets the smallest counterexample found.
+
+Owns: Grader, Report, Item, Diagnosis, grade_files.
+Never: print, choose an output format, or catch bare Exception.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sympy import Expr, Integer, Rational, expand, sympify
+
+from . import conventions
+from .answers import Answer, Answers, AnswersError, load
+from .errors import SymcnnError
+from .formula_parse import FormulaError, evaluate, parse_formula
+from .intarith import to_canonical
+from .mistakes import ANY, message
+from .symbols import SPATIAL, size_symbol
+from .truth import Truth
+
+MAX_POINTS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    id: str
+    message: str
+    origin: str | None = None   # the layer where the mistake was made, when not this item's ("all": every layer)
+
+
+@dataclass(slots=True)
+class Item:
+    key: str
+    expected: object
+    given: object
+    correct: bool
+    points: float
+    max_points: float
+    diagnosis: list[Diagnosis] = field(default_factory=list)
+    note: str | None = None      # counterexample, or how far off when no mistake reproduces it
+    how: str | None = None       # the correct step
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    path: str
+    items: list[Item] = field(default_factory=list)
+    error: str | None = None     # the file could not be graded (one line)
+
+    @property
+    def score(self) -> float:
+        return sum(i.points for i in self.items)
+
+    @property
+    def max_score(self) -> float:
+        return sum(i.max_points for i in self.items)
+
+    @property
+    def all_correct(self) -> bool:
+        return self.error is None and all(i.correct for i in self.items)
+
+
+class _Symbolic:
+    """Equivalence of formulas over the valid inputs of a symbolically traced net."""
+
+    def __init__(self, truth: Truth, hint: dict):
+        self.truth = truth
+        tr = truth.trace
+        self.symbols = sorted(set().union(*(getattr(v, "free_symbols", set()) for v in tr.input_shape)),
+                              key=lambda s: s.name)
+        self.hint = hint
+        self._points: list[dict] | None = None
+
+    def points(self) -> list[dict]:
+        if self._points is None:
+            conds = [c.condition.holds for c in self.truth.trace.constraints]
+            hi = max([64] + [min(2 * int(v), 512) for v in self.hint.values()])
+            k = len(self.symbols)
+            cands = [(v,) * k for v in range(1, hi + 1)]
+            if k > 1:
+                rnd = random.Random(0)
+                cands += [tuple(rnd.randint(1, hi) for _ in range(k)) for _ in range(MAX_POINTS)]
+            self._points = []
+            for c in cands:
+                env = dict(zip(self.symbols, c))
+                if all(_ok(h, env) for h in conds):
+                    self._points.append(env)
+        return self._points
+
+    def same(self, given: Expr, expected: Expr) -> tuple[bool, dict | None]:
+        """(equal?, counterexample {symbol: value, 'expected': e, 'given': g} when not)."""
+        if expand(given - expected) == 0:
+            return True, None
+        for env in self.points():
+            e, g = _try(expected, env), _try(given, env)
+            if e is None:
+                continue
+            if g != e:
+                return False, {**{s.name: v for s, v in env.items()}, "expected": e, "given": g}
+        return bool(self.points()), None
+
+
+def _try(e, env):
+    try:
+        return evaluate(e, env)
+    except (ZeroDivisionError, KeyError, ValueError, TypeError, OverflowError):
+        return None
+
+
+def _ok(h, env) -> bool:
+    return _try(h, env) is True
+
+
+def _num(v) -> Expr:
+    return v if isinstance(v, Expr) else sympify(v)
+
+
+class Grader:
+    """Grades answers files against one net; traces are cached by input shape."""
+
+    def __init__(self, net_path: str | None = None, *, model: str | None = None, input_shape=None,
+                 timeout: float | None = None, lang: str = "en", flops: str | None = None,
+                 trace=None, tracer=None):
+        self.net_path, self.model, self.input_shape, self.timeout = net_path, model, input_shape, timeout
+        self.lang, self.flops = lang, flops
+        self._tracer = tracer
+        self._traces: dict = {}
+        if trace is not None:
+            self._traces[None] = trace
+        self._truths: dict = {}
+        self.last_trace = trace          # the trace the last graded file was checked against
+        self.last_convention = flops or conventions.DEFAULT
+
+    # --- traces --------------------------------------------------------------------------------------
+    @staticmethod
+    def _key(shape):
+        return None if shape is None else tuple(str(v) for v in shape)
+
+    def seed(self, shape, trace) -> None:
+        """Reuse a trace already made for ``shape`` (None: the net's own example input)."""
+        self._traces[self._key(shape)] = trace
+
+    def trace(self, shape):
+        key = self._key(shape)
+        if key not in self._traces:
+            run = self._tracer
+            if run is None:
+                from .tracer import trace as run
+            self._traces[key] = run(self.net_path, model=self.model, input_shape=shape, timeout=self.timeout)
+        return self._traces[key]
+
+    def truth(self, trace, convention: str) -> Truth:
+        key = (id(trace), convention)
+        if key not in self._truths:
+            self._truths[key] = Truth(trace, convention)
+        return self._truths[key]
+
+    # --- grading -------------------------------------------------------------------------------------
+    def grade_file(self, path: str) -> Report:
+        try:
+            answers = load(path)
+        except SymcnnError as e:
+            return Report(str(path), error=str(e))
+        return self.grade(answers)
+
+    def grade(self, answers: Answers) -> Report:
+        report = Report(answers.path)
+        try:
+            ctx = _Context(self, answers)
+            for a in answers.items:
+                report.items.append(ctx.item(a))
+        except SymcnnError as e:
+            return Report(answers.path, error=str(e))
+        return report
+
+
+class _Context:
+    """One answers file against the (cached) traces of its input shape."""
+
+    def __init__(self, grader: Grader, answers: Answers):
+        self.g, self.answers = grader, answers
+        self.conv = grader.flops or answers.flops or conventions.DEFAULT
+        shape = grader.input_shape
+        if answers.input_shape is not None:
+            shape = tuple(Integer(v) if isinstance(v, int) else size_symbol(v) for v in answers.input_shape)
+        try:
+            tr = grader.trace(shape)
+        except SymcnnError as e:
+            if answers.input_shape is not None:
+                e.what = f"[input] shape: {e.what}"
+                raise e.located(answers.where(answers.input_line)) from None
+            raise
+        symbolic = any(not getattr(v, "is_Integer", True) for v in tr.input_shape)
+        self.num = None if symbolic else grader.truth(tr, self.conv)
+        self._sym = grader.truth(tr, self.conv) if symbolic else None
+        base = tuple(tr.input_shape)
+        nd = len(base) - 2
+        if symbolic:
+            self.sym_shape = base
+        elif nd in SPATIAL:
+            self.sym_shape = (*base[:2], *SPATIAL[nd])
+        else:
+            self.sym_shape = base
+        self.names = {s.name: s for v in self.sym_shape for s in getattr(v, "free_symbols", set())}
+        self.concrete = {} if symbolic else {s: int(v) for s, v in zip(self.sym_shape, base)
+                                             if getattr(s, "is_Symbol", False)}
+        self.layers = (self.num or self._sym).layers
+        grader.last_trace, grader.last_convention = tr, self.conv
+
+    def sym(self) -> tuple[Truth, _Symbolic]:
+        if self._sym is None:
+            self._sym = self.g.truth(self.g.trace(self.sym_shape), self.conv)
+        if not hasattr(self, "_eq"):
+            self._eq = _Symbolic(self._sym, self.concrete)
+        return self._sym, self._eq
+
+    def parse(self, a: Answer, v):
+        if isinstance(v, int):
+            return Integer(v)
+        try:
+            return to_canonical(parse_formula(v, self.names))
+        except FormulaError as e:
+            e.what = f"{a.key}: {e.what}"
+            raise e.located(self.answers.where(a.line)) from None
+
+    def item(self, a: Answer) -> Item:
+        if a.layer is not None and a.layer not in self.layers:
+            names = list(self.layers)
+            close = difflib.get_close_matches(a.layer, names, n=1, cutoff=0.4)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+            raise AnswersError(f"unknown layer {a.layer!r}", where=self.answers.where(a.line),
+                               fix=f"{hint}the layers are: {shown} (as `symcnn summary` shows them)")
+        shape = isinstance(a.value, tuple)
+        given = tuple(self.parse(a, v) for v in a.value) if shape else self.parse(a, a.value)
+        pts = self.answers.points_for(a)
+        symbolic = any(e.free_symbols for e in (given if shape else (given,)))
+        it = Item(a.key, None, given, False, 0.0, pts, line=a.line)
+        if symbolic or self.num is None:
+            truth, eq = self.sym()
+            it.expected = truth.expected(a.layer, a.field)
+            it.correct, cex = _compare(given, it.expected, eq)
+            if cex:
+                where = ", ".join(f"{k}={v}" for k, v in cex.items() if k not in ("expected", "given"))
+                it.note = f"at {where}: expected {_show(cex['expected'])}, your formula gives {_show(cex['given'])}"
+            if not it.correct and self.num is not None and self.concrete:
+                at = _at(given, self.concrete)
+                if at is not None:
+                    self._diagnose(it, a, at)
+            if not it.correct:
+                it.how = truth.how(a.layer, a.field)
+        else:
+            it.expected = self.num.expected(a.layer, a.field)
+            it.correct = _equal(given, it.expected)
+            if not it.correct:
+                self._diagnose(it, a, given)
+                it.how = self.num.how(a.layer, a.field)
+        it.points = pts if it.correct else 0.0
+        return it
+
+    def _diagnose(self, it: Item, a: Answer, given) -> None:
+        exp = self.num.expected(a.layer, a.field)
+        if _equal(given, exp):
+            return
+        found: dict[str, str | None] = {}
+        if isinstance(exp, tuple) and _batch_only(given, exp):
+            found["off_by_batch"] = None
+        for mid, origin, value in self.num.alternatives(a.layer, a.field):
+            hit = (given != exp and given != 0) if value is ANY else _equal(given, value)
+            if hit and (mid not in found or (found[mid] is not None and origin is None)):
+                found[mid] = origin
+        lang = self.g.lang
+        for mid, origin in found.items():
+            msg = message(mid, lang)
+            if origin == "all":
+                msg += " (每一层都犯了这个错误)" if lang == "zh" else " (in every layer)"
+            elif origin is not None:
+                msg = (f"由 {origin} 的错误导致：" if lang == "zh" else f"follows from {origin}: ") + msg
+            it.diagnosis.append(Diagnosis(mid, msg, origin))
+        if it.note is not None:
+            return
+        if not found and not isinstance(exp, tuple) and exp != 0:
+            d = given - exp
+            ratio = Rational(given, exp) if given.is_Integer else None
+            r = f"{float(ratio):.4g}" if ratio is not None else "?"
+            it.note = (f"差 {d:+,}（给出值是正确值的 {r} 倍）" if lang == "zh"
+                       else f"off by {int(d):+,} ({r} × the expected value)") if d.is_Integer else None
+        elif not found and isinstance(exp, tuple):
+            bad = [str(i) for i, (x, y) in enumerate(zip(_full(given, exp), exp)) if x != y]
+            if bad:
+                it.note = (f"第 {', '.join(bad)} 维不对" if lang == "zh"
+                           else f"wrong in dimension {', '.join(bad)} (counting from 0)")
+
+
+def _full(given: tuple, exp: tuple) -> tuple:
+    return (exp[0], *given) if len(given) == len(exp) - 1 else given
+
+
+def _equal(given, exp) -> bool:
+    if isinstance(exp, tuple) or isinstance(given, tuple):
+        if not (isinstance(exp, tuple) and isinstance(given, tuple)):
+            return False
+        if len(given) == len(exp) - 1:
+            exp = exp[1:]
+        return len(given) == len(exp) and all(_equal(x, y) for x, y in zip(given, exp))
+    return _num(given) == _num(exp)
+
+
+def _batch_only(given: tuple, exp: tuple) -> bool:
+    if len(given) == len(exp) + 1:
+        return _equal(given[1:], exp) or _equal(given[:-1], exp)
+    return len(given) == len(exp) and len(exp) > 1 and given[0] != exp[0] and _equal(given[1:], exp[1:])
+
+
+def _compare(given, exp, eq: _Symbolic) -> tuple[bool, dict | None]:
+    if isinstance(exp, tuple) or isinstance(given, tuple):
+        if not (isinstance(exp, tuple) and isinstance(given, tuple)):
+            return False, None
+        if len(given) == len(exp) - 1:
+            exp = exp[1:]
+        if len(given) != len(exp):
+            return False, None
+        for x, y in zip(given, exp):
+            ok, cex = _compare(x, y, eq)
+            if not ok:
+                return False, cex
+        return True, None
+    return eq.same(_num(given), _num(exp))
+
+
+def _at(given, env: dict):
+    """The given answer at the concrete input (None if it cannot be evaluated)."""
+    def one(e):
+        v = _try(e, env)
+        return Integer(v) if isinstance(v, int) else (Rational(v.numerator, v.denominator)
+                                                       if isinstance(v, Fraction) else None)
+    if isinstance(given, tuple):
+        vals = tuple(one(e) for e in given)
+        return None if any(v is None for v in vals) else vals
+    return one(given)
+
+
+def _show(v) -> str:
+    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+
+def grade_files(net_path: str, paths, **options) -> list[Report]:
+    """Grade several answers files against one net (traced once per input shape)."""
+    g = Grader(net_path, **options)
+    return [g.grade_file(p) for p in paths]
+
+
+__all__ = ["Diagnosis", "Grader", "Item", "Report", "grade_files"]

@@ -1,0 +1,215 @@
+"""The ``symcnn check`` command: grade answers files against a net and print the reports.
+
+Registered lazily by the group in cli.py as ``symcnn.cli_check:check``. Exit codes: 0 every answer
+right; 1 some answer wrong; 2 unusable input (the net, an option, or an answers file that cannot be
+graded: with several files the others are still graded and printed, and the exit code is 2).
+
+Owns: check (the click command), the text / JSON / Gradescope / CSV forms of a Report.
+Never: grade anything itself (check.py does) or catch bare Exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import click
+
+from .cliopts import CliError, NetArgs, emit, load_trace, net_options
+from .errors import InputError
+from .fmt import jsonable, number, text
+
+WORDS = {
+    "en": {"expected": "expected", "given": "given", "score": "score", "line": "line", "correct": "Correct",
+           "none": "no known mistake gives this", "error": "error", "solution": "Worked solution of the wrong items",
+           "wrong": "wrong"},
+    "zh": {"expected": "应为", "given": "给出", "score": "得分", "line": "行", "correct": "正确做法",
+           "none": "不是已知的常见错误", "error": "错误", "solution": "错题的详细解答", "wrong": "错误项"},
+}
+
+
+def _value(v) -> str:
+    if isinstance(v, tuple):
+        return "×".join(text(x) if getattr(x, "is_Atom", True) else f"({text(x)})" for x in v)
+    return number(v)
+
+
+def _json_value(v):
+    return [jsonable(x) for x in v] if isinstance(v, tuple) else jsonable(v)
+
+
+def _pts(x: float):
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+def _explain(it, w: dict) -> str:
+    parts = [f"{d.id}: {d.message}" for d in it.diagnosis]
+    if not it.diagnosis and not it.correct:
+        parts.append(w["none"] + (f" ({it.note})" if it.note else ""))
+    elif it.note:
+        parts.append(it.note)
+    if it.how and not it.correct:
+        parts.append(f"{w['correct']}: {it.how}")
+    return "; ".join(parts)
+
+
+def report_text(r, lang: str = "en") -> str:
+    w = WORDS[lang]
+    if r.error:
+        return f"{r.path}: {w['error']}: {r.error}"
+    width = max((len(i.key) for i in r.items), default=0)
+    lines = []
+    for it in r.items:
+        mark = "✓" if it.correct else "✗"
+        line = f"{mark} {it.key.ljust(width)}  {w['expected']} {_value(it.expected)}  {w['given']} {_value(it.given)}"
+        why = _explain(it, w)
+        lines.append(line + (f"  — {why}" if why and not it.correct else ""))
+    lines.append(f"{w['score']}: {_pts(r.score)}/{_pts(r.max_score)}")
+    return "\n".join(lines)
+
+
+def report_dict(r) -> dict:
+    if r.error:
+        return {"file": r.path, "error": r.error}
+    return {"file": r.path, "score": _pts(r.score), "max_score": _pts(r.max_score), "items": [
+        {"key": it.key, "expected": _json_value(it.expected), "given": _json_value(it.given),
+         "correct": it.correct, "points": _pts(it.points), "max_points": _pts(it.max_points),
+         "diagnosis": [{"id": d.id, "message": d.message, **({"origin": d.origin} if d.origin else {})}
+                       for d in it.diagnosis],
+         **({"note": it.note} if it.note else {}), **({"how": it.how} if it.how and not it.correct else {}),
+         "line": it.line} for it in r.items]}
+
+
+def report_gradescope(r, lang: str = "en") -> dict:
+    """A Gradescope autograder results.json: one test per item, points from [points]."""
+    w = WORDS[lang]
+    if r.error:
+        return {"score": 0, "output": f"{w['error']}: {r.error}", "tests": []}
+    tests = []
+    for it in r.items:
+        out = f"{w['expected']} {_value(it.expected)}, {w['given']} {_value(it.given)}"
+        why = _explain(it, w)
+        tests.append({"name": it.key, "score": _pts(it.points), "max_score": _pts(it.max_points),
+                      "output": out + (f"\n{why}" if why and not it.correct else ""),
+                      "status": "passed" if it.correct else "failed"})
+    return {"score": _pts(r.score), "output": f"{w['score']}: {_pts(r.score)}/{_pts(r.max_score)}",
+            "tests": tests}
+
+
+def class_line(r, lang: str = "en") -> str:
+    w = WORDS[lang]
+    if r.error:
+        return f"{r.path}  {w['error']}: {r.error}"
+    wrong = [f"{i.key}" + (f" ({', '.join(d.id for d in i.diagnosis)})" if i.diagnosis else "")
+             for i in r.items if not i.correct]
+    tail = f"  {w['wrong']}: {'; '.join(wrong)}" if wrong else ""
+    return f"{r.path}  {_pts(r.score)}/{_pts(r.max_score)}{tail}"
+
+
+def class_csv(reports) -> str:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["file", "score", "max_score", "status", "wrong", "diagnosis", "error"])
+    for r in reports:
+        if r.error:
+            out.writerow([r.path, "", "", "error", "", "", r.error])
+            continue
+        wrong = [i for i in r.items if not i.correct]
+        out.writerow([r.path, _pts(r.score), _pts(r.max_score), "wrong" if wrong else "ok",
+                      ";".join(i.key for i in wrong),
+                      ";".join(f"{i.key}={'+'.join(d.id for d in i.diagnosis) or '?'}" for i in wrong), ""])
+    return buf.getvalue()
+
+
+def _solution(grader, r, lang: str) -> str:
+    """Worked derivations of the layers with wrong items (helper E's derivation), else the correct steps."""
+    wrong = [i for i in r.items if not i.correct]
+    if not wrong:
+        return ""
+    w = WORDS[lang]
+    steps = [f"{i.key}: {i.how}" for i in wrong if i.how]
+    try:
+        import dataclasses
+
+        from .derivation import derive
+        from .render import render_derivation
+    except ImportError:
+        return "\n".join([f"{w['solution']}:", *steps])
+    trace = grader.last_trace
+    names = {i.key.split(".", 1)[1].rsplit(".", 1)[0] for i in wrong if i.key.startswith("layers.")}
+    d = derive(trace, convention=grader.last_convention)
+    d = dataclasses.replace(d, layers=[lay for lay in d.layers if lay.name in {n.split("#")[0] for n in names}])
+    return "\n".join([f"{w['solution']}:", *steps, "", render_derivation(d, "text", lang)])
+
+
+@click.command()
+@net_options
+@click.argument("answers", nargs=-1, required=True, metavar="ANSWERS.toml...")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "gradescope")), default="text",
+              show_default=True, help="Report format; gradescope writes an autograder results.json.")
+@click.option("--json", "sh_json", is_flag=True, help="Same as --format json.")
+@click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
+              help="Language of the messages.")
+@click.option("--solution", is_flag=True, help="After grading, show the worked derivation of each wrong item.")
+@click.option("--flops", metavar="NAME", default=None,
+              help="FLOPs convention of the flops fields (overrides the answers file's [options] flops).")
+@click.option("--csv", "csv_path", metavar="FILE", help="Also write one CSV row per answers file to FILE.")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, output):
+    """Grade answers files against NET.py and name the classic mistake behind each wrong answer.
+
+    \b
+    Examples:
+      symcnn check examples/alexnet.py answers.toml
+      symcnn check examples/alexnet.py answers.toml --format gradescope -o results.json
+      symcnn check examples/mnist.py class/*.toml --csv grades.csv
+    Exit code: 0 all correct, 1 some answer wrong, 2 unusable input.
+    """
+    from .check import Grader
+    from .conventions import convention
+
+    if net.sets:
+        raise InputError("--set is not used by `symcnn check`",
+                         fix="give the input in the answers file's [input] shape, or with --input")
+    if flops is not None:
+        convention(flops)
+    if sh_json:
+        if fmt not in ("text", "json"):
+            raise InputError(f"--json conflicts with --format {fmt}", fix="give one of them")
+        fmt = "json"
+    if fmt == "gradescope" and len(answers) > 1:
+        raise InputError(f"--format gradescope grades one submission, got {len(answers)} answers files",
+                         fix="run once per submission, or use --csv for a class")
+    base, _ = load_trace(NetArgs(net.path, net.model, net.input, (), net.timeout))
+    shape = base.input_shape if net.input is not None else None
+    grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops)
+    grader.seed(shape, base)
+    reports = [grader.grade_file(p) for p in answers]
+    if len(reports) == 1:
+        r = reports[0]
+        if r.error and fmt == "text" and not csv_path:
+            raise CliError(r.error)
+        if fmt == "json":
+            body = json.dumps(report_dict(r), ensure_ascii=False, indent=2)
+        elif fmt == "gradescope":
+            body = json.dumps(report_gradescope(r, lang), ensure_ascii=False, indent=2)
+        else:
+            body = report_text(r, lang)
+            if solution and not r.error:
+                extra = _solution(grader, r, lang)
+                body += f"\n\n{extra}" if extra else ""
+    elif fmt == "json":
+        body = json.dumps({"files": [report_dict(r) for r in reports]}, ensure_ascii=False, indent=2)
+    else:
+        body = "\n".join(class_line(r, lang) for r in reports)
+    if csv_path:
+        emit(class_csv(reports), csv_path)
+    emit(body, output)
+    code = 2 if any(r.error for r in reports) else 0 if all(r.all_correct for r in reports) else 1
+    if code:
+        click.get_current_context().exit(code)
+    return 0
+
+
+__all__ = ["check", "class_csv", "class_line", "report_dict", "report_gradescope", "report_text"]
