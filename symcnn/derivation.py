@@ -103,6 +103,7 @@ class Derivation:
     source: str
     input_shape: tuple
     output_shape: tuple
+    input_size: tuple
     convention: str
     convention_summary: str
     layers: list[Layer]
@@ -197,6 +198,10 @@ def _display_size(shape) -> tuple:
     return shape[1:] if len(shape) == 2 else shape
 
 
+def _same_steps(a: Calc, b: Calc) -> bool:
+    return [fmt.text(s.expr) for s in a.steps] == [fmt.text(s.expr) for s in b.steps]
+
+
 def _reshape(inputs, out) -> Reshape:
     out = tuple(out)
     if len(inputs) == 1:
@@ -227,7 +232,7 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
     lay.params = step.params if step.first_call else Integer(0)
     lay.macs_value, lay.flops = step.macs, _flops(step, conv)
     if rule is not None:
-        lay.kernel = _collapse(getattr(rule, "k", None))
+        lay.kernel = tuple(rule.k) if getattr(rule, "k", None) is not None else None
         lay.stride = _collapse(getattr(rule, "s", None))
         lay.padding = _collapse(getattr(rule, "p", None))
     g = general(rule, tuple(step.inputs), tuple(step.output)) if rule is not None else None
@@ -240,8 +245,13 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         for j, (ge, label) in enumerate(zip(g.result.shape, g.outputs)):
             if ge.is_Atom:
                 continue
-            lay.sizes.append(calc(label, ge, g.values, step.output[j], first))
+            c = calc(label, ge, g.values, step.output[j], first)
             used |= ge.free_symbols
+            twin = next((o for o in lay.sizes if _same_steps(o, c)), None)
+            if twin is None:
+                lay.sizes.append(c)
+            else:
+                twin.also.append(c)
         for attr in ("weights", "biases"):
             ge = getattr(g.rule, attr)
             if ge != 0:
@@ -261,7 +271,7 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         lay.at = {"size": tuple(x(v) for v in lay.size), "output": tuple(x(v) for v in lay.output),
                   "params": x(lay.params), "macs": x(lay.macs_value), "flops": x(lay.flops)}
-        for c in [*lay.sizes, lay.weights, lay.biases, lay.macs]:
+        for c in [*lay.sizes, *(a for c in lay.sizes for a in c.also), lay.weights, lay.biases, lay.macs]:
             if c is not None and is_symbolic(c.value):
                 c.at = x(c.value)
     return lay
@@ -314,6 +324,7 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
     flops = sum((lay.flops for lay in layers), Integer(0))
     d = Derivation(trace.model, trace.source, tuple(trace.input_shape), tuple(trace.output_shape),
+                   _display_size(trace.input_shape),
                    conv.name, conv.summary, layers, params_terms, trace.total_params, macs_terms,
                    trace.total_macs, flops,
                    [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
@@ -322,6 +333,8 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),
                 "output_shape": tuple(x(v) for v in d.output_shape),
+                "input_shape": tuple(x(v) for v in d.input_shape),
+                "input_size": tuple(x(v) for v in d.input_size),
                 "params_terms": [x(v) for v in params_terms], "macs_terms": [x(v) for v in macs_terms]}
     return d
 

@@ -144,6 +144,7 @@ class Calc:
     steps: list[CalcStep] = field(default_factory=list)
     value: Expr = Integer(0)
     at: Expr | None = None      # the value after --set substitution, when that was asked for
+    also: list = field(default_factory=list)  # (label, value, at) of other dims with the same steps
 
     @property
     def substituted(self) -> Expr | None:

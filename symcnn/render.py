@@ -1,0 +1,200 @@
+"""Rendering of worked solutions and formulas with jinja2 templates, in text, Markdown and LaTeX.
+
+One cached environment per (format, language, template dir); every filter is registered here, in
+``_filters``; words come from the message catalogue templates/i18n/<lang>.toml (adding a language is
+adding a catalogue, no code). LaTeX templates use ((* *)), ((( ))), ((= =)) so that TeX braces
+never clash with Jinja. The loader searches --template-dir first, then the package ``symcnn.templates``
+(an installed wheel) or the top-level templates/ of the source tree.
+
+Owns: environment(), render_derivation(), render_formula(), render_rules_doc(), render_summary_math().
+Never: compute anything (derivation.py does), or write words in Python (templates and catalogues do).
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from sympy import Basic, Integer, sympify
+
+from . import fmt as _fmt
+from .errors import InputError
+
+FORMATS = {"text": "text", "markdown": "md", "latex": "tex"}
+_REL = {"text": {"eq": "=", "ne": "≠", "ge": "≥", "le": "≤", "gt": ">", "lt": "<"},
+        "latex": {"eq": "=", "ne": r"\neq", "ge": r"\geq", "le": r"\leq", "gt": ">", "lt": "<"}}
+_TEX = {"×": r"$\times$", "·": r"$\cdot$", "⌊": r"$\lfloor$", "⌋": r"$\rfloor$", "⌈": r"$\lceil$",
+        "⌉": r"$\rceil$", "−": "-", "≥": r"$\geq$", "≤": r"$\leq$", "→": r"$\to$",
+        "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def template_root() -> Path:
+    """templates/ of an installed wheel (package symcnn.templates) or of the source tree."""
+    try:
+        root = resources.files("symcnn.templates")
+        if root.joinpath("derivation.text.j2").is_file():
+            return Path(str(root))
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def languages() -> list[str]:
+    return sorted(p.stem for p in (template_root() / "i18n").glob("*.toml"))
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict:
+    path = template_root() / "i18n" / f"{lang}.toml"
+    if not path.is_file():
+        raise InputError(f"no message catalogue for language {lang!r}",
+                         fix=f"use one of: {', '.join(languages())}")
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+# --- filters ------------------------------------------------------------------------------------
+def tex_escape(s) -> str:
+    return "".join(_TEX.get(c, c) for c in str(s))
+
+
+def md_escape(s) -> str:
+    return "".join("\\" + c if c in "\\`*_[]|<>#" else c for c in str(s))
+
+
+def _int(e) -> bool:
+    return isinstance(e, (int, Integer)) and not isinstance(e, bool)
+
+
+def _math(kind: str):
+    def math(e) -> str:
+        if isinstance(e, str):
+            return e
+        e = sympify(e) if not isinstance(e, Basic) else e
+        if kind == "text":
+            return _fmt.number(e) if _int(e) else _fmt.text(e)
+        if _int(e):
+            return _fmt.number(e).replace(",", "{,}")
+        return _fmt.latex(e)
+    return math
+
+
+def _number(kind: str):
+    math = _math(kind)
+
+    def number(e) -> str:
+        if _int(e) or kind == "text":
+            return _fmt.number(sympify(e)) if not isinstance(e, str) else e
+        return f"${math(e)}$"
+    return number
+
+
+def _dims(kind: str):
+    math = _math(kind)
+
+    def dims(seq, paren: bool = False) -> str:
+        seq = list(seq)
+        if kind == "text" or all(_int(v) for v in seq):
+            body = "×".join(str(v) if _int(v) else _fmt.text(v) for v in seq)
+            if kind == "latex":
+                body = body.replace("×", r"$\times$")
+            return f"({body})" if paren else body
+        body = r" \times ".join(math(v) for v in seq)
+        return f"$({body})$" if paren else f"${body}$"
+    return dims
+
+
+def width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def columns(rows: list, align: str) -> list[str]:
+    """Rows of cells as aligned text lines ('l'/'r' per column); wide CJK characters count double."""
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max(width(r[i]) for r in rows) for i in range(len(align))]
+    out = []
+    for r in rows:
+        cells = [(c + " " * (w - width(c))) if a == "l" else (" " * (w - width(c)) + c)
+                 for c, w, a in zip(r, widths, align)]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def _msg(s: str, **kw) -> str:
+    return str(s).format(**kw)
+
+
+def _msg_tex(s: str, **kw) -> str:
+    """A catalogue message for LaTeX: its words escaped, its {placeholders} filled in as given."""
+    out = []
+    for text, name, spec, conv in string.Formatter().parse(str(s)):
+        out.append(tex_escape(text))
+        if name is not None:
+            out.append(str(kw[name]))
+    return "".join(out)
+
+
+def _filters(env: jinja2.Environment, kind: str) -> None:
+    """Every filter, in one place."""
+    env.filters.update(tex_escape=tex_escape, md_escape=md_escape, math=_math(kind),
+                       number=_number(kind), dims=_dims(kind), msg=_msg_tex if kind == "latex" else _msg, columns=columns,
+                       rel=lambda r: _REL["text" if kind == "text" else "latex"].get(r, r or ""),
+                       width=width, sym=lambda s: _fmt.text(s) if kind == "text" else _fmt.latex(s))
+
+
+@lru_cache(maxsize=32)
+def environment(fmt: str = "text", lang: str = "en", template_dir: str | None = None) -> jinja2.Environment:
+    """The cached jinja2 environment for a format (text, markdown, latex) and language."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", fix=f"use one of: {', '.join(FORMATS)}")
+    opts = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
+            "undefined": jinja2.StrictUndefined, "autoescape": False}
+    if fmt == "latex":
+        opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
+                 "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
+    paths = ([str(template_dir)] if template_dir else []) + [str(template_root())]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), **opts)
+    _filters(env, fmt)
+    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=catalogue("../identities"))
+    return env
+
+
+def _render(name: str, fmt: str, lang: str, template_dir=None, **ctx) -> str:
+    env = environment(fmt, lang, str(template_dir) if template_dir else None)
+    return env.get_template(f"{name}.{FORMATS[fmt]}.j2").render(**ctx)
+
+
+def render_derivation(derivation, fmt: str = "text", lang: str = "en", standalone: bool = True,
+                      template_dir=None) -> str:
+    """A worked solution as text, Markdown or LaTeX (a complete document unless standalone=False)."""
+    return _render("derivation", fmt, lang, template_dir, d=derivation, standalone=standalone)
+
+
+def render_formula(formula, fmt: str = "text", lang: str = "en", template_dir=None) -> str:
+    """The general rule of one layer type (symcnn.derivation.formula) as text, Markdown or LaTeX."""
+    return _render("formula", fmt, lang, template_dir, f=formula, standalone=True)
+
+
+def render_rules_doc(lang: str = "en") -> str:
+    """docs/rules.md: every rule of the registry with its signature, general formula, conditions,
+    what its MACs count and its reference, generated from the rules themselves."""
+    from .derivation import formula
+    from .rule import RULES
+
+    keys = [k for k, v in RULES.items() if v is not None]
+    return _render("rules", "markdown", lang, None, formulas=[formula(k) for k in keys])
+
+
+def render_summary_math(derivation) -> str:
+    """The summary table as one LaTeX array in $$…$$, for Jupyter's _repr_latex_."""
+    return environment("latex", "en").get_template("jupyter.tex.j2").render(d=derivation)
+
+
+__all__ = ["catalogue", "columns", "environment", "languages", "md_escape", "render_derivation",
+           "render_formula", "render_rules_doc", "render_summary_math", "template_root", "tex_escape"]
