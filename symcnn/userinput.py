@@ -136,8 +136,9 @@ def _broken(holds, subs, text) -> str:
     rel = sympify(holds)
     if hasattr(rel, "lhs") and hasattr(rel, "rhs"):
         lhs, rhs = rel.lhs.subs(subs), rel.rhs.subs(subs)
-        op = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "!=": "≠"}.get(rel.rel_op, rel.rel_op)
-        return f"{text(rel.lhs)} = {text(lhs)} but must be {op} {text(rhs)}"
+        need = {"==": "must equal", ">=": "must be ≥", "<=": "must be ≤", ">": "must be >", "<": "must be <",
+                "!=": "must differ from"}.get(rel.rel_op, f"must be {rel.rel_op}")
+        return f"{text(rel.lhs)} = {text(lhs)}, but {need} {text(rhs)}"
     return f"{text(rel)} is false"
 
 

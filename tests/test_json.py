@@ -125,7 +125,7 @@ def test_set_that_breaks_a_constraint_names_line_and_numbers():
         resolve_sets(trace, parse_sets(["H=32", "W=32"]))
     msg = str(e.value)
     assert msg.startswith("net.py:20: with H=32, W=32 the net does not hold: view(-1, 320) needs 320 features")
-    assert "= 500 but must be = 320" in msg
+    assert "20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 500, but must equal 320" in msg
 
 
 def test_set_of_unknown_symbol():
