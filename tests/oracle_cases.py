@@ -338,11 +338,23 @@ def run_symcnn(case: Case):
     return ("ok", shapes, params, int(r.params))
 
 
-def mismatches(torch, cases) -> list[str]:
-    """Every case where symcnn and torch disagree (validity, output shapes, parameter shapes/count)."""
+def torch_inconsistent(case: Case, t, s) -> bool:
+    """torch 2.13 sometimes returns an empty tensor for a transposed convolution whose output size
+    is 0 and sometimes raises "Output size is too small" for the same sizes: it depends on the batch
+    size, the device (cpu/meta) and the kernel path. symcnn always reports output size < 1."""
+    return (case.key.startswith("nn.ConvTranspose") and t[0] == "ok" and 0 in t[1][0]
+            and s[0] == "error" and "< 1" in s[1])
+
+
+def mismatches(torch, cases, known: list | None = None) -> list[str]:
+    """Every case where symcnn and torch disagree (validity, output shapes, parameter shapes/count).
+    The documented torch inconsistency above goes to ``known`` instead."""
     bad = []
     for case in cases:
         t, s = run_torch(torch, case), run_symcnn(case)
         if t[0] != s[0] or (t[0] == "ok" and t != s):
-            bad.append(f"{case}: torch {t} vs symcnn {s}")
+            if torch_inconsistent(case, t, s) and known is not None:
+                known.append(str(case))
+            else:
+                bad.append(f"{case}: torch {t} vs symcnn {s}")
     return bad

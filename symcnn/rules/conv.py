@@ -5,6 +5,7 @@ from __future__ import annotations
 from sympy import Eq, Mod
 
 from ..errors import RuleError
+from ..intarith import FloorDiv
 from ..rule import TORCH_DOCS, Result, Rule, numel, per_axis, require, rule, split_batch, window
 from ..symbols import C_in, C_out, D, G, K, P, P_out, S
 
@@ -40,6 +41,26 @@ class _ConvBase(Rule):
             require(v >= 0, f"padding={v} must be non-negative", fix="set padding >= 0")
         if padding_mode not in PADDING_MODES:
             raise RuleError(f"padding_mode={padding_mode!r} is not one of {PADDING_MODES}")
+        self.padding_mode = padding_mode
+
+    def _check_mode_padding(self, spatial):
+        """padding_mode 'reflect'/'circular' pads with F.pad first: reflect needs each side < the
+        input size, circular at most the input size ('same' puts the odd extra on the right)."""
+        if self.padding_mode not in ("reflect", "circular") or self.padding == "valid":
+            return
+        for i, (L, k, d) in enumerate(zip(spatial, self.k, self.d)):
+            if self.padding == "same":
+                total = d * (k - 1)
+                right = total - FloorDiv(total, 2)
+            else:
+                right = self.p[i]
+            if self.padding_mode == "reflect":
+                require(right < L, f"padding_mode='reflect' needs padding {right} < input size {L} on "
+                        f"axis {i}", fix="use less padding, a larger input or padding_mode='replicate'")
+            else:
+                require(right <= L, f"padding_mode='circular' needs padding {right} <= input size {L} "
+                        f"on axis {i} (it would wrap around more than once)",
+                        fix="use less padding or a larger input")
 
     def _check_channels(self, c, expected):
         require(Eq(c, expected),
@@ -78,6 +99,7 @@ class Conv(_ConvBase):
     def forward(self, x):
         batch, c, spatial = split_batch(x, self.nd, self.name)
         self._check_channels(c, self.c_in)
+        self._check_mode_padding(spatial)
         if self.padding == "same":
             # PyTorch pads d(k - 1) in total (extra on the right when odd): the size is kept.
             out = tuple(spatial)
