@@ -107,7 +107,7 @@ def view_shape(src: tuple, target: tuple, op: str) -> tuple:
     if len(free) > 1:
         raise RuleError(f"{op}: only one dimension can be inferred (-1)", fix="give the other sizes")
     known = prod((v for v in target if v != -1), start=Integer(1))
-    shown = "[" + ", ".join(text(v) for v in target) + "]"
+    shown = "[" + ", ".join(str(v) if v.is_Integer else text(v) for v in target) + "]"
     if not free:
         require(Eq(total, known), f"{op}: shape {shown} is invalid for input of size {text(total)}",
                 fix="make the product of the sizes equal the number of elements")

@@ -85,15 +85,20 @@ def _innermost(tb: types.TracebackType | None, s: rec.Session) -> Where | None:
     return at
 
 
+_SYMBOLIC_TYPE_ERRORS = ("truth value of Relational", "Cannot convert symbols", "'Symbol' object",
+                         "'Add' object", "'Mul' object", "'FloorDiv' object")
+
+
 def _user_error(e: BaseException, s: rec.Session) -> SymcnnError:
     """The SymcnnError to show for an exception raised while net.py ran (located at its line)."""
     at = _innermost(e.__traceback__, s)
     if isinstance(e, SymcnnError):
         return e.located(at)
     msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    if isinstance(e, TypeError) and ("truth value of Relational" in msg or "Cannot convert symbols" in msg):
-        return TraceError("Python code in net.py branches on or converts a symbolic size",
-                          fix="pass that size as a number (--input 1x3x224x224)", where=at)
+    if isinstance(e, TypeError) and any(k in msg for k in _SYMBOLIC_TYPE_ERRORS):
+        return TraceError("this line needs the value of a symbolic size (an `if`, int() or range() on "
+                          "x.size(i)), which symcnn keeps as a formula",
+                          fix="pass the input size as numbers (--input 1x3x224x224)", where=at)
     if isinstance(e, SystemExit):
         return NetLoadError(f"net.py called sys.exit({e.code!r}) while loading",
                             fix='move it under `if __name__ == "__main__":`', where=at)
@@ -113,7 +118,7 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
     try:
         code = compile(source, s.filename, "exec")
     except SyntaxError as e:
-        raise NetLoadError(f"SyntaxError: {e.msg}", where=Where(s.display, e.lineno),
+        raise NetLoadError(f"SyntaxError: {e.msg.rstrip('?.')}", where=Where(s.display, e.lineno),
                            fix="run `python net.py` to see the problem") from None
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = s.filename

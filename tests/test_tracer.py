@@ -1,0 +1,179 @@
+"""The tracer: choosing model and input, symbolic tracing, constraints, and the one-line errors
+users see for each tests/nets/bad_*.py (whole message compared)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from sympy import Eq, Integer, floor
+
+from symcnn.errors import NetLoadError, RuleError, SymcnnError, TraceError, UnsupportedError
+from symcnn.intarith import to_canonical
+from symcnn.symbols import N, H, W
+from symcnn.tracer import trace
+
+ROOT = Path(__file__).resolve().parent.parent
+NETS = ROOT / "tests" / "nets"
+EX = ROOT / "examples"
+
+ERRORS = [
+    ("bad_channels.py", RuleError, "bad_channels.py:13: nn.Conv2d conv2: Conv2d expects an input with 32 "
+     "channels but got 16 channels. Fix: set in_channels=16, or change the previous layer's output channels"),
+    ("bad_unsupported_layer.py", UnsupportedError, "bad_unsupported_layer.py:8: nn.Transformer is not "
+     "supported by symcnn yet. Fix: did you mean nn.ConvTranspose3d, nn.ConvTranspose2d, nn.ConvTranspose1d? "
+     "run `symcnn formula --list` for the supported layers"),
+    ("bad_fft.py", UnsupportedError, "bad_fft.py:12: torch.fft.rfft is not supported by symcnn yet. "
+     "Fix: remove it from the model, or describe it with a custom rule"),
+    ("bad_user_error.py", NetLoadError, "bad_user_error.py:11: NameError: name 'scale' is not defined."),
+    ("bad_syntax.py", NetLoadError, "bad_syntax.py:4: SyntaxError: invalid syntax. Perhaps you forgot a "
+     "comma. Fix: run `python net.py` to see the problem"),
+    ("bad_no_model.py", NetLoadError, "bad_no_model.py has no model: looked for a module-level nn.Module "
+     "instance (net = nn.Sequential(...) or model = Net()) and for an nn.Module subclass that builds "
+     "without arguments. Fix: add `model = Net(...)` at module level"),
+    ("bad_two_models.py", NetLoadError, "bad_two_models.py defines several models: encoder, decoder. "
+     "Fix: choose one with --model NAME (e.g. --model encoder)"),
+    ("bad_view.py", RuleError, "bad_view.py:14: view(-1, 500): shape [-1, 500] is invalid for input of "
+     "size 320. Fix: make the product of the sizes divide the number of elements"),
+    ("bad_residual.py", RuleError, "bad_residual.py:13: add: shapes (1, 128, 28, 28) and (1, 64, 56, 56) do "
+     "not match at dim 1 (128 vs 64). Fix: make both operands the same size (crop, pad or change the "
+     "channels)"),
+    ("bad_groups.py", RuleError, "bad_groups.py:5: nn.Conv2d: in_channels=10 must be divisible by groups=4. "
+     "Fix: choose groups that divides in_channels"),
+    ("bad_branch.py", TraceError, "bad_branch.py:12: this line needs the value of a symbolic size (an `if`, "
+     "int() or range() on x.size(i)), which symcnn keeps as a formula. Fix: pass the input size as numbers "
+     "(--input 1x3x224x224)"),
+    ("bad_load_error.py", NetLoadError, "bad_load_error.py:5: IndexError: list index out of range."),
+]
+
+
+@pytest.mark.parametrize(("fname", "kind", "message"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_bad_net_message(fname, kind, message):
+    with pytest.raises(kind) as info:
+        trace(NETS / fname)
+    assert str(info.value) == message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(NetLoadError) as info:
+        trace(tmp_path / "net.py")
+    assert str(info.value) == f"{tmp_path / 'net.py'}: no such file. Fix: give the path of your net.py"
+
+
+def test_sys_modules_restored_after_error(torch):
+    before = sys.modules["torch"]
+    with pytest.raises(SymcnnError):
+        trace(NETS / "bad_fft.py")
+    assert sys.modules["torch"] is before
+    assert sys.modules["torch.nn"] is torch.nn
+    assert "__symcnn_net__" not in sys.modules
+
+
+def test_mnist_symbolic_constraint():
+    t = trace(EX / "mnist.py", input_shape=(N, 1, H, W))
+    pool2 = [s for s in t.steps if s.key == "F.max_pool2d"][1]
+    fh = to_canonical(floor((H - 12) / 4))
+    assert pool2.output == (N, 20, fh, to_canonical(floor((W - 12) / 4)))
+    assert t.output_shape == (N, 10)
+    view = [c for c in t.constraints if c.step is not None and t.steps[c.step].key == "Tensor.view"]
+    assert len(view) == 1
+    assert view[0].condition.holds == Eq(20 * fh * to_canonical(floor((W - 12) / 4)), 320)
+    assert (view[0].where.file, view[0].where.line) == ("mnist.py", 23)
+    # substituting the MNIST size satisfies it, 32x32 breaks it (20*5*5 = 500)
+    assert view[0].condition.holds.subs({H: 28, W: 28}) is not False
+    assert bool(view[0].condition.holds.subs({H: 28, W: 28}))
+    assert not bool(view[0].condition.holds.subs({H: 32, W: 32}))
+
+
+def test_symbolic_default_input_takes_channels_from_first_layer(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Conv1d(4, 8, 3), nn.ReLU())\n")
+    t = trace(f)
+    from symcnn.symbols import L
+    assert t.input_shape == (N, 4, L)
+    assert t.output_shape == (N, 8, L - 2)
+    f.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Linear(7, 3))\n")
+    assert trace(f).input_shape == (N, 7)
+
+
+def test_input_shape_names_and_numbers():
+    t = trace(EX / "alexnet.py", input_shape=(1, 3, "H", "W"))
+    assert t.input_shape[:2] == (1, 3)
+    assert t.output_shape == (1, 1000)
+    assert [c.condition.holds for c in t.constraints if t.steps[c.step].name == "fc1"]  # 9216 features needed
+    t2 = trace(EX / "alexnet.py", input_shape=(2, 3, 227, 227))
+    assert t2.output_shape == (2, 1000) and t2.steps[0].output == (2, 96, 55, 55)
+
+
+def test_model_choice(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\n"
+                 "class Block(nn.Module):\n"
+                 "    def __init__(self, c=4):\n        super().__init__()\n        self.conv = nn.Conv2d(c, c, 1)\n"
+                 "    def forward(self, x):\n        return self.conv(x)\n"
+                 "class Net(nn.Module):\n"
+                 "    def __init__(self):\n        super().__init__()\n        self.a = Block()\n        self.b = Block()\n"
+                 "    def forward(self, x):\n        return self.b(self.a(x))\n")
+    t = trace(f, input_shape=(1, 4, 8, 8))
+    assert t.model == "Net"       # Block is used inside Net, so Net is the model
+    assert [s.name for s in t.steps] == ["a.conv", "b.conv"]
+    assert trace(f, model="Block", input_shape=(1, 4, 8, 8)).model == "Block"
+    with pytest.raises(NetLoadError) as info:
+        trace(f, model="Nope")
+    assert str(info.value) == "net.py: no model named 'Nope'; the candidates are Block, Net. Fix: pass one of them as the model"
+
+
+def test_module_called_twice_and_unused(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch, torch.nn as nn\n"
+                 "class Net(nn.Module):\n"
+                 "    def __init__(self):\n        super().__init__()\n"
+                 "        self.conv = nn.Conv2d(3, 3, 3, padding=1)\n        self.spare = nn.Linear(10, 10)\n"
+                 "        self.scale = nn.Parameter(torch.ones(3))\n"
+                 "    def forward(self, x):\n        return self.conv(self.conv(x))\n"
+                 "x = torch.rand(1, 3, 8, 8)\n")
+    t = trace(f)
+    assert [(s.name, s.first_call) for s in t.steps] == [("conv", True), ("conv", False)]
+    assert t.steps[1].parents == (0,) and t.steps[0].parents == (-1,)
+    assert [n for n, _ in t.unused] == ["spare"]
+    assert t.extra_params == 3
+    assert t.total_params == 84 + 110 + 3
+
+
+def test_dag_parents_resnet():
+    t = trace(EX / "resnet18.py")
+    add = next(s for s in t.steps if s.key == "add")
+    assert len(add.parents) == 2
+    assert [t.steps[p].name for p in add.parents] == ["layer1.0.bn2", "maxpool"]
+
+
+def test_unet_symbolic_crop():
+    t = trace(EX / "unet.py", input_shape=(1, 1, H, W))
+    out = t.output_shape[2].subs(H, 572)
+    assert out == 388
+    cats = [s for s in t.steps if s.key == "torch.cat"]
+    assert len(cats) == 4
+    # the crop keeps the target size exactly: no undecided size equality for the concatenations
+    assert not [c for c in t.constraints if t.steps[c.step].key == "torch.cat"]
+
+
+def test_resnet152_symbolic_is_fast():
+    import time
+
+    t0 = time.perf_counter()
+    t = trace(EX / "resnet152.py", input_shape=(N, 3, H, W))
+    assert time.perf_counter() - t0 < 5
+    assert t.output_shape == (N, 1000)
+
+
+def test_symcnn_tracer_never_imports_torch(tmp_path):
+    import subprocess
+
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "from symcnn.tracer import trace\n"
+            f"t = trace({str(EX / 'lenet.py')!r})\n"
+            "assert t.output_shape == (1, 10), t.output_shape\n"
+            "assert sys.modules['torch'] is None\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
