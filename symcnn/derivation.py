@@ -356,12 +356,23 @@ def formula(key: str) -> Formula:
         f.available = False
         return f
     grule, x = found
-    res = grule(x)
+    from .errors import SymcnnError
+    from .general import dim_symbols
+
+    res = None
+    for cand in (x, *(dim_symbols(r, grule.nd if r == grule.nd + 2 else 0) for r in (3, 2, 5, 4))):
+        try:
+            res = grule(cand)
+            x = cand
+            break
+        except (SymcnnError, TypeError, ValueError):
+            continue
+    if res is None:
+        f.available = False
+        return f
     f.inputs = [x]
     f.legend = [Entry(s, s, a) for a, s in cls.legend.items()
                 if a in inspect.signature(cls.setup).parameters]
-    from .general import dim_symbols
-
     outs = dim_symbols(len(res.shape), grule.nd, "_out")
     outs = tuple(e if e.is_Atom else o for e, o in zip(res.shape, outs))
     f.output = outs
@@ -371,7 +382,11 @@ def formula(key: str) -> Formula:
     f.biases = shown_form(grule.biases) if grule.biases != 0 else Integer(0)
     swap = {e: o for e, o in zip(res.shape, outs) if not e.is_Atom}
     f.macs = shown_form(res.macs.xreplace(swap), first) if res.macs != 0 else Integer(0)
-    f.conditions = [relation(c) for c in _conditions(grule, res)]
+    seen, f.conditions = set(), []
+    for c in _conditions(grule, res):
+        if fmt.sympy_str(c.holds) not in seen:
+            seen.add(fmt.sympy_str(c.holds))
+            f.conditions.append(relation(c))
     return f
 
 

@@ -1,0 +1,104 @@
+"""Derivations as data: seed AlexNet numbers, symbolic MNIST closed form and composition, and the
+general formula shown is the rule's own computation (no second copy)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sympy import Integer
+
+from derivation_nets import H, W, alexnet, mnist
+from symcnn import fmt, make
+from symcnn.derivation import derive, formula
+from symcnn.steps import evaluate
+from symcnn.symbols import C_in, C_out, D, G, K, P, S, size_symbol
+
+SEED_003 = {  # layer: (output size H×W×C, params) from seed 003's table
+    "conv1": ("55×55×96", 34944), "pool1": ("27×27×96", 0), "conv2": ("27×27×256", 614656),
+    "pool2": ("13×13×256", 0), "conv3": ("13×13×384", 885120), "conv4": ("13×13×384", 1327488),
+    "conv5": ("13×13×256", 884992), "pool3": ("6×6×256", 0), "fc1": ("4096", 37752832),
+    "fc2": ("4096", 16781312), "fc3": ("1000", 4097000)}
+
+
+def _size(layer):
+    return "×".join(str(v) for v in layer.size)
+
+
+def test_alexnet_reproduces_seed_003():
+    d = derive(alexnet())
+    by_name = {lay.name: lay for lay in d.layers}
+    for name, (size, params) in SEED_003.items():
+        assert (_size(by_name[name]), by_name[name].params) == (size, params), name
+    assert d.params == 62378344
+    assert d.params_terms == [34944, 614656, 885120, 1327488, 884992, 37752832, 16781312, 4097000]
+    conv1 = by_name["conv1"]
+    assert [fmt.text(s.expr) for s in conv1.sizes[0].steps] == [
+        "⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1", "⌊216/4⌋ + 1", "54 + 1", "55"]
+    assert conv1.sizes[0].also and conv1.sizes[0].also[0].value == 55   # W_out, same steps
+    assert (conv1.weights.value, conv1.biases.value, conv1.macs.value) == (34848, 96, 105415200)
+
+
+def test_symbolic_mnist_closed_form_composition_and_constraint():
+    d = derive(mnist((1, 1, H, W)))
+    pool2 = d.layers[5]
+    assert fmt.text(pool2.output[2]) == "⌊(H − 12)/4⌋"
+    assert fmt.sympy_str(pool2.output[2]) == "floor((H - 12)/4)"
+    comp = [(fmt.text(c.nested), fmt.text(c.canonical)) for c in pool2.compositions]
+    assert comp[0] == ("⌊(⌊(H − 4)/2⌋ − 4)/2⌋", "⌊(H − 12)/4⌋")
+    assert evaluate(pool2.compositions[0].nested) == pool2.output[2]
+    steps = pool2.sizes[0].steps
+    assert [s.why for s in steps][-2:] == [("compose",), ("absorb",)]
+    rels = [(fmt.text(r.lhs), r.rel, r.rhs) for r in d.constraints]
+    assert ("20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋", "eq", 320) in rels
+    view = d.layers[6]
+    assert view.reshape.kind == "reshape" and fmt.text(view.reshape.result) == "20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋"
+
+
+def test_subs_after_closed_form():
+    d = derive(mnist((1, 1, H, W)), subs={H: 28, W: 28})
+    assert d.at["params"] == 21840 and d.at["macs"] == derive(mnist()).macs
+    assert d.layers[5].at["size"] == (4, 4, 20)
+    assert d.layers[5].sizes[0].at == 4
+
+
+def test_general_formula_is_the_rules_own_computation():
+    """The formula shown, with this layer's values put in, gives exactly what the rule computed;
+    and it is the rule called with symbols (not a hand-written copy)."""
+    for trace in (alexnet(), mnist(), mnist((1, 1, H, W))):
+        for lay, step in zip(derive(trace).layers, trace.steps):
+            for c in [*lay.sizes, lay.weights, lay.biases, lay.macs]:
+                if c is None:
+                    continue
+                assert evaluate(c.steps[0].expr) == evaluate(c.steps[-1].expr) == c.value
+            assert {c.value for c in lay.sizes} <= set(step.output)
+    conv = make("nn.Conv2d", C_in, C_out, K, stride=S, padding=P, dilation=D, groups=G)
+    H_in, W_in, N = size_symbol("H_in"), size_symbol("W_in"), size_symbol("N")
+    r = conv((N, C_in, H_in, W_in))
+    f = formula("Conv2d")
+    assert evaluate(f.sizes[0].general) == r.shape[2]
+    assert evaluate(f.weights) == conv.weights and evaluate(f.biases) == conv.biases
+    assert fmt.text(f.sizes[0].general) == "⌊(H_in + 2·P − D·(K − 1) − 1)/S⌋ + 1"
+
+
+@pytest.mark.parametrize("key", ["nn.Conv2d", "nn.MaxPool2d", "nn.Linear", "nn.ReLU", "nn.BatchNorm2d"])
+def test_formula_available(key):
+    f = formula(key)
+    assert f.available and f.signature.startswith(key + "(")
+
+
+def test_to_dict_is_json_with_exact_integers():
+    d = derive(alexnet()).to_dict()
+    text = json.dumps(d)
+    assert d["params"] == 62378344 and isinstance(d["params"], int)
+    assert "62378344" in text
+    s = derive(mnist((1, 1, H, W))).to_dict()
+    assert s["layers"][5]["output"][2] == "floor((H - 12)/4)"
+
+
+def test_unknown_convention_is_an_input_error():
+    from symcnn.errors import InputError
+
+    with pytest.raises(InputError):
+        derive(mnist(), convention="nope")
+    assert derive(mnist(), convention="flop").flops == 2 * derive(mnist()).macs == Integer(961000)
