@@ -322,3 +322,41 @@ def test_bad_net_py_is_one_line(runner, tracer, tmp_path, source, expected):
     p.write_text(source)
     err = one_error_line(run(runner, "derive", p))
     assert expected in err.lower() or expected in err, err
+
+
+# --- README: the commands and the real output it shows -------------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_setup_commands_are_exact():
+    assert "pip install -e . && symcnn derive examples/lenet.py\n" in README
+    assert "pip install -e '.[test]' && pytest -q\n" in README
+    assert "(README.zh.md)" in README and "## Safety" in README
+    zh = (ROOT / "README.zh.md").read_text(encoding="utf-8")
+    assert "pip install -e . && symcnn derive examples/lenet.py\n" in zh and "## 安全" in zh
+
+
+def _readme_block(start: str, end: str) -> list[str]:
+    body = README.split(start, 1)[1].split(end, 1)[0]
+    return [ln for ln in body.strip().splitlines() if ln.strip()]
+
+
+def test_readme_alexnet_table_is_real_output(runner, tracer):
+    """If this fails, paste the summary table of `symcnn derive examples/alexnet.py --markdown` into README.md."""
+    out = run(runner, "derive", EX / "alexnet.py", "--markdown").stdout.splitlines()
+    rows = [ln for ln in _readme_block("its summary table):", "## Commands") if ln.startswith("|")]
+    assert len(rows) == 16
+    missing = [r for r in rows if r not in out]
+    assert not missing, missing
+
+
+def test_readme_mnist_excerpt_is_real_output(runner, tracer):
+    """If this fails, paste the pooling step of `symcnn derive examples/mnist.py --input 1x1xHxW --markdown`."""
+    out = run(runner, "derive", EX / "mnist.py", "--input", "1x1xHxW", "--markdown").stdout.splitlines()
+    lines = _readme_block("(excerpt of the real output):", "and the fixed-size")
+    assert len(lines) == 9 and r"\left\lfloor \frac{H - 12}{4} \right\rfloor" in lines[-3]
+    missing = [ln for ln in lines if ln not in out]
+    assert not missing, missing
+    condition = _readme_block("rather than an error:", "so 28×28 works")[0].strip("$")
+    assert any(f"${condition}$" in ln for ln in out), condition
