@@ -102,7 +102,7 @@ def solve(trace: Trace, unknown: Symbol, target: Target | str, values=range(0, 6
           sample=range(1, 257)) -> Solution:
     """All values of ``unknown`` in ``values`` for which the traced net is valid and meets ``target``."""
     target = parse_target(target) if isinstance(target, str) else target
-    if unknown not in _free(trace):
+    if unknown not in free_symbols(trace):
         raise InputError(f"{unknown} does not appear in the net",
                          fix=f"use {unknown} as a hyperparameter in net.py (a sympy Symbol)")
     have, want = _quantity(trace, target)
@@ -138,7 +138,8 @@ def solve(trace: Trace, unknown: Symbol, target: Target | str, values=range(0, 6
     return sol
 
 
-def _free(trace: Trace) -> set:
+def free_symbols(trace: Trace) -> set:
+    """Every symbol in the output sizes or the hyperparameters of a traced net."""
     out = set()
     for s in trace.steps:
         for x in s.output:
@@ -161,4 +162,4 @@ def solve_rule(key: str, args: tuple, kwargs: dict, unknown: Symbol, target: Tar
     return solve(t, unknown, target, values)
 
 
-__all__ = ["Solution", "Target", "parse_target", "solve", "solve_rule"]
+__all__ = ["Solution", "Target", "free_symbols", "parse_target", "solve", "solve_rule"]

@@ -40,7 +40,7 @@ def _py(e: Basic, names: dict) -> str:  # noqa: PLR0911,PLR0912 -- one case per 
     if isinstance(e, Symbol):
         return names[e]
     if isinstance(e, FloorDiv):
-        return f"({_py(e.args[0], names)}) // ({_py(e.args[1], names)})"
+        return f"(({_py(e.args[0], names)}) // ({_py(e.args[1], names)}))"
     if isinstance(e, Add):
         return "(" + " + ".join(_py(a, names) for a in e.args) + ")"
     if isinstance(e, Mul):
@@ -88,6 +88,10 @@ class Cond:
     what: str
     step: str | None = None
     kind: str = "layer"   # layer | view | join | size
+    # view(−1, n) with a fixed n: torch runs whenever the element count divides (``relaxed``), but
+    # one sample stays one row only when ``holds``; the extra rows are ``rows``
+    relaxed: Basic | None = None
+    rows: Basic | None = None
 
     @property
     def symbols(self) -> set:
@@ -170,6 +174,7 @@ class Validity:
     def _fns(self):
         syms = self.symbols
         return ([compile_expr(c.holds, syms) for c in self.conds],
+                [compile_expr(c.relaxed, syms) if c.relaxed is not None else None for c in self.conds],
                 [compile_expr(e, syms) for e in self.sizes_exprs],
                 [compile_expr(Eq(Mod(f.args[0], f.args[1]), 0), syms) for f in self.floors],
                 compile_expr(Eq(self.batch_out, self.batch_in), syms) if self.batch_out is not None else None)
@@ -181,14 +186,15 @@ class Validity:
             return tuple(values[s.name] if s.name in values else values[s] for s in self.symbols)
         return tuple(values)
 
-    def failures(self, values) -> list[Cond]:
-        """The conditions that fail at these sizes (an int means the same size on every axis)."""
+    def failures(self, values, *, strict: bool = True) -> list[Cond]:
+        """The conditions that fail at these sizes (an int means the same size on every axis);
+        ``strict=False`` lets a fixed-size view make several rows of one sample, as torch does."""
         v = self._vals(values)
-        conds, sizes, _, _ = self._fns
+        conds, relaxed, sizes, _, _ = self._fns
         out = []
-        for c, f in zip(self.conds, conds):
+        for c, f, g in zip(self.conds, conds, relaxed):
             try:
-                ok = f(*v)
+                ok = f(*v) or (not strict and g is not None and g(*v))
             except ZeroDivisionError:
                 ok = False
             if not ok:
@@ -201,20 +207,21 @@ class Validity:
 
     def accepts(self, values) -> bool:
         """PyTorch runs the net at these sizes."""
-        return not self.failures(values)
+        return not self.failures(values, strict=False)
 
     def one_row(self, values) -> bool:
         """The output has as many rows as the input has samples."""
-        f = self._fns[3]
+        f = self._fns[4]
         return True if f is None else bool(f(*self._vals(values)))
 
     def valid(self, values) -> bool:
-        return self.accepts(values) and self.one_row(values)
+        """Torch runs the net and every sample stays one row."""
+        return not self.failures(values) and self.one_row(values)
 
     def exact(self, values) -> bool:
         """Valid, and no floor in any layer drops a pixel."""
         v = self._vals(values)
-        return self.valid(v) and all(f(*v) for f in self._fns[2])
+        return self.valid(v) and all(f(*v) for f in self._fns[3])
 
     def sizes(self, rng=range(1, 513), *, which: str = "valid") -> list[int]:
         """The sizes h in rng (the same on every axis) that are valid / accepted / exact."""
@@ -242,16 +249,44 @@ class Validity:
         return out
 
     def pairs(self, rng=range(1, 129), *, which: str = "valid") -> list[tuple[int, ...]]:
-        """Valid (H, W) pairs in rng × rng: per-axis conditions first, then the joint ones."""
+        """Valid (H, W) pairs in rng × rng: each axis filtered by its own conditions and sizes first,
+        then only the joint conditions, joint sizes and the one-row check on the remaining pairs."""
         if len(self.symbols) != 2:
             raise ValueError("pairs() needs exactly two spatial axes")
-        axis = self.axis_conds()
         cand = []
         for s in self.symbols:
-            fns = [compile_expr(c.holds, (s,)) for c in axis[s]]
+            fns = [compile_expr(c.holds, (s,)) for c in self.conds if c.symbols == {s}]
+            fns += [compile_expr(e >= 1, (s,)) for e in self.sizes_exprs if e.free_symbols == {s}]
             cand.append([h for h in rng if all(f(h) for f in fns)])
-        test = self.valid if which == "valid" else self.accepts
-        return [(h, w) for h in cand[0] for w in cand[1] if test((h, w))]
+        joint = [compile_expr(c.holds if which == "valid" or c.relaxed is None else c.relaxed | c.holds,
+                              self.symbols) for c in self.conds if len(c.symbols) > 1]
+        sizes = [compile_expr(e, self.symbols) for e in self.sizes_exprs if len(e.free_symbols) > 1]
+        one = self._fns[4] if which == "valid" else None
+
+        def ok(h, w):
+            if not all(f(h, w) for f in joint):
+                return False
+            for f in sizes:
+                x = f(h, w)
+                if not (x == int(x) and x >= 1):
+                    return False
+            return one is None or one(h, w)
+
+        return [(h, w) for h in cand[0] for w in cand[1] if ok(h, w)]
+
+    def rectangles(self, rng=range(1, 129), *, which: str = "valid") -> list[tuple[list[int], list[int]]]:
+        """The valid pairs grouped as (H values, W values) blocks: H ∈ 20..23 with W ∈ 44..47."""
+        by_h: dict[int, tuple[int, ...]] = {}
+        for h, w in self.pairs(rng, which=which):
+            by_h.setdefault(h, ())
+            by_h[h] += (w,)
+        out: list[tuple[list[int], list[int]]] = []
+        for h in sorted(by_h):
+            if out and out[-1][1] == list(by_h[h]) and out[-1][0][-1] == h - 1:
+                out[-1][0].append(h)
+            else:
+                out.append(([h], list(by_h[h])))
+        return out
 
 
 def valid_inputs(trace, extra: tuple = ()) -> Validity:
@@ -265,19 +300,26 @@ def valid_inputs(trace, extra: tuple = ()) -> Validity:
     v = Validity(syms)
     seen = set()
 
-    def add(holds, what, step, kind):
+    def add(holds, what, step, kind, relaxed=None, rows=None):
         holds = sympify(holds)
         if holds in seen or holds is True or isinstance(holds, BooleanTrue):
             return
         seen.add(holds)
-        v.conds.append(Cond(holds, what, step, kind))
+        v.conds.append(Cond(holds, what, step, kind, relaxed, rows))
 
-    names = {s.index: s.name for s in trace.steps}
+    by_index = {s.index: s for s in trace.steps}
     for c in trace.constraints:
-        kind = "layer"
-        if isinstance(c.condition.holds, Eq):
-            kind = "join" if c.step is not None and names.get(c.step, "").split(".")[-1] in ("add", "cat") else "view"
-        add(c.condition.holds, c.condition.what, names.get(c.step), kind)
+        holds, step = c.condition.holds, by_index.get(c.step)
+        kind, relaxed, rows = "layer", None, None
+        if isinstance(holds, Eq) and step is not None:
+            tail = step.key.rsplit(".", 1)[-1].lower()
+            kind = "view" if tail in ("view", "reshape", "flatten", "linear") else \
+                "join" if tail in ("add", "cat", "__add__", "mul", "sub", "stack") else "layer"
+            if tail in ("view", "reshape") and holds.rhs.is_Integer and step.inputs and step.inputs[0]:
+                batch = sympify(step.inputs[0][0])
+                relaxed = Eq(Mod(batch * holds.lhs, holds.rhs), 0)
+                rows = batch * holds.lhs / holds.rhs
+        add(holds, c.condition.what, step.name if step is not None else None, kind, relaxed, rows)
     for s in trace.steps:
         for c in (s.result.conditions if s.result is not None else ()):
             add(c.holds, c.what, s.name, "layer")

@@ -1,0 +1,145 @@
+"""Valid input sizes (symcnn/validity.py) against brute force: evaluating the layers numerically at
+every size, and real torch where the tracer and examples are available."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+
+import pytest
+from sympy import Eq
+
+import symcnn
+from symcnn.rule import Condition
+from symcnn.symbols import H, W
+from symcnn.trace import Constraint, Step, Trace
+from symcnn.validity import closed_form, describe, valid_inputs
+
+
+def build(shape, layers, extra=()):
+    """A Trace of a chain of rules on a (symbolic) input, as the tracer records it."""
+    steps, x, constraints = [], tuple(shape), []
+    for i, (key, args, kwargs) in enumerate(layers):
+        rule = symcnn.make(key, *args, **kwargs)
+        res = rule(x)
+        steps.append(Step(i, f"l{i}", key, "module", None, (x,), res.shape, rule, res, (i - 1,)))
+        constraints += [Constraint(c, None, i) for c in res.conditions]
+        x = res.shape
+    constraints += [Constraint(Condition(c, "extra"), None, len(steps) - 1) for c in extra]
+    return Trace("net", "<test>", tuple(shape), steps, x, constraints)
+
+
+def numeric_ok(layers, shape):
+    """Brute force: apply every rule to the numeric shape; RuleError means torch would refuse."""
+    x = shape
+    try:
+        for key, args, kwargs in layers:
+            x = symcnn.make(key, *args, **kwargs)(x).shape
+    except symcnn.RuleError:
+        return None
+    return x
+
+
+MNIST_FEATURES = [("nn.Conv2d", (1, 10, 5), {}), ("nn.MaxPool2d", (2, 2), {}),
+                  ("nn.Conv2d", (10, 20, 5), {}), ("nn.MaxPool2d", (2, 2), {})]
+
+
+def test_mnist_features_need_16():
+    v = valid_inputs(build((1, 1, H, W), MNIST_FEATURES))
+    assert v.minimum() == {"H": 16, "W": 16}
+    assert v.sizes(range(1, 513)) == [h for h in range(1, 513) if numeric_ok(MNIST_FEATURES, (1, 1, h, h))]
+    assert describe("H", v.sizes(range(1, 513)), 1, 512) == "H ≥ 16"
+    # exact: every floor divides: H − 4 even and H − 12 divisible by 4
+    assert v.sizes(range(1, 100), which="exact") == [h for h in range(16, 100) if h % 4 == 0]
+    assert "H ≥ 16" in {c.closed() for c in v.conds}
+
+
+def test_mnist_view_constraint_pairs_and_rows():
+    """floor((H−12)/4)·floor((W−12)/4) = 16 (the view(−1, 320) / Linear(320) constraint)."""
+    a = symcnn.intarith.FloorDiv(H - 12, 4)
+    b = symcnn.intarith.FloorDiv(W - 12, 4)
+    t = build((1, 1, H, W), MNIST_FEATURES, extra=[Eq(20 * a * b, 320)])
+    v = valid_inputs(t)
+    assert v.sizes(range(1, 513)) == [28, 29, 30, 31]
+    blocks = v.rectangles(range(1, 100))
+    assert (list(range(20, 24)), list(range(44, 48))) in blocks
+    assert (list(range(28, 32)), list(range(28, 32))) in blocks
+    pairs = set(v.pairs(range(1, 100)))
+    brute = {(h, w) for h in range(1, 100) for w in range(1, 100)
+             if numeric_ok(MNIST_FEATURES, (1, 1, h, w)) and ((h - 12) // 4) * ((w - 12) // 4) == 16}
+    assert pairs == brute
+
+
+def test_residual_add_needs_divisibility():
+    """A stride-2 branch upsampled ×2 and added to the input: H must be even (UNet-like)."""
+    layers = [("nn.Conv2d", (1, 1, 3), {"stride": 2, "padding": 1})]
+    t = build((1, 1, H, W), layers)
+    up = 2 * t.steps[-1].output[-2]
+    t.constraints.append(Constraint(Condition(Eq(up, H), "add: sizes must match"), None, 0))
+    v = valid_inputs(t)
+    assert v.sizes(range(1, 65)) == list(range(2, 65, 2))
+    assert describe("H", v.sizes(range(1, 513)), 1, 512) == "H ≥ 2, H ≡ 0 (mod 2)"
+
+
+def test_random_stacks_match_numeric_brute_force():
+    rng = random.Random(3)
+    for _ in range(60):
+        layers = []
+        for _ in range(rng.randint(1, 4)):
+            k, s, d = rng.randint(1, 6), rng.randint(1, 3), rng.randint(1, 2)
+            if rng.random() < 0.6:
+                layers.append(("nn.Conv1d", (1, 1, k), {"stride": s, "padding": rng.randint(0, 2), "dilation": d}))
+            else:
+                layers.append(("nn.MaxPool1d", (k,), {"stride": s, "padding": rng.randint(0, k // 2),
+                                                      "ceil_mode": rng.random() < 0.3}))
+        from symcnn.symbols import L
+        v = valid_inputs(build((1, 1, L), layers))
+        assert v.sizes(range(1, 200)) == [h for h in range(1, 200) if numeric_ok(layers, (1, 1, h))], layers
+
+
+def test_closed_forms():
+    assert closed_form(symcnn.intarith.FloorDiv(H - 12, 4) >= 1) == "H ≥ 16"
+    assert closed_form(H - 4 >= 1) == "H ≥ 5"
+    assert closed_form(Eq(H, 3)) is None
+
+
+# ------------------------------------------------------------- bundled examples vs real torch
+EXAMPLES = ["mnist", "alexnet", "resnet18", "unet"]
+
+
+def _torch_sizes(torch, name, rng):
+    """Brute force with real torch on the meta device: which square sizes run, and which keep one row."""
+    spec = importlib.util.spec_from_file_location(f"ex_{name}", f"examples/{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    found = [v for v in vars(mod).values() if isinstance(v, torch.nn.Module)]
+    if not found:   # the one nn.Module subclass defined in the file, built with its defaults
+        found = [v() for v in vars(mod).values() if isinstance(v, type) and issubclass(v, torch.nn.Module)
+                 and v.__module__ == mod.__name__]
+    assert len(found) == 1, name
+    model = found[0].to("meta").eval()
+    x = next(v for v in vars(mod).values() if isinstance(v, torch.Tensor))
+    runs, rows = [], []
+    for h in rng:
+        try:
+            y = model(torch.empty(*x.shape[:2], h, h, device="meta"))
+        except (RuntimeError, ValueError):
+            continue
+        runs.append(h)
+        if y.shape[0] == x.shape[0]:
+            rows.append(h)
+    return runs, rows
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_agree_with_torch(torch, name):
+    tracer = pytest.importorskip("symcnn.tracer")
+    from symcnn.symbols import SPATIAL
+
+    t0 = tracer.trace(f"examples/{name}.py")
+    t = tracer.trace(f"examples/{name}.py", input_shape=(*t0.input_shape[:2], *SPATIAL[2]))
+    v = valid_inputs(t)
+    rng = range(1, 513) if name != "unet" else range(1, 257)
+    runs, rows = _torch_sizes(torch, name, rng)
+    assert v.sizes(rng, which="accepted") == runs
+    assert v.sizes(rng) == rows
