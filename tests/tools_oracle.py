@@ -147,11 +147,14 @@ def measure(path: str, name: str, batch: int | None = None) -> int:
 
 
 if __name__ == "__main__":
+    batch = int(os.environ["BATCH"]) if os.environ.get("BATCH") else None
     for p in sys.argv[1:]:
         row = {}
         for n in RUNNERS:
+            if batch and n.startswith("torchscan"):
+                continue   # torchscan analyses batch 1 only
             try:
-                row[n] = measure(p, n)
+                row[n] = measure(p, n, batch)
             except Exception as e:  # report tool failures, keep going  # noqa: BLE001
                 row[n] = f"{type(e).__name__}: {e}"
         print(f"{os.path.basename(p)!r}: {row},")

@@ -23,6 +23,12 @@ class Count:
     what: str
     fn: Callable[[Op], Expr] | None = None
     bug: str | None = None
+    when: Callable[[Op], bool] | None = None   # the bug applies to this op (default: always)
+
+    def bug_for(self, op: Op) -> str | None:
+        if self.bug is None or (self.when is not None and not self.when(op)):
+            return None
+        return self.bug
 
     def __call__(self, op: Op) -> Expr:
         return sympify(self.fn(op)) if self.fn is not None else Integer(0)

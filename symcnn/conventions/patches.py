@@ -36,8 +36,12 @@ FVCORE = Convention(
     "fvcore", "fvcore's FlopCountAnalysis(model, x).total(): aten ops of a JIT trace, 1 flop = 1 MAC; conv, "
     "linear, matmul, BatchNorm, norms, 2-D adaptive average pooling and 2-D upsampling; all else 0",
     {
-        "conv": Count("N·prod(weight.shape)·prod(out spatial) = |out|·(C_in/groups)·K, bias ignored",
-                      lambda op: op.plain),
+        "conv": Count("N·prod(weight.shape)·prod(out spatial) = |out|·(C_in/groups)·K, bias ignored; 0 when "
+                      "padding is 'same' or 'valid' (aten::_convolution_mode has no handle)",
+                      lambda op: Integer(0) if isinstance(op.arg("padding", 0), str) else op.plain,
+                      bug="fvcore counts 0 for a convolution with padding='same' or 'valid' "
+                          "(aten::_convolution_mode is unsupported)",
+                      when=lambda op: isinstance(op.arg("padding", 0), str)),
         "convT": Count("N·prod(weight.shape)·prod(in spatial) = |in|·(C_out/groups)·K, bias ignored",
                        lambda op: op.plain),
         "linear": Count("|in|·out_features, bias ignored", lambda op: op.i * op.out_features),
