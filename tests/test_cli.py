@@ -178,7 +178,6 @@ def test_formula_list(runner):
 
 
 def test_docs_out_must_be_a_folder(runner, tmp_path):
-    pytest.importorskip("symcnn.render")
     err = one_error_line(run(runner, "docs", "--out", tmp_path / "missing"))
     assert "is not a folder" in err
 
@@ -360,3 +359,22 @@ def test_readme_mnist_excerpt_is_real_output(runner, tracer):
     assert not missing, missing
     condition = _readme_block("rather than an error:", "so 28×28 works")[0].strip("$")
     assert any(f"${condition}$" in ln for ln in out), condition
+
+
+# --- docs ------------------------------------------------------------------------------------------
+
+def test_checked_in_rules_doc_is_up_to_date(runner):
+    """If this fails, run `symcnn docs --out docs/` and commit docs/rules.md."""
+    r = run(runner, "docs", "--check", "--out", ROOT / "docs")
+    assert r.exit_code == 0, r.stderr
+
+
+def test_docs_writes_and_checks(runner, tmp_path):
+    from symcnn.render import render_rules_doc
+
+    stale = run(runner, "docs", "--check", "--out", tmp_path)
+    assert stale.exit_code == 1 and "rules.md is out of date; run `symcnn docs --out" in stale.stderr
+    r = run(runner, "docs", "--out", tmp_path)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert (tmp_path / "rules.md").read_text(encoding="utf-8").rstrip("\n") == render_rules_doc().rstrip("\n")
+    assert run(runner, "docs", "--check", "--out", tmp_path).exit_code == 0
