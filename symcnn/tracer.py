@@ -2,6 +2,7 @@
 
 The file runs as a module named ``__symcnn_net__`` (not ``__main__``), so training or printing code
 under ``if __name__ == "__main__":`` does not run; module-level code does, exactly as Python runs it.
+Its own prints go to stderr, so symcnn's stdout (JSON, tables) stays clean.
 While it runs, ``sys.modules["torch"]`` (and torch.nn, torch.nn.functional, torch.autograd, any
 other ``torch.*``) point at ``symcnn.shim``; the previous entries come back afterwards, even on error.
 Owns: trace(), loading net.py, choosing the model and the input, mapping errors to net.py lines.
@@ -10,6 +11,7 @@ Never: import real torch, print, or write files.
 
 from __future__ import annotations
 
+import ast
 import importlib.abc
 import importlib.machinery
 import inspect
@@ -19,7 +21,7 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +116,7 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise NetLoadError(f"{path}: cannot be read ({e})", fix="save net.py as UTF-8 text") from None
-    s = rec.Session(filename=str(path.resolve()), display=path.name)
+    s = rec.Session(filename=str(path.resolve()), display=path.name, source=source)
     try:
         code = compile(source, s.filename, "exec")
     except SyntaxError as e:
@@ -127,7 +129,7 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
     sys.path.insert(0, str(path.resolve().parent))
     token = rec.activate(s)
     try:
-        with _shim_installed(), _deadline(timeout, s):
+        with _shim_installed(), _deadline(timeout, s), redirect_stdout(sys.stderr):
             try:
                 exec(code, module.__dict__)
                 yield module.__dict__, s
@@ -245,13 +247,42 @@ def _choose_input(ns: dict, s: rec.Session, net: Any, input_shape: tuple | None)
         if isinstance(v, SymTensor) and not isinstance(v, nn.Parameter) and not n.startswith("_") \
                 and v.step is None and all(v is not t for t in tensors):
             tensors.append(v)
-    if len(tensors) > 1:
+    shapes = [t._shape for t in tensors] or [tuple(map(Integer, v)) for v in _main_block_inputs(s.source)]
+    if len(set(shapes)) > 1:
         layer = _first_layer(net)
         c = layer._rule.raw_args.get("in_channels") if layer is not None else None
-        tensors = [t for t in tensors if c is not None and len(t._shape) > 1 and t._shape[1] == c]
-    if len(tensors) == 1:
-        return tensors[0]._shape
+        shapes = [v for v in shapes if c is not None and len(v) > 1 and v[1] == c]
+    if len(set(shapes)) == 1:
+        return shapes[0]
     return _default_input(net)
+
+
+_CREATORS = {"rand", "randn", "zeros", "ones", "empty"}
+
+
+def _main_block_inputs(source: str) -> list[tuple[int, ...]]:
+    """Shapes of literal ``torch.rand(1, 3, 32, 32)``-like calls under ``if __name__ == "__main__":``
+    (that block does not run, but its example input is what the user feeds the model)."""
+    shapes = []
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+                and "__name__" in ast.unparse(node.test)):
+            continue
+        for call in (n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Call)):
+            f = call.func
+            if not (isinstance(f, ast.Attribute) and f.attr in _CREATORS and isinstance(f.value, ast.Name)
+                    and f.value.id == "torch"):
+                continue
+            args = call.args or [k.value for k in call.keywords if k.arg == "size"]
+            if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
+                args = args[0].elts
+            try:
+                shape = tuple(ast.literal_eval(a) for a in args)
+            except ValueError:
+                continue
+            if shape and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape):
+                shapes.append(shape)
+    return shapes
 
 
 def _first_tensor(out: Any) -> SymTensor | None:

@@ -177,3 +177,16 @@ def test_symcnn_tracer_never_imports_torch(tmp_path):
             "assert sys.modules['torch'] is None\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_blitz_net_with_training_code_loads(capsys):
+    t = trace(NETS / "ok_blitz.py")
+    assert t.model == "net" and t.input_shape == (1, 1, 32, 32) and t.output_shape == (1, 10)
+    assert t.total_params == 81194
+    assert capsys.readouterr().out == ""     # net.py's prints go to stderr
+
+
+def test_example_input_from_main_block():
+    t = trace(NETS / "ok_main_block.py")
+    assert (t.model, t.input_shape, t.output_shape) == ("Net", (4, 3, 32, 32), (4, 10))
+    assert [s.name for s in t.steps] == ["features.0", "features.1", "flatten", "fc"]

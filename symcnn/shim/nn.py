@@ -195,17 +195,21 @@ class Layer(Module):
             raise TraceError(f"{self._key} was called with a {type(input).__name__}, not a tensor",
                              fix="pass a tensor").located(rec.where())
         s = rec.session()
-        name = s.names.get(id(self), self._key) if s is not None else self._key
-        first = True
+        name = s.names.get(id(self)) if s is not None else None
+        first, note = True, None
         if s is not None and s.recording:
-            first = id(self) not in s.called
+            first = id(self) not in s.called and name is not None
             s.called.add(id(self))
+            if name is None:
+                note = ("not registered on the model (kept in a plain list or a global?): PyTorch does "
+                        "not count its parameters; use nn.ModuleList or an attribute")
+        name = name or self._key
         try:
             result = self._rule(input._shape)
         except SymcnnError as e:
             raise e.located(rec.where(), f"{self._key} {name}") from None
         out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
-                   module_id=id(self), first_call=first, name=name)
+                   module_id=id(self), first_call=first, name=name, note=note)
         if result.extra_shapes:
             return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
         return out

@@ -23,6 +23,7 @@ class Session:
 
     filename: str                 # co_filename of the compiled net.py (absolute path)
     display: str                  # how locations print ("net.py")
+    source: str = ""              # the text of net.py
     recording: bool = False
     steps: list[Step] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)

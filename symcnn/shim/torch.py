@@ -37,7 +37,9 @@ dtype = str
 
 
 class Missing:
-    """A torch name the stand-in lacks: harmless until called, then UnsupportedError."""
+    """A torch name the stand-in lacks. Called inside the traced forward it raises UnsupportedError;
+    elsewhere (module-level set-up: optimizers, datasets, transforms) it does nothing and returns
+    another Missing, so a file that also trains still loads."""
 
     def __init__(self, qualname: str):
         self._qualname = qualname
@@ -48,9 +50,24 @@ class Missing:
         return Missing(f"{self._qualname}.{name}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        s = rec.session()
+        if s is not None and not s.recording:
+            return Missing(f"{self._qualname}()")
         raise UnsupportedError(f"{self._qualname} is not supported by symcnn yet",
                                fix="remove it from the model, or describe it with a custom rule"
                                ).located(rec.where())
+
+    def __iter__(self):
+        return iter(())
+
+    def __enter__(self) -> Missing:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<{self._qualname}: not modelled by symcnn>"
 
 
 def _stub(name: str) -> types.ModuleType:
@@ -85,8 +102,20 @@ def manual_seed(*args: Any, **kwargs: Any) -> None:
 set_grad_enabled = set_num_threads = set_default_dtype = manual_seed
 
 
-def no_grad(fn: Any = None) -> Any:
-    return fn if callable(fn) else contextlib.nullcontext()
+class no_grad(contextlib.ContextDecorator):  # noqa: N801 -- torch's name
+    """torch.no_grad(), usable as ``with torch.no_grad():``, ``@torch.no_grad()`` and ``@torch.no_grad``."""
+
+    def __new__(cls, fn: Any = None) -> Any:
+        return fn if callable(fn) else super().__new__(cls)
+
+    def __init__(self, fn: Any = None) -> None:
+        pass
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
 
 
 enable_grad = inference_mode = no_grad
