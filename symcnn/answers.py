@@ -159,6 +159,9 @@ class _Reader:
         for n in range(len(key), 0, -1):
             if key[:n] in self.lines:
                 return self.lines[key[:n]]
+            below = [no for k, no in self.lines.items() if k[:n] == key[:n]]
+            if below:
+                return min(below)
         return None
 
     def fail(self, key: tuple[str, ...], what: str, fix: str) -> None:
@@ -194,6 +197,10 @@ class _Reader:
             here = (*key, name)
             if not value:
                 self.fail(here, f"layer {'.'.join(here[1:])!r} has no answers", "give at least one field or remove it")
+            for k, v in value.items():
+                if isinstance(v, dict) and k in FIELDS:
+                    self.fail((*here, k), f"{'.'.join((*here, k))} is a table",
+                              "give a whole number or a formula string (a shape as a list)")
             plain = {k: v for k, v in value.items() if not isinstance(v, dict)}
             nested = {k: v for k, v in value.items() if isinstance(v, dict)}
             if plain:

@@ -197,10 +197,12 @@ class _Context:
         try:
             tr = grader.trace(shape)
         except SymcnnError as e:
-            if answers.input_shape is not None:
-                e.what = f"[input] shape: {e.what}"
-                raise e.located(answers.where(answers.input_line)) from None
-            raise
+            if answers.input_shape is None:
+                raise
+            shown = "×".join(str(v) for v in answers.input_shape)
+            inner = " ".join(str(x) for x in (e.where and f"{e.where}:", e.layer and f"{e.layer}:", e.what) if x)
+            raise AnswersError(f"[input] shape {shown} does not fit the net ({inner})", fix=e.fix,
+                               where=answers.where(answers.input_line)) from None
         symbolic = any(not getattr(v, "is_Integer", True) for v in tr.input_shape)
         self.num = None if symbolic else grader.truth(tr, self.conv)
         self._sym = grader.truth(tr, self.conv) if symbolic else None
@@ -280,6 +282,8 @@ class _Context:
             hit = (given != exp and given != 0) if value is ANY else _equal(given, value)
             if hit and (mid not in found or (found[mid] is not None and origin is None)):
                 found[mid] = origin
+        if any(o is None for o in found.values()):   # a mistake in this very step explains it best
+            found = {m: o for m, o in found.items() if o is None}
         lang = self.g.lang
         for mid, origin in found.items():
             msg = message(mid, lang)

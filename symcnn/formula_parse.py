@@ -159,7 +159,7 @@ class _Builder:
     def _call(self, node: ast.Call) -> Expr:
         func = node.func
         if not isinstance(func, ast.Name):
-            _fail(self.text, "calls something that is not a plain function name",
+            _fail(self.text, "calls something that is not a plain function name, which is not allowed",
                   f"only {', '.join(sorted(FUNCTIONS))} may be called")
         if func.id not in FUNCTIONS:
             _fail(self.text, f"calls {func.id}(), which is not allowed",

@@ -110,7 +110,7 @@ def _axis(mid: str, L, k, s, p, d, ceil_mode: bool):
 
     keff = d * (k - 1) + 1
     if mid == "forgot_plus_one":
-        return out(2 * p, keff, plus=0)
+        return out(2 * p, keff, up=False, plus=0)
     if mid == "padding_one_side" and p != 0:
         return out(p, keff)
     if mid == "ceil_instead_of_floor" and not ceil_mode and s != 1:

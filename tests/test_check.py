@@ -1,0 +1,346 @@
+"""symcnn check: planted mistakes are named exactly, formulas are decided, broken files are one line.
+
+The planted values are what a student who made that mistake writes, worked out by hand in the
+comments (never by calling the mistake code).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from symcnn.answers import AnswersError, loads
+from symcnn.check import Grader
+from symcnn.mistakes import MISTAKES
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = ROOT / "examples"
+NETS = Path(__file__).resolve().parent / "answers" / "nets"
+ALEX, MNIST, DILATED, BN, GROUPED = (str(EX / "alexnet.py"), str(EX / "mnist.py"), str(EX / "dilated.py"),
+                                     str(EX / "bn_net.py"), str(NETS / "grouped_ceil.py"))
+_GRADERS: dict = {}
+
+
+def grader(net: str, lang: str = "en") -> Grader:
+    if (net, lang) not in _GRADERS:
+        _GRADERS[net, lang] = Grader(net, lang=lang)
+    return _GRADERS[net, lang]
+
+
+def grade(net: str, toml: str, lang: str = "en"):
+    r = grader(net, lang).grade(loads(toml, "answers.toml"))
+    assert r.error is None, r.error
+    return r
+
+
+def one(net, toml, lang="en"):
+    r = grade(net, toml, lang)
+    assert len(r.items) == 1
+    return r.items[0]
+
+
+# (net, [input] shape or None, layer or None for total, field, planted value, mistake id, origin)
+PLANTED = [
+    # AlexNet conv1 11x11/4 on 227: ⌊(227 − 11)/4⌋ = 54 without the + 1
+    (ALEX, None, "conv1", "output_shape", [1, 96, 54, 54], "forgot_plus_one", None),
+    # conv2 5x5 p2 on 27: 27 + 2 − 5 + 1 = 25 with the padding on one side only
+    (ALEX, None, "conv2", "output_shape", [1, 256, 25, 25], "padding_one_side", None),
+    # conv1 7x7/2 p3 on 224: (224 + 6 − 7)/2 = 111.5, rounded up 112, + 1 = 113 (true 112)
+    (GROUPED, None, "conv1", "output_shape", [1, 64, 113, 113], "ceil_instead_of_floor", None),
+    # pool1 3/2 ceil_mode on 112: ⌈109/2⌉ + 1 = 56 true, ⌊109/2⌋ + 1 = 55 rounded down
+    (GROUPED, None, "pool1", "output_shape", [1, 64, 55, 55], "floor_instead_of_ceil", None),
+    # conv1 weights 96·3·11·11 = 34848, bias left out
+    (ALEX, None, "conv1", "params", 34848, "forgot_bias", None),
+    # bn_net conv1 has bias=False: 16·3·3·3 = 432, plus 16 biases that do not exist
+    (BN, None, "conv1", "params", 448, "counted_bias_when_none", None),
+    # conv1 96·11·11 + 96 = 11712 without the 3 input channels
+    (ALEX, None, "conv1", "params", 11712, "forgot_input_channels", None),
+    # conv2 groups=4: 128·64·9 + 128 = 73856 instead of 128·16·9 + 128
+    (GROUPED, None, "conv2", "params", 73856, "groups_ignored", None),
+    # dilated conv2 k3 d3 p1 on 7: with K = 3 instead of 7: 7 + 2 − 3 + 1 = 7
+    (DILATED, None, "conv2", "output_shape", [1, 8, 7, 7], "dilation_ignored", None),
+    # on 15x15: kernel (3 + 1)(3 − 1) + 3 = 11: 15 + 2 − 11 + 1 = 7 (true 11)
+    (DILATED, [1, 2, 15, 15], "conv2", "output_shape", [1, 8, 7, 7], "dilation_rf_formula", None),
+    # ConvTranspose2d k3 s2 p1 on 3 with the conv formula: ⌊(3 + 2 − 2 − 1)/2⌋ + 1 = 2 (true 5)
+    (DILATED, None, "conv3", "output_shape", [1, 16, 2, 2], "transposed_as_conv", None),
+    # conv1 FLOPs 2·105,415,200 given as MACs
+    (ALEX, None, "conv1", "macs", 210830400, "macs_vs_flops", None),
+    # conv1 MACs over the 227x227 input grid: 227·227·96·3·11·11
+    (ALEX, None, "conv1", "macs", 227 * 227 * 96 * 3 * 11 * 11, "flops_with_input_size", None),
+    # bn1 (16 channels): 4·16 = 64 with running_mean and running_var
+    (BN, None, "bn1", "params", 64, "bn_running_stats", None),
+    # a 3x3 max pool has no parameters
+    (ALEX, None, "pool1", "params", 9, "pool_has_params", None),
+    # fc1 with the 256·13·13 = 43264 features before pool3: 43264·4096 + 4096
+    (ALEX, None, "fc1", "params", 177213440, "flatten_before_pool", None),
+    # batch of 4: conv1 MACs of a single image
+    (ALEX, [4, 3, 227, 227], "conv1", "macs", 105415200, "off_by_batch", None),
+    # MNIST fc1 with the 20·8·8 = 1280 features before the second pool: 1280·50 + 50
+    (MNIST, None, "fc1", "params", 64050, "flatten_before_pool", None),
+    # MNIST: the flattened size 1280 instead of 320
+    (MNIST, None, "view", "output_shape", [1, 1280], "flatten_before_pool", None),
+    # an extra batch dimension
+    (MNIST, None, "conv1", "output_shape", [1, 1, 10, 24, 24], "off_by_batch", None),
+    # follows from an earlier mistake: conv2 without dilation gives 7x7, the transposed conv on 7:
+    # (7 − 1)·2 − 2 + 2 + 0 + 1 = 13
+    (DILATED, None, "conv3", "output_shape", [1, 16, 13, 13], "dilation_ignored", "conv2"),
+    # totals: AlexNet without any bias: 62,378,344 − (96 + 256 + 384 + 384 + 256 + 4096 + 4096 + 1000)
+    (ALEX, None, None, "params", 62378344 - 10568, "forgot_bias", "all"),
+    # BN net with 4C for both BatchNorms: 25,626 + 2·16 + 2·32
+    (BN, None, None, "params", 25626 + 96, "bn_running_stats", "all"),
+    # total FLOPs 2 × MACs given for the MACs
+    (MNIST, None, None, "macs", 2 * 480500, "macs_vs_flops", None),
+]
+
+
+def _toml(shape, layer, field, value) -> str:
+    head = f"[input]\nshape = {json.dumps(shape)}\n" if shape else ""
+    table = f'[layers."{layer}"]' if layer else "[total]"
+    return f"{head}{table}\n{field} = {json.dumps(value)}\n"
+
+
+@pytest.mark.parametrize(("net", "shape", "layer", "field", "value", "mid", "origin"), PLANTED,
+                         ids=[f"{p[5]}-{Path(p[0]).stem}-{p[2] or 'total'}.{p[3]}" for p in PLANTED])
+def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
+    it = one(net, _toml(shape, layer, field, value))
+    assert not it.correct
+    assert [d.id for d in it.diagnosis] == [mid], (it.expected, it.diagnosis)
+    assert it.diagnosis[0].origin == origin
+    assert it.how  # the correct step is shown
+
+
+def test_every_mistake_id_is_planted():
+    assert {p[5] for p in PLANTED} == set(MISTAKES)
+
+
+def test_every_mistake_has_en_and_zh_messages():
+    for m in MISTAKES.values():
+        assert m.en and m.zh and m.en != m.zh
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in m.zh)
+
+
+def test_zh_message_and_origin():
+    it = one(DILATED, _toml(None, "conv3", "output_shape", [1, 16, 13, 13]), lang="zh")
+    assert it.diagnosis[0].message.startswith("由 conv2 的错误导致")
+    assert "空洞" in it.diagnosis[0].message
+
+
+def test_correct_answers_score_full_marks():
+    r = grade(ALEX, """
+[input]
+shape = [1, 3, 227, 227]
+[layers.conv1]
+output_shape = [1, 96, 55, 55]
+params = 34944
+macs = 105415200
+[layers.pool3]
+output_shape = "256x6x6"
+[layers.fc1]
+params = 37752832
+[total]
+params = 62378344
+macs = 1135256096
+output_shape = [1, 1000]
+""")
+    assert [i.correct for i in r.items] == [True] * 8
+    assert (r.score, r.max_score) == (8, 8)
+
+
+def test_unknown_mistake_says_how_far_off_and_the_correct_step():
+    it = one(ALEX, "[layers.conv2]\nparams = 614000\n")
+    assert it.diagnosis == []
+    assert it.note == "off by -656 (0.9989 × the expected value)"
+    assert it.how == "256·96·5·5 + 256 = 614,656"
+
+
+def test_points_from_the_answers_file():
+    r = grade(ALEX, """
+[layers.conv1]
+params = 34944
+macs = 1
+[points]
+default = 2
+macs = 3
+""")
+    assert (r.score, r.max_score) == (2, 5)
+
+
+# --- formulas ---------------------------------------------------------------------------------------
+
+MNIST_SYM = '[input]\nshape = [1, 1, "H", "W"]\n'
+
+
+@pytest.mark.parametrize("formula", ["floor((H-12)/4)", "floor((H-4)/4) - 2", "⌊(H − 12)/4⌋",
+                                     "floor((floor((H-4)/2) - 4)/2)", "(H - 12)//4", "ceil((H - 15)/4)"])
+def test_equivalent_formulas_are_accepted(formula):
+    it = one(MNIST, MNIST_SYM + f'[layers."F.max_pool2d#2"]\noutput_shape = [1, 20, "{formula}", "floor((W-12)/4)"]\n')
+    assert it.correct, (it.expected, it.given, it.note)
+
+
+def test_formula_against_numeric_input_uses_the_spatial_symbols():
+    r = grade(ALEX, '[layers.conv1]\noutput_shape = [1, 96, "floor((H - 11)/4) + 1", "floor((W - 11)/4) + 1"]\n'
+                   'macs = "96*363*(floor((H-11)/4)+1)*(floor((W-11)/4)+1)"\n')
+    assert [i.correct for i in r.items] == [True, True]
+
+
+def test_wrong_formula_gets_a_counterexample_and_a_diagnosis():
+    it = one(ALEX, '[layers.conv1]\noutput_shape = [1, 96, "floor((H - 11)/4)", "floor((W - 11)/4)"]\n')
+    assert not it.correct
+    # the symbolic AlexNet is valid only where pool3 gives 6x6 (fc1 needs 9216 features): H, W in 227..230
+    assert it.note == "at H=227, W=227: expected 55, your formula gives 54"
+    assert [d.id for d in it.diagnosis] == ["forgot_plus_one"]
+
+
+def test_wrong_formula_that_agrees_at_some_sizes():
+    # floor(H/4) - 3 equals floor((H - 12)/4); floor((H - 13)/4) differs whenever 4 divides H - 12
+    it = one(MNIST, MNIST_SYM + '[layers."F.max_pool2d#2"]\noutput_shape = [1, 20, "floor((H-13)/4)", "floor((W-12)/4)"]\n')
+    assert not it.correct
+    # valid inputs: 20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320 (the view); the first on the diagonal is 28
+    assert it.note == "at H=28, W=28: expected 4, your formula gives 3"
+
+
+# --- malformed answers files: one line with the TOML line number -----------------------------------
+
+BAD = [
+    ("[layers.conv1\nparams = 1\n", "answers.toml:1: invalid TOML"),
+    ("[layers.conv1]\nparams = 1\n[layers.conv1]\n", "answers.toml:3: invalid TOML"),
+    ("[layers.conv1]\nparams = true\n", "answers.toml:2: layers.conv1.params is a boolean"),
+    ("[layers.conv1]\nparams = [1, 2]\n", "answers.toml:2: layers.conv1.params is a list"),
+    ("\n[layers.conv1]\nparam = 34944\n", "answers.toml:3: unknown field 'param' in [layers.conv1]. Fix: did you mean 'params'?"),
+    ("[layer.conv1]\nparams = 1\n", "answers.toml:1: unknown table or key 'layer'. Fix: did you mean 'layers'?"),
+    ("[layers.conv1]\nparams = nan\n", "answers.toml:2: layers.conv1.params is nan"),
+    ("[layers.conv1]\nparams = inf\n", "answers.toml:2: layers.conv1.params is inf"),
+    ("[layers.conv1]\nparams = 1.5\n", "answers.toml:2: layers.conv1.params = 1.5 is not an exact whole number"),
+    ("[layers.conv1]\nparams = 1" + "0" * 40 + "\n", "answers.toml:2: layers.conv1.params is too large"),
+    ('[layers.conv1]\nparams = ""\n', "answers.toml:2: layers.conv1.params is an empty string"),
+    ('[layers.conv1]\noutput_shape = ""\n', "answers.toml:2: layers.conv1.output_shape is an empty string"),
+    ('[layers.conv1]\noutput_shape = {a = 1}\n', "answers.toml:2: layers.conv1.output_shape is a table"),
+    ('[layers.conv1]\nparams = "floor((H-1)/2"\n', "answers.toml:2: layers.conv1.params: formula 'floor((H-1)/2' does not parse"),
+    ('[layers.conv1]\nparams = "Q + 1"\n', "answers.toml:2: layers.conv1.params: formula 'Q + 1' uses the unknown symbol 'Q'"),
+    ('[layers.conv1]\nparams = "__import__(\'os\')"\n',
+     "answers.toml:2: layers.conv1.params: formula \"__import__('os')\" calls __import__(), which is not allowed"),
+    ('[layers.conv1]\nparams = "H.__class__"\n', "answers.toml:2: layers.conv1.params: formula 'H.__class__' contains attribute access"),
+    ('[layers.conv1]\nparams = "[c for c in ()]"\n', "contains a ListComp expression"),
+    ('\n\n[layers.conv6]\nparams = 1\n', "answers.toml:4: unknown layer 'conv6'. Fix: did you mean 'conv5'?"),
+    ("[input]\nshape = [1, 3, 0, 227]\n", "answers.toml:2: input shape has the size 0"),
+    ("[input]\nshape = [1, 3, 100, 100]\n[layers.conv1]\nparams = 1\n",
+     "answers.toml:2: [input] shape 1×3×100×100 does not fit the net (alexnet.py:35: nn.Linear fc1: input's last dimension is 1024"),
+    ('[points]\n"layers.conv1.params" = 2\n', "answers.toml:2: [points] names 'layers.conv1.params', which is not answered"),
+    ('[options]\nflops = "flip"\n', "answers.toml:2: unknown FLOPs convention 'flip'"),
+    ("[total]\nweights = 3\n", "answers.toml:2: unknown field 'weights' in [total]"),
+    ("layers = 3\n", "answers.toml:1: 'layers' must be a table"),
+]
+
+
+@pytest.mark.parametrize(("toml", "start"), BAD, ids=[b[1][:40] for b in BAD])
+def test_malformed_answers_give_one_line(toml, start):
+    try:
+        a = loads(toml, "answers.toml")
+    except AnswersError as e:
+        msg = str(e)
+    else:
+        r = grader(ALEX).grade(a)
+        assert r.error is not None
+        msg = r.error
+    assert "\n" not in msg
+    assert start in msg, msg
+
+
+def test_formula_parser_rejects_code_without_running_it(tmp_path, monkeypatch):
+    marker = tmp_path / "ran"
+    evil = f"__import__('os').system('touch {marker}')"
+    r = grader(ALEX).grade(loads(f'[layers.conv1]\nparams = "{evil}"\n', "a.toml"))
+    assert r.error and "not allowed" in r.error
+    assert not marker.exists()
+
+
+# --- the command --------------------------------------------------------------------------------------
+
+def _cli(runner, *args):
+    from symcnn.cli import cli
+
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_text_json_gradescope_and_exit_codes(runner, tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text("[layers.conv1]\nparams = 34944\n")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[layers.conv1]\nparams = 34848\n[points]\nparams = 2\n")
+    r = _cli(runner, "check", ALEX, str(good))
+    assert r.exit_code == 0, r.output
+    assert r.output == "✓ layers.conv1.params  expected 34,944  given 34,944\nscore: 1/1\n"
+    r = _cli(runner, "check", ALEX, str(bad))
+    assert r.exit_code == 1
+    assert r.output.startswith("✗ layers.conv1.params  expected 34,944  given 34,848  — forgot_bias: left out the bias")
+    assert r.output.endswith("score: 0/2\n")
+    r = _cli(runner, "check", ALEX, str(bad), "--format", "json")
+    doc = json.loads(r.output)
+    assert doc["score"] == 0 and doc["max_score"] == 2
+    item = doc["items"][0]
+    assert (item["key"], item["expected"], item["given"], item["correct"]) == ("layers.conv1.params", 34944, 34848, False)
+    assert item["diagnosis"][0]["id"] == "forgot_bias"
+    r = _cli(runner, "check", ALEX, str(bad), "--format", "gradescope", "--lang", "zh")
+    gs = json.loads(r.output)
+    assert gs["score"] == 0 and gs["tests"][0]["max_score"] == 2 and "漏了偏置" in gs["tests"][0]["output"]
+
+
+def test_cli_broken_single_file_is_one_error_line(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("[layers.conv1]\nparams = 'x'\n")
+    r = _cli(runner, "check", ALEX, str(f))
+    assert r.exit_code == 2
+    assert r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"symcnn: error: {f}:2: layers.conv1.params: formula 'x' uses the unknown symbol 'x'")
+
+
+def test_cli_class_grading_with_a_broken_file_and_csv(runner, tmp_path):
+    files = []
+    for name, body in [("a.toml", "[layers.conv1]\nparams = 34944\n"), ("b.toml", "[layers.conv1]\nparams = 34848\n"),
+                       ("c.toml", "[layers.conv1\n"), ("d.toml", "[total]\nparams = 62378344\n")]:
+        (tmp_path / name).write_text(body)
+        files.append(str(tmp_path / name))
+    csv_path = tmp_path / "grades.csv"
+    r = _cli(runner, "check", ALEX, *files, "--csv", str(csv_path))
+    assert r.exit_code == 2
+    lines = r.output.splitlines()
+    assert lines[0] == f"{files[0]}  1/1"
+    assert lines[1] == f"{files[1]}  0/1  wrong: layers.conv1.params (forgot_bias)"
+    assert lines[2].startswith(f"{files[2]}  error: {files[2]}:1: invalid TOML")
+    assert lines[3] == f"{files[3]}  1/1"
+    rows = csv_path.read_text().splitlines()
+    assert rows[0] == "file,score,max_score,status,wrong,diagnosis,error"
+    assert rows[2] == f"{files[1]},0,1,wrong,layers.conv1.params,layers.conv1.params=forgot_bias,"
+    assert rows[3].startswith(f"{files[2]},,,error,,,")
+
+
+def test_cli_solution_shows_the_worked_derivation(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("[layers.conv1]\noutput_shape = [1, 96, 54, 54]\n")
+    r = _cli(runner, "check", ALEX, str(f), "--solution")
+    assert r.exit_code == 1
+    assert "⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = 55" in r.output
+    assert "conv1" in r.output.split("Worked solution of the wrong items:")[1]
+
+
+def test_class_of_200_files_is_fast(tmp_path):
+    g = Grader(ALEX)
+    bodies = ["[layers.conv1]\nparams = 34848\noutput_shape = [1, 96, 54, 54]\n[layers.fc1]\nparams = 177213440\n"
+              "[total]\nparams = 62378344\nmacs = 2270512192\n",
+              "[layers.conv1]\nparams = 34944\nmacs = 105415200\n[layers.conv2]\noutput_shape = [1, 256, 25, 25]\n"
+              "[total]\nmacs = 1135256096\n"]
+    paths = []
+    for i in range(200):
+        p = tmp_path / f"s{i}.toml"
+        p.write_text(bodies[i % 2] + f"[layers.relu{1 + i % 7}]\nmacs = {i}\n")
+        paths.append(p)
+    t0 = time.perf_counter()
+    reports = [g.grade_file(p) for p in paths]
+    dt = time.perf_counter() - t0
+    assert all(r.error is None for r in reports)
+    assert len(g._traces) == 1
+    assert 200 / dt >= 20, f"{200 / dt:.1f} files/s"
