@@ -235,7 +235,7 @@ def inputs_context(v, rng: range) -> dict:
     from .validity import describe, fmt_ranges
 
     names = [s.name for s in v.symbols]
-    conds = [{"cond": fmt.text(c.holds), "tex": fmt.latex(c.holds), "closed": c.closed() or "",
+    conds = [{"cond": _cond_text(c.holds), "tex": fmt.latex(c.holds), "closed": c.closed() or _eq_closed(c.holds),
               "what": c.what, "step": c.step or "", "kind": c.kind, "json": fmt.sympy_str(c.holds)}
              for c in v.conds]
     valid, accepted, exact = (v.sizes(rng, which=w) for w in ("valid", "accepted", "exact"))
@@ -255,6 +255,23 @@ def inputs_context(v, rng: range) -> dict:
     if len(names) == 2 and v.joint_conds():
         ctx["blocks"] = [{"h": fmt_ranges(h), "w": fmt_ranges(w)} for h, w in v.rectangles(rng)]
     return ctx
+
+
+def _cond_text(c) -> str:
+    from sympy import Eq
+
+    return f"{fmt.text(c.lhs)} = {fmt.text(c.rhs)}" if isinstance(c, Eq) else fmt.text(c)
+
+
+def _eq_closed(c) -> str:
+    """20·a·b = 320 -> 'a·b = 16' (the common integer factor divided out)."""
+    from sympy import Eq, gcd
+
+    if not isinstance(c, Eq) or not c.rhs.is_Integer:
+        return ""
+    coeff, rest = c.lhs.as_coeff_Mul()
+    g = gcd(coeff, c.rhs) if coeff.is_Integer else 1
+    return f"{fmt.text(c.lhs / g)} = {fmt.text(c.rhs / g)}" if g not in (0, 1) else ""
 
 
 def inputs_text(ctx: dict) -> str:

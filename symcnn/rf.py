@@ -161,9 +161,9 @@ def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
         base.note = "no known parent"
         return base
     dead = [p for p in parents if p.axes is None]
-    if dead:
-        base.note = dead[0].note if dead[0].note and "whole input" in dead[0].note else \
-            f"after {dead[0].name}: {dead[0].note or 'not applicable'}"
+    if dead:  # a parent without a field: say so, never guess
+        whole = dead[0].note and dead[0].note.startswith("whole input")
+        base.note = f"whole input (after {dead[0].name})" if whole else f"not applicable (after {dead[0].name})"
         base.exact = all(p.exact for p in parents)
         return base
     exact = all(p.exact for p in parents)

@@ -111,6 +111,10 @@ def solve(trace: Trace, unknown: Symbol, target: Target | str, values=range(0, 6
         for c in getattr(s.rule, "init_conditions", ()) if s.rule is not None else ():
             v.conds.append(Cond(c.holds, c.what, s.name))
     sizes = tuple(x for x in v.symbols if x != unknown)
+    others = sorted(str(x) for x in free_symbols(trace) - {unknown, *sizes} if str(x) not in ("N", "C"))
+    if others:
+        raise InputError(f"the net has further unknowns {', '.join(others)} besides {unknown}",
+                         fix=f"give {', '.join(others)} numbers in NET.py and solve for one unknown at a time")
     syms = (unknown, *sizes)
     v.symbols = syms
     rel = _OPS[target.op]

@@ -259,3 +259,44 @@ def test_dag_union_equals_brute_force(seed):
         sets.append(units)
     union = sets[0] | sets[1]
     assert (f.rf, f.left) == (max(union) - min(union) + 1, min(union))
+
+
+# ------------------------------------------------------------------------------ the CLI
+def _run(runner, *args):
+    from symcnn.cli import cli as main
+
+    return runner.invoke(main, list(args), prog_name="symcnn")
+
+
+def test_cli_rf_seed_dilated_json(runner):
+    import json
+
+    r = _run(runner, "rf", "examples/dilated.py", "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert [(d["name"], d["rf"], d["jump"], d["start"]) for d in doc["layers"]] == [
+        ("conv1", 3, 1, 0), ("conv2", 9, 1, 2), ("conv3", 10, "1/2", 2)]
+    assert doc["layers"][2]["exact"] is False and doc["equivalent"] is None   # fractional: no conv
+
+
+def test_cli_rf_alexnet_text_and_markdown(runner):
+    r = _run(runner, "rf", "examples/alexnet.py")
+    assert r.exit_code == 0, r.output
+    assert "equivalent single conv (at pool3): kernel 195, stride 32, padding 64" in r.output
+    assert "fc1" in r.output and "whole input" in r.output
+    r = _run(runner, "rf", "examples/alexnet.py", "--markdown")
+    assert "- conv1: r = 1 + (11 − 1)·1 = 11" in r.output
+    assert "- pool3: RF = (1 − 1)·2 + 3 = 3" in r.output
+    assert "pool1: seed 001's r = r_prev·S + (K − S) gives 23, the field is 19" in r.output
+
+
+def test_cli_rf_latex_compiles(runner, pdflatex, tmp_path):
+    import subprocess
+
+    out = tmp_path / "rf.tex"
+    r = _run(runner, "rf", "examples/dilated.py", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout[-2000:]
+    assert r"(k + 1)(d - 1) + k = 11" in out.read_text()

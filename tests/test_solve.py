@@ -69,3 +69,39 @@ def test_bad_targets(bad):
 def test_unknown_not_in_net():
     with pytest.raises(InputError, match="does not appear"):
         solve_rule("nn.Conv2d", (1, 1, 3), {}, P, "same", (1, 1, H, W))
+
+
+NET = '''
+import sympy
+import torch
+import torch.nn as nn
+
+P = sympy.Symbol("P", integer=True, nonnegative=True)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 5, dilation=2, padding=P)
+        self.down = nn.Conv2d(8, 8, 3, stride=4, padding=1)
+
+    def forward(self, x):
+        return self.down(self.conv(x))
+
+
+x = torch.rand(1, 3, 224, 224)
+'''
+
+
+def test_cli_solve_from_net_py(runner, tmp_path):
+    """P in net.py: out = ⌊(215 + 2P)/4⌋ + 1 = 56 for P ∈ {3, 4}."""
+    from symcnn.cli import cli as main
+
+    net = tmp_path / "net.py"
+    net.write_text(NET)
+    r = runner.invoke(main, ["inputs", str(net), "--solve", "P", "--target", "out=56"])
+    assert r.exit_code == 0, r.output
+    assert "P ∈ {3..4}" in r.output
+    assert [p for p in range(65) if (215 + 2 * p) // 4 + 1 == 56] == [3, 4]
+    r = runner.invoke(main, ["inputs", str(net), "--solve", "Q", "--target", "same"])
+    assert r.exit_code == 2 and "no symbol Q in the net" in r.output

@@ -143,3 +143,33 @@ def test_examples_agree_with_torch(torch, name):
     runs, rows = _torch_sizes(torch, name, rng)
     assert v.sizes(rng, which="accepted") == runs
     assert v.sizes(rng) == rows
+
+
+def test_cli_inputs_mnist(runner):
+    import json
+
+    from symcnn.cli import cli as main
+
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..128"])
+    assert r.exit_code == 0, r.output
+    assert "⌊(H − 12)/4⌋ ≥ 1   ⇔ H ≥ 16" in r.output
+    assert "⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 16" in r.output
+    assert "valid square sizes in 1..128: 28..31" in r.output
+    assert "H ∈ 20..23 with W ∈ 44..47" in r.output
+    assert "warning: at H = W ∈ {44..47, 60..63" in r.output and "rows" in r.output
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--json"])
+    doc = json.loads(r.output)
+    assert doc["valid"] == [28, 29, 30, 31] and doc["minimum"] == {"H": 16, "W": 16}
+    assert doc["accepted"] == [28, 29, 30, 31, 44, 45, 46, 47, 60, 61, 62, 63]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--range", "5"], "--range '5' is not a range"),
+    (["--range", "9..3"], "is not a range"),
+    (["--solve", "P"], "--solve and --target go together"),
+])
+def test_cli_inputs_errors(runner, args, message):
+    from symcnn.cli import cli as main
+
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", *args])
+    assert r.exit_code == 2 and message in r.output
