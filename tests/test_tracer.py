@@ -190,3 +190,13 @@ def test_example_input_from_main_block():
     t = trace(NETS / "ok_main_block.py")
     assert (t.model, t.input_shape, t.output_shape) == ("Net", (4, 3, 32, 32), (4, 10))
     assert [s.name for s in t.steps] == ["features.0", "features.1", "flatten", "fc"]
+
+
+def test_student_habits():
+    t = trace(NETS / "ok_student.py")
+    unregistered = [s for s in t.steps if s.note]
+    assert [(s.name, s.first_call) for s in unregistered] == [("nn.Conv2d", False)]
+    assert "PyTorch does not count its parameters" in unregistered[0].note
+    assert t.total_params == 5326 and t.output_shape == (2, 10)
+    assert [s.name for s in t.steps if s.via == "module"] == [
+        "block1", "stages.0", "stages.1", "nn.Conv2d", "heads.cls", "heads.box"]

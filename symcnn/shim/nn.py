@@ -140,6 +140,20 @@ class Module:
     def zero_grad(self, *args: Any, **kwargs: Any) -> None:
         return None
 
+    def register_forward_hook(self, *args: Any, **kwargs: Any) -> Any:
+        return types.SimpleNamespace(remove=lambda: None)
+
+    register_forward_pre_hook = register_full_backward_hook = register_backward_hook = register_forward_hook
+
+    def named_buffers(self, *args: Any, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        return ((f"{p}.{n}" if p else n, b) for p, m in self.named_modules() for n, b in m._buffers.items())
+
+    def get_submodule(self, target: str) -> Module:
+        m = self
+        for part in target.split(".") if target else ():
+            m = getattr(m, part)
+        return m
+
     def state_dict(self, *args: Any, **kwargs: Any) -> dict:
         return OrderedDict(self.named_parameters())
 
