@@ -15,9 +15,9 @@ from collections.abc import Callable
 from sympy import Eq, Integer
 
 from ..errors import RuleError
-from ..intarith import FloorDiv
 from ..rule import TORCH_DOCS, Result, Rule, require, rule
 from ..symbols import C
+from .common import exact_div
 
 _P = inspect.Parameter
 INPLACE = (("inplace", False),)
@@ -179,7 +179,7 @@ class GLU(Rule):
         i = self.dim % len(x)
         require(Eq(x[i] % 2, 0), f"dimension {i} of size {x[i]} must be even to be halved",
                 fix=f"make dimension {i} even or choose another dim")
-        return Result((*x[:i], FloorDiv(x[i], 2), *x[i + 1:]), Integer(0))
+        return Result((*x[:i], exact_div(x[i], 2), *x[i + 1:]), Integer(0))
 
 
 __all__ = ["ACTIVATIONS", "ELEMENTWISE_RULES", "GLU", "Elementwise", "PReLU"]

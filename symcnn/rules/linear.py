@@ -8,9 +8,9 @@ from __future__ import annotations
 from sympy import Eq, Integer, Mod
 
 from ..errors import RuleError
-from ..intarith import FloorDiv
 from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule
 from ..symbols import C_out, F_in, F_out
+from .common import exact_div
 
 
 def _last(x, name: str, what: str):
@@ -193,7 +193,7 @@ class Unflatten(Rule):
             require(Eq(Mod(size, known), 0), f"dimension {i} of size {size} is not divisible by "
                     f"{known}, the product of unflattened_size={sizes}",
                     fix=f"choose sizes whose product divides {size}")
-            sizes = tuple(FloorDiv(size, known) if v == -1 else v for v in sizes)  # exact: divisible
+            sizes = tuple(exact_div(size, known) if v == -1 else v for v in sizes)
         else:
             require(Eq(known, size), f"unflattened_size={sizes} multiplies to {known}, not to the "
                     f"size {size} of dimension {i}", fix=f"choose sizes whose product is {size}")

@@ -141,6 +141,10 @@ class _Pad(Rule):
         return [(x[-1 - i], self.padding[2 * i], self.padding[2 * i + 1],
                  x[-1 - i] + self.padding[2 * i] + self.padding[2 * i + 1]) for i in range(self.nd)]
 
+    def _crops(self) -> bool:
+        """Can some padding be negative (cropping)? Only then can an output size drop below 1."""
+        return not all(sympify(v).is_nonnegative for v in self.padding)
+
     def _shape(self, x, rows):
         return Result((*x[:len(x) - self.nd], *(o for *_, o in reversed(rows))), Integer(0))
 
@@ -161,7 +165,7 @@ class ZeroPad(_Pad):
             raise RuleError(f"{self.name} pads {self.nd} dims but the input {fmt_shape(x)} has {len(x)}",
                             fix="give the input more dimensions")
         rows = self._outs(x)
-        for L, a, b, o in rows:
+        for L, a, b, o in rows if self._crops() else ():
             require((a >= -L) & (b >= -L) & (o >= 0), f"padding ({a}, {b}) crops more than the size {L}",
                     fix="use less negative padding")
         return self._shape(x, rows)
@@ -197,8 +201,11 @@ class ReflectionPad(_Pad):
         for L, a, b, o in rows:
             require((a < L) & (b < L), f"padding ({a}, {b}) must be smaller than the input size {L}",
                     fix=f"use padding < {L}, or ReplicationPad")
-            require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}", fix="use less negative padding")
-        _some_output(rows, self.name)
+        if self._crops():
+            for _L, a, b, o in rows:
+                require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}",
+                        fix="use less negative padding")
+            _some_output(rows, self.name)
         return self._shape(x, rows)
 
 
@@ -211,9 +218,11 @@ class ReplicationPad(_Pad):
     def forward(self, x):
         self._dims(x)
         rows = self._outs(x)
-        for _L, a, b, o in rows:
-            require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}", fix="use less negative padding")
-        _some_output(rows, self.name)
+        if self._crops():
+            for _L, a, b, o in rows:
+                require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}",
+                        fix="use less negative padding")
+            _some_output(rows, self.name)
         return self._shape(x, rows)
 
 
@@ -232,7 +241,9 @@ class CircularPad(_Pad):
         for L, a, b, o in rows:
             require((a <= L) & (b <= L), f"padding ({a}, {b}) wraps around more than once: it must be "
                     f"at most the input size {L}", fix=f"use padding <= {L}")
-            require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}", fix="use less negative padding")
+            if self._crops():
+                require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}",
+                        fix="use less negative padding")
         return self._shape(x, rows)
 
 

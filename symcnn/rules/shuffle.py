@@ -9,9 +9,9 @@ from __future__ import annotations
 from sympy import Eq, Integer, Mod
 
 from ..errors import RuleError
-from ..intarith import FloorDiv
 from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule, window
 from ..symbols import D, K, P, S
+from .common import exact_div
 
 
 @rule("nn.PixelShuffle", nd=0)
@@ -34,7 +34,7 @@ class PixelShuffle(Rule):
         r2 = self.r * self.r
         require(Eq(Mod(c, r2), 0), f"channels {c} must be divisible by upscale_factor²={r2}",
                 fix=f"use a channel count that is a multiple of {r2}")
-        return Result((*lead, FloorDiv(c, r2), h * self.r, w * self.r), Integer(0))
+        return Result((*lead, exact_div(c, r2), h * self.r, w * self.r), Integer(0))
 
 
 @rule("nn.PixelUnshuffle", nd=0)
@@ -58,7 +58,7 @@ class PixelUnshuffle(Rule):
         for name, v in (("height", h), ("width", w)):
             require(Eq(Mod(v, r), 0), f"{name} {v} must be divisible by downscale_factor={r}",
                     fix=f"use a {name} that is a multiple of {r}")
-        return Result((*lead, c * r * r, FloorDiv(h, r), FloorDiv(w, r)), Integer(0))
+        return Result((*lead, c * r * r, exact_div(h, r), exact_div(w, r)), Integer(0))
 
 
 class _Blocks(Rule):
@@ -133,7 +133,7 @@ class Fold(_Blocks):
         blocks = numel(self._blocks(self.output_size))
         require(Eq(n, blocks), f"input has {n} blocks but output_size={self.output_size} with "
                 f"kernel_size={self.k} gives {blocks}", fix=f"give {blocks} blocks or change output_size")
-        return Result((*lead, FloorDiv(ck, kk), *self.output_size), Integer(0))
+        return Result((*lead, exact_div(ck, kk), *self.output_size), Integer(0))
 
 
 __all__ = ["Fold", "PixelShuffle", "PixelUnshuffle", "Unfold"]
