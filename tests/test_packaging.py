@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,10 @@ def test_wheel_in_a_fresh_venv_finds_templates(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     (wheel,) = dist.glob("symcnn-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = {n.removeprefix("symcnn/templates/") for n in zf.namelist() if n.startswith("symcnn/templates/")}
+    tree = {str(p.relative_to(src / "templates")) for p in (src / "templates").rglob("*") if p.is_file()}
+    assert tree - shipped == set(), "templates missing from the wheel: extend package-data in pyproject.toml"
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
