@@ -12,10 +12,11 @@ Never: know about net.py, the tracer, or rendering.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from math import prod
 from typing import Any, ClassVar
 
@@ -23,7 +24,7 @@ from sympy import Basic, Expr, Integer, Min, sympify
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
 from .errors import RuleError, UnsupportedError
-from .intarith import FloorDiv, canon
+from .intarith import FloorDiv, canon, ge
 
 Shape = tuple[Expr, ...]
 TORCH_DOCS = "https://pytorch.org/docs/stable/generated/"
@@ -66,11 +67,16 @@ def collecting() -> Iterator[list[Condition]]:
         _pending.reset(token)
 
 
-def require(cond: Any, what: str, fix: str | None = None) -> None:
-    """Check a validity condition: provably false raises RuleError, undecided is recorded."""
+def require(cond: Any, what: str | Callable[[], str], fix: str | None = None) -> None:
+    """Check a validity condition: provably false raises RuleError, undecided is recorded.
+
+    ``what`` may be a function returning the message, so it is only formatted when needed
+    (formatting SymPy numbers costs tens of microseconds each: most of a deep net's trace)."""
     c = sympify(cond) if not isinstance(cond, bool) else cond
     if c is True or isinstance(c, BooleanTrue):
         return
+    if callable(what):
+        what = what()
     if c is False or isinstance(c, BooleanFalse):
         raise RuleError(what, fix=fix)
     bucket = _pending.get()
@@ -109,7 +115,7 @@ def window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1), ceil_mod
         out = FloorDiv(size + shift + s - 1, s)
     else:
         out = canon(FloorDiv(size + 2 * p - d * (k - 1) - 1, s) + 1)
-    require(out >= 1, f"output size{axis} {out} < 1: input size {size} is too small for "
+    require(ge(out, 1), lambda: f"output size{axis} {out} < 1: input size {size} is too small for "
             f"kernel_size={k}, stride={s}, padding={p}, dilation={d}",
             fix="use a larger input, a smaller kernel or more padding")
     return out
@@ -136,6 +142,13 @@ def _arg(v: Any) -> Any:
     return v
 
 
+@cache
+def _setup_signature(cls: type) -> inspect.Signature:
+    """The signature of ``cls.setup`` without ``self`` (computed once per class: it is slow)."""
+    return inspect.signature(cls.setup).replace(
+        parameters=list(inspect.signature(cls.setup).parameters.values())[1:])
+
+
 class Rule:
     """Base class of every layer rule. Subclasses set ``legend`` and implement setup/forward."""
 
@@ -150,7 +163,7 @@ class Rule:
         self.nd = self.keys[key]
         self.name = key.split(".", 1)[-1]
         try:
-            bound = inspect.signature(self.setup).bind(*args, **kwargs)
+            bound = _setup_signature(type(self)).bind(*args, **kwargs)
         except TypeError as e:
             raise RuleError(f"{key}(): {e}", fix=f"see `symcnn formula {self.name}` for the arguments") from None
         bound.apply_defaults()
