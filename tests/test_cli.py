@@ -38,13 +38,9 @@ def one_error_line(result, code: int = 2) -> str:
 
 @pytest.fixture
 def tracer():
-    """The real tracer (helper C's symcnn.tracer)."""
-    try:
-        import symcnn.tracer as t
-    except ModuleNotFoundError as e:
-        if e.name != "symcnn.tracer":
-            raise
-        pytest.skip("symcnn.tracer not merged yet")
+    """The real tracer (tests that use it run net.py files through symcnn.tracer)."""
+    import symcnn.tracer as t
+
     return t
 
 
