@@ -213,8 +213,8 @@ def _reshape(inputs, out) -> Reshape:
         while b < min(len(x), len(out)) - a and x[len(x) - 1 - b] == out[len(out) - 1 - b]:
             b += 1
         mid_in, mid_out = x[a:len(x) - b], out[a:len(out) - b]
-        same = canon(numel(x) - numel(out)) == 0
-        return Reshape("reshape" if same else "shape", mid_in, numel(mid_out), a)
+        same = canon(numel(x) - numel(out)) == 0 or len(x) != len(out)
+        return Reshape("reshape" if same and mid_in else "shape", mid_in, numel(mid_out), a)
     if all(tuple(s) == out for s in inputs):
         return Reshape("elementwise", tuple(inputs), None)
     if all(len(s) == len(out) for s in inputs):

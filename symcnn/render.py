@@ -20,10 +20,11 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-from sympy import Basic, Integer, sympify
+from sympy import Basic, Integer, Mul, sympify
 
 from . import fmt as _fmt
 from .errors import InputError
+from .intarith import FloorDiv
 
 FORMATS = {"text": "text", "markdown": "md", "latex": "tex"}
 _REL = {"text": {"eq": "=", "ne": "≠", "ge": "≥", "le": "≤", "gt": ">", "lt": "<"},
@@ -95,17 +96,30 @@ def _number(kind: str):
     return number
 
 
+def _grouped(e) -> bool:
+    """Does e print as one unit next to ×? (a number, a symbol, a floor, a product)"""
+    e = sympify(e)
+    return e.is_Atom or isinstance(e, (FloorDiv, Mul)) or bool(e.is_Function)
+
+
 def _dims(kind: str):
     math = _math(kind)
+
+    def one(v) -> str:
+        if _int(v):
+            return str(v)
+        if kind == "text":
+            return _fmt.text(v) if _grouped(v) else f"({_fmt.text(v)})"
+        return math(v) if _grouped(v) else r"\left(" + math(v) + r"\right)"
 
     def dims(seq, paren: bool = False) -> str:
         seq = list(seq)
         if kind == "text" or all(_int(v) for v in seq):
-            body = "×".join(str(v) if _int(v) else _fmt.text(v) for v in seq)
+            body = "×".join(one(v) for v in seq)
             if kind == "latex":
                 body = body.replace("×", r"$\times$")
             return f"({body})" if paren else body
-        body = r" \times ".join(math(v) for v in seq)
+        body = r" \times ".join(one(v) for v in seq)
         return f"$({body})$" if paren else f"${body}$"
     return dims
 

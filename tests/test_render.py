@@ -26,10 +26,23 @@ def _plain(s: str) -> str:
     return s.replace(r"$\times$", "×").replace("{,}", ",")
 
 
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def _traced(name: str, input_shape=None):
+    from symcnn.tracer import trace
+
+    t = trace(EXAMPLES / f"{name}.py", input_shape=input_shape)
+    t.source = f"examples/{name}.py"  # golden files must not depend on where the repository lives
+    return t
+
+
+@pytest.mark.parametrize("source", ["examples/alexnet.py", "hand-built"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_alexnet_seed_numbers_everywhere(fmt, lang):
-    out = _plain(render_derivation(derive(alexnet()), fmt, lang))
+def test_alexnet_seed_numbers_everywhere(fmt, lang, source):
+    trace = _traced("alexnet") if source != "hand-built" else alexnet()
+    out = _plain(render_derivation(derive(trace), fmt, lang))
     for n in SEED_NUMBERS:
         assert n in out, (fmt, lang, n)
     total = re.findall(r"34,944 \+ 614,656 \+ 885,120 \+ 1,327,488 \+ 884,992 \+ 37,752,832 \+ "
@@ -51,20 +64,23 @@ def _golden(name: str, text: str):
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("which", ["mnist", "mnist_symbolic"])
 def test_mnist_golden(which, fmt, lang):
-    trace = mnist() if which == "mnist" else mnist((1, 1, H, W))
+    """examples/mnist.py traced, at 1×1×28×28 and at 1×1×H×W."""
+    trace = _traced("mnist") if which == "mnist" else _traced("mnist", (1, 1, H, W))
     _golden(f"{which}.{lang}.{FORMATS[fmt]}", render_derivation(derive(trace), fmt, lang))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_symbolic_mnist_shows_closed_form_and_320(fmt):
-    out = render_derivation(derive(mnist((1, 1, H, W))), fmt, "en")
+    out = render_derivation(derive(_traced("mnist", (1, 1, H, W))), fmt, "en")
     closed = {"text": "⌊(H − 12)/4⌋", "markdown": r"\left\lfloor \frac{H - 12}{4} \right\rfloor",
               "latex": r"\left\lfloor \frac{H - 12}{4} \right\rfloor"}[fmt]
     assert closed in out
     nested = {"text": "⌊(⌊(H − 4)/2⌋ − 4)/2⌋ = ⌊(H − 12)/4⌋"}.get(fmt)
     if nested:
         assert nested in out
-    assert "= 320" in out
+    constraint = {"text": "20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320",
+                  "markdown": r"20 \cdot \left\lfloor \frac{H - 12}{4} \right\rfloor \cdot \left\lfloor \frac{W - 12}{4} \right\rfloor = 320"}.get(fmt, "= 320")
+    assert constraint in out
 
 
 def test_fragment_and_standalone():
