@@ -36,7 +36,8 @@ class Net(nn.Module):
         return {"cls": self.heads["cls"](x), "box": self.heads["box"](x)}
 
 
-model = Net().eval().to(torch.device("cpu"))
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+model = Net().eval()
 handle = model.register_forward_hook(lambda m, i, o: None)
 handle.remove()
 with torch.no_grad():
