@@ -139,6 +139,7 @@ class Grader:
         if trace is not None:
             self._traces[None] = trace
         self._truths: dict = {}
+        self._eqs: dict = {}             # formula equivalence (valid input points) per symbolic truth
         self.last_trace = trace          # the trace the last graded file was checked against
         self.last_convention = flops or conventions.DEFAULT
 
@@ -223,9 +224,10 @@ class _Context:
     def sym(self) -> tuple[Truth, _Symbolic]:
         if self._sym is None:
             self._sym = self.g.truth(self.g.trace(self.sym_shape), self.conv)
-        if not hasattr(self, "_eq"):
-            self._eq = _Symbolic(self._sym, self.concrete)
-        return self._sym, self._eq
+        key = (id(self._sym), tuple(sorted(self.concrete.items(), key=str)))
+        if key not in self.g._eqs:
+            self.g._eqs[key] = _Symbolic(self._sym, self.concrete)
+        return self._sym, self.g._eqs[key]
 
     def parse(self, a: Answer, v):
         if isinstance(v, int):

@@ -30,6 +30,7 @@ from sympy.core.relational import Relational
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from .errors import InputError
+from .intarith import FloorDiv
 
 MAX_CHARS = 400
 MAX_NODES = 200
@@ -183,8 +184,6 @@ def evaluate(e, env: Mapping[Symbol, int]):  # noqa: PLR0911, PLR0912 -- one bra
 
     Raises ZeroDivisionError / KeyError for an undefined value or a missing symbol.
     """
-    from .intarith import FloorDiv
-
     if isinstance(e, (int, Fraction)):
         return e
     if e.is_Integer:
