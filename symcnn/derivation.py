@@ -13,15 +13,15 @@ import dataclasses
 import inspect
 from dataclasses import dataclass, field
 
-from sympy import Basic, Expr, Integer, sympify
+from sympy import Basic, Expr, Integer, preorder_traversal, sympify
 from sympy.core.relational import Relational
 
 from . import fmt
 from .conventions import DEFAULT, convention as _convention, flops as _flops
 from .general import conditions as _conditions, general, is_symbolic, symbolic_rule
-from .intarith import canon
+from .intarith import FloorDiv, canon
 from .rule import RULES, Condition, numel
-from .steps import Calc, calc, nested, shown_form
+from .steps import Calc, DFloor, calc, nested, shown_form
 from .trace import Step, Trace
 
 _REL = {"==": "eq", "!=": "ne", ">=": "ge", "<=": "le", ">": "gt", "<": "lt"}
@@ -34,6 +34,7 @@ class Entry:
     symbol: Expr
     value: Expr
     arg: str | None = None
+    base: str = ""       # the symbol's name in the message catalogue (K for K_H)
 
 
 @dataclass(slots=True)
@@ -235,6 +236,10 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         lay.kernel = tuple(rule.k) if getattr(rule, "k", None) is not None else None
         lay.stride = _collapse(getattr(rule, "s", None))
         lay.padding = _collapse(getattr(rule, "p", None))
+        if lay.padding is None and isinstance(rule.args.get("padding"), str):
+            lay.padding = (rule.args["padding"],)   # 'same' / 'valid'
+        if lay.kernel is not None and lay.stride is None:
+            lay.stride = ("",)
     g = general(rule, tuple(step.inputs), tuple(step.output)) if rule is not None else None
     lay.has_general = g is not None
     same = len(step.inputs) >= 1 and tuple(step.inputs[0]) == tuple(step.output)
@@ -260,7 +265,8 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         if g.result.macs != 0:
             lay.macs = calc(None, g.macs, g.values, step.macs, first)
             used |= g.macs.free_symbols
-        lay.legend = [Entry(s, v, g.args.get(s)) for s, v in g.values.items() if s in used]
+        lay.legend = [Entry(s, v, g.args.get(s), g.base.get(s, s.name)) for s, v in g.values.items()
+                      if s in used]
     elif g is None and not lay.trivial:
         lay.reshape = _reshape(step.inputs, step.output)
     _compose(step, g, lay, nested_in, trace)
@@ -299,7 +305,8 @@ def _compose(step: Step, g, lay: Layer, nested_in: dict, trace: Trace) -> None:
     else:
         nested_in[step.index] = out
     for j, (n, v) in enumerate(zip(nested_in[step.index], out) if not lay.trivial else ()):
-        if is_symbolic(v) and fmt.text(n) != fmt.text(v):
+        floors = sum(1 for e in preorder_traversal(n) if isinstance(e, (FloorDiv, DFloor)))
+        if is_symbolic(v) and floors >= 2 and fmt.text(n) != fmt.text(v):
             label = g.outputs[j] if g is not None else Integer(j)
             lay.compositions.append(Composition(label, n, v))
 
@@ -371,7 +378,7 @@ def formula(key: str) -> Formula:
         f.available = False
         return f
     f.inputs = [x]
-    f.legend = [Entry(s, s, a) for a, s in cls.legend.items()
+    f.legend = [Entry(s, s, a, s.name) for a, s in cls.legend.items()
                 if a in inspect.signature(cls.setup).parameters]
     outs = dim_symbols(len(res.shape), grule.nd, "_out")
     outs = tuple(e if e.is_Atom else o for e, o in zip(res.shape, outs))

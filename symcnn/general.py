@@ -37,6 +37,7 @@ class General:
     outputs: tuple[Expr, ...]              # symbols naming the output dims (N, C_out, H_out, W_out)
     values: dict = field(default_factory=dict)   # symbol -> value for this layer
     args: dict = field(default_factory=dict)     # symbol -> torch argument name
+    base: dict = field(default_factory=dict)     # per-axis symbol -> name of its legend symbol
 
     @property
     def macs(self) -> Expr:
@@ -101,7 +102,7 @@ def general(rule: Rule, inputs: tuple, output: tuple = ()) -> General | None:
     """The rule of this layer called with symbols. None when the rule cannot be called that way
     (a required argument has no symbol, or the rule needs numbers): then only values are shown."""
     cls = type(rule)
-    gargs, values, argname = {}, {}, {}
+    gargs, values, argname, base = {}, {}, {}, {}
     axes = _SPATIAL.get(rule.nd, ())
     for name, raw in rule.raw_args.items():
         sym, v = cls.legend.get(name), rule.args.get(name)
@@ -117,7 +118,7 @@ def general(rule: Rule, inputs: tuple, output: tuple = ()) -> General | None:
                              for i in range(len(v)))
                 gargs[name] = syms
                 for s, e in zip(syms, v):
-                    values[s], argname[s] = e, name
+                    values[s], argname[s], base[s] = e, name, sym.name
         else:
             gargs[name], values[sym], argname[sym] = sym, v, name
     if not inputs:
@@ -134,6 +135,13 @@ def general(rule: Rule, inputs: tuple, output: tuple = ()) -> General | None:
             values.setdefault(d, v)
         shapes.append(dims)
     found = _cached(cls, rule.key, _freeze(gargs), tuple(shapes))
+    for keep in (lambda v: v in (0, 1), lambda v: True):
+        if found is not None:
+            break
+        # Some rules branch on a value (padding='same' needs stride 1): keep such values as numbers.
+        gargs = {n: (rule.raw_args[n] if argname.get(_first(g)) == n and keep(values.get(_first(g))) else g)
+                 for n, g in gargs.items()}
+        found = _cached(cls, rule.key, _freeze(gargs), tuple(shapes))
     if found is None:
         return None
     grule, result = found
@@ -141,7 +149,11 @@ def general(rule: Rule, inputs: tuple, output: tuple = ()) -> General | None:
     outs = tuple(e if isinstance(e, Symbol) else o for e, o in zip(result.shape, outs))
     for o, v in zip(outs, output):
         values.setdefault(o, v)
-    return General(grule, tuple(shapes), result, outs, values, argname)
+    return General(grule, tuple(shapes), result, outs, values, argname, base)
+
+
+def _first(g):
+    return g[0] if isinstance(g, tuple) and g else g
 
 
 def _freeze(v):

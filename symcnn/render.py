@@ -106,6 +106,8 @@ def _dims(kind: str):
     math = _math(kind)
 
     def one(v) -> str:
+        if isinstance(v, str):
+            return v
         if _int(v):
             return str(v)
         if kind == "text":
@@ -114,7 +116,7 @@ def _dims(kind: str):
 
     def dims(seq, paren: bool = False) -> str:
         seq = list(seq)
-        if kind == "text" or all(_int(v) for v in seq):
+        if kind == "text" or all(_int(v) or isinstance(v, str) for v in seq):
             body = "×".join(one(v) for v in seq)
             if kind == "latex":
                 body = body.replace("×", r"$\times$")
