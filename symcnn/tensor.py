@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from math import prod
 from typing import Any
 
-from sympy import Basic, Eq, Integer, Mod, sympify
+from sympy import Basic, Integer, sympify
 
 from .errors import RuleError, TraceError, UnsupportedError
 from .fmt import text
 from .intarith import to_canonical
-from .rule import collecting, fmt_shape, require
+from .rule import collecting, fmt_shape
 from .shim import record as rec
+from .shim.indexing import broadcast, view_shape
 
 
 def sym(v: Any) -> Basic:
@@ -80,57 +81,6 @@ def checked(fn, *args):
     except RuleError as e:
         raise e.located(rec.where()) from None
     return out, tuple(conds)
-
-
-def broadcast(a: tuple, b: tuple, op: str) -> tuple:
-    n = max(len(a), len(b))
-    a2, b2 = (Integer(1),) * (n - len(a)) + a, (Integer(1),) * (n - len(b)) + b
-    out = []
-    for i, (x, y) in enumerate(zip(a2, b2)):
-        if x == y or y == 1:
-            out.append(x)
-        elif x == 1:
-            out.append(y)
-        else:
-            require(Eq(x, y), f"{op}: shapes {fmt_shape(a)} and {fmt_shape(b)} do not match at dim {i} "
-                    f"({text(x)} vs {text(y)})", fix="make both operands the same size (crop, pad or "
-                    "change the channels)")
-            out.append(x)
-    return tuple(out)
-
-
-def view_shape(src: tuple, target: tuple, op: str) -> tuple:
-    """torch's view/reshape shape inference, with -1 solved symbolically."""
-    target = tuple(sym(v) for v in target)
-    total = prod(src, start=Integer(1))
-    free = [i for i, v in enumerate(target) if v == -1]
-    if len(free) > 1:
-        raise RuleError(f"{op}: only one dimension can be inferred (-1)", fix="give the other sizes")
-    known = prod((v for v in target if v != -1), start=Integer(1))
-    shown = "[" + ", ".join(str(v) if v.is_Integer else text(v) for v in target) + "]"
-    if not free:
-        require(Eq(total, known), f"{op}: shape {shown} is invalid for input of size {text(total)}",
-                fix="make the product of the sizes equal the number of elements")
-        return target
-    i = free[0]
-    if total.is_Integer and known.is_Integer:
-        if known == 0 or total % known:
-            raise RuleError(f"{op}: shape {shown} is invalid for input of size {total}",
-                            fix="make the product of the sizes divide the number of elements")
-        return target[:i] + (total // known,) + target[i + 1:]
-    if i == 0 and len(src) > 1 and len(target) > 1:
-        per_sample = prod(src[1:], start=Integer(1))
-        same = Eq(per_sample, known)
-        if same is not sympify(False):
-            require(same, f"{op}: the input has {text(per_sample)} values per sample but the view "
-                    f"needs {text(known)}", fix="pass input sizes that give this many features, or "
-                    "use x.view(x.size(0), -1)")
-            return (src[0],) + target[1:]
-    q = to_canonical(total / known)
-    if q.is_integer is not True:
-        require(Eq(Mod(total, known), 0), f"{op}: shape {shown} needs the {text(total)} elements "
-                f"to be divisible by {text(known)}", fix="choose sizes that divide the element count")
-    return target[:i] + (q,) + target[i + 1:]
 
 
 def _fn():

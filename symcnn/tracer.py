@@ -12,8 +12,6 @@ Never: import real torch, print, or write files.
 from __future__ import annotations
 
 import ast
-import importlib.abc
-import importlib.machinery
 import inspect
 import os
 import signal
@@ -28,54 +26,14 @@ from typing import Any
 from sympy import Basic, Integer
 
 from .errors import NetLoadError, SymcnnError, TraceError, Where
-from .shim import autograd, functional, nn
+from .shim import nn
 from .shim import record as rec
-from .shim import torch as shim_torch
+from .shim.install import installed
 from .symbols import SPATIAL, C, N, size_symbol
 from .tensor import SymTensor, sym
 from .trace import Trace
 
 MODULE_NAME = "__symcnn_net__"
-_SHIM = {"torch": shim_torch, "torch.nn": nn, "torch.nn.functional": functional, "torch.nn.init": nn.init,
-         "torch.nn.utils": nn.utils, "torch.autograd": autograd, "torch.utils": shim_torch.utils,
-         "torch.utils.data": shim_torch.utils.data, "torch.optim": shim_torch.optim}
-_STUBBED = ("torch", "torchvision", "torchsummary", "torchinfo", "thop")
-
-
-class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves any other torch.* (and torchvision...) import as a stub whose callables are unsupported."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] in _STUBBED:
-            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
-        return None
-
-    def create_module(self, spec):
-        return shim_torch._stub(spec.name)
-
-    def exec_module(self, module):
-        module.__path__ = []
-
-
-def _is_stubbed(name: str) -> bool:
-    return name.split(".")[0] in _STUBBED
-
-
-@contextmanager
-def _shim_installed() -> Iterator[None]:
-    saved = {k: v for k, v in sys.modules.items() if _is_stubbed(k)}
-    for k in saved:
-        del sys.modules[k]
-    sys.modules.update(_SHIM)
-    finder = _StubFinder()
-    sys.meta_path.insert(0, finder)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(finder)
-        for k in [k for k in sys.modules if _is_stubbed(k)]:
-            del sys.modules[k]
-        sys.modules.update(saved)
 
 
 def _innermost(tb: types.TracebackType | None, s: rec.Session) -> Where | None:
@@ -129,7 +87,7 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
     sys.path.insert(0, str(path.resolve().parent))
     token = rec.activate(s)
     try:
-        with _shim_installed(), _deadline(timeout, s), redirect_stdout(sys.stderr):
+        with installed(), _deadline(timeout, s), redirect_stdout(sys.stderr):
             try:
                 exec(code, module.__dict__)
                 yield module.__dict__, s

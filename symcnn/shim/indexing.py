@@ -1,17 +1,21 @@
-"""Shape arithmetic of indexing, slicing, chunk/split and matmul on symbolic sizes.
+"""Shape arithmetic of tensor operations on symbolic sizes: broadcasting, view/reshape with -1,
+indexing and slicing, chunk/split, matmul.
 
-Owns: index_shape, chunk_sizes, split_sizes, matmul_shape (pure functions of shapes).
+Owns: broadcast, view_shape, index_shape, chunk_sizes, split_sizes, matmul_shape (pure functions of shapes).
 Never: record steps (tensor.py does) or hold data.
 """
 
 from __future__ import annotations
+
+from math import prod
 
 from sympy import Eq, Integer, Mod, sympify
 
 from ..errors import RuleError, UnsupportedError
 from ..fmt import text
 from ..intarith import FloorDiv
-from ..rule import require
+from ..intarith import to_canonical
+from ..rule import fmt_shape, require
 
 
 def _slice_len(n, s: slice, axis: int):
@@ -91,9 +95,60 @@ def split_sizes(n, split_size) -> list:
                      "as a list")
 
 
-def matmul_shape(a: tuple, b: tuple) -> tuple:
-    from ..tensor import broadcast
+def broadcast(a: tuple, b: tuple, op: str) -> tuple:
+    n = max(len(a), len(b))
+    a2, b2 = (Integer(1),) * (n - len(a)) + a, (Integer(1),) * (n - len(b)) + b
+    out = []
+    for i, (x, y) in enumerate(zip(a2, b2)):
+        if x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        else:
+            require(Eq(x, y), f"{op}: shapes {fmt_shape(a)} and {fmt_shape(b)} do not match at dim {i} "
+                    f"({text(x)} vs {text(y)})", fix="make both operands the same size (crop, pad or "
+                    "change the channels)")
+            out.append(x)
+    return tuple(out)
 
+
+def view_shape(src: tuple, target: tuple, op: str) -> tuple:
+    """torch's view/reshape shape inference, with -1 solved symbolically."""
+    from ..tensor import sym
+
+    target = tuple(sym(v) for v in target)
+    total = prod(src, start=Integer(1))
+    free = [i for i, v in enumerate(target) if v == -1]
+    if len(free) > 1:
+        raise RuleError(f"{op}: only one dimension can be inferred (-1)", fix="give the other sizes")
+    known = prod((v for v in target if v != -1), start=Integer(1))
+    shown = "[" + ", ".join(str(v) if v.is_Integer else text(v) for v in target) + "]"
+    if not free:
+        require(Eq(total, known), f"{op}: shape {shown} is invalid for input of size {text(total)}",
+                fix="make the product of the sizes equal the number of elements")
+        return target
+    i = free[0]
+    if total.is_Integer and known.is_Integer:
+        if known == 0 or total % known:
+            raise RuleError(f"{op}: shape {shown} is invalid for input of size {total}",
+                            fix="make the product of the sizes divide the number of elements")
+        return target[:i] + (total // known,) + target[i + 1:]
+    if i == 0 and len(src) > 1 and len(target) > 1:
+        per_sample = prod(src[1:], start=Integer(1))
+        same = Eq(per_sample, known)
+        if same is not sympify(False):
+            require(same, f"{op}: the input has {text(per_sample)} values per sample but the view "
+                    f"needs {text(known)}", fix="pass input sizes that give this many features, or "
+                    "use x.view(x.size(0), -1)")
+            return (src[0],) + target[1:]
+    q = to_canonical(total / known)
+    if q.is_integer is not True:
+        require(Eq(Mod(total, known), 0), f"{op}: shape {shown} needs the {text(total)} elements "
+                f"to be divisible by {text(known)}", fix="choose sizes that divide the element count")
+    return target[:i] + (q,) + target[i + 1:]
+
+
+def matmul_shape(a: tuple, b: tuple) -> tuple:
     if not a or not b:
         raise RuleError("matmul: both arguments need at least 1 dim", fix="use tensors, not scalars")
     a2 = (Integer(1),) + a if len(a) == 1 else a
