@@ -37,6 +37,7 @@ TOTAL_FIELDS = ("output_shape", "params", "macs", "flops")
 SHAPE_FIELDS = ("output_shape", "input_shape")
 TABLES = ("input", "options", "layers", "total", "points")
 MAX_VALUE = 10**30
+MAX_SIZE = 10**7
 MAX_BYTES = 1_000_000
 MAX_ITEMS = 5000
 Entry = int | str
@@ -266,8 +267,9 @@ class _Reader:
         if "shape" in table:
             shape = self._shape(("input", "shape"), table["shape"])
             for v in shape:
-                if isinstance(v, int) and v < 1:
-                    self.fail(("input", "shape"), f"input shape has the size {v}", "sizes must be positive")
+                if isinstance(v, int) and not 1 <= v <= MAX_SIZE:
+                    self.fail(("input", "shape"), f"input shape has the size {v}",
+                              f"sizes must be positive and at most {MAX_SIZE:,}")
                 if isinstance(v, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\d+", v):
                     self.fail(("input", "shape"), f"input size {v!r} is not a number or a symbol name",
                               "write numbers or names such as H and W: [1, 3, \"H\", \"W\"]")

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sympy import Expr, Integer, Rational, expand, sympify
+from sympy import Expr, Integer, Pow, Rational, expand, sympify
 
 from . import conventions
 from .answers import Answer, Answers, AnswersError, load
@@ -29,6 +29,7 @@ from .symbols import SPATIAL, size_symbol
 from .truth import Truth
 
 MAX_POINTS = 400
+MAX_DEGREE = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class Item:
     note: str | None = None      # counterexample, or how far off when no mistake reproduces it
     how: str | None = None       # the correct step
     line: int | None = None
+    raw: object = None           # the answer as written in the file (int, formula string, or a list)
 
 
 @dataclass(slots=True)
@@ -100,7 +102,7 @@ class _Symbolic:
 
     def same(self, given: Expr, expected: Expr) -> tuple[bool, dict | None]:
         """(equal?, counterexample {symbol: value, 'expected': e, 'given': g} when not)."""
-        if expand(given - expected) == 0:
+        if _degree(given) <= MAX_DEGREE and expand(given - expected) == 0:
             return True, None
         for env in self.points():
             e, g = _try(expected, env), _try(given, env)
@@ -109,6 +111,11 @@ class _Symbolic:
             if g != e:
                 return False, {**{s.name: v for s, v in env.items()}, "expected": e, "given": g}
         return bool(self.points()), None
+
+
+def _degree(e) -> int:
+    """A bound on the polynomial degree of e (sum of the exponents of its powers): expand stays cheap."""
+    return sum(int(p.exp) for p in e.atoms(Pow) if p.exp.is_Integer and p.exp > 0)
 
 
 def _try(e, env):
@@ -250,14 +257,16 @@ class _Context:
         given = tuple(self.parse(a, v) for v in a.value) if shape else self.parse(a, a.value)
         pts = self.answers.points_for(a)
         symbolic = any(e.free_symbols for e in (given if shape else (given,)))
-        it = Item(a.key, None, given, False, 0.0, pts, line=a.line)
+        it = Item(a.key, None, given, False, 0.0, pts, line=a.line, raw=a.value)
         if symbolic or self.num is None:
             truth, eq = self.sym()
             it.expected = truth.expected(a.layer, a.field)
             it.correct, cex = _compare(given, it.expected, eq)
             if cex:
                 where = ", ".join(f"{k}={v}" for k, v in cex.items() if k not in ("expected", "given"))
-                it.note = f"at {where}: expected {_show(cex['expected'])}, your formula gives {_show(cex['given'])}"
+                e, g = _show(cex["expected"]), _show(cex["given"])
+                it.note = (f"在 {where} 时应为 {e}，你的公式给出 {g}" if self.g.lang == "zh"
+                           else f"at {where}: expected {e}, your formula gives {g}")
             if not it.correct and self.num is not None and self.concrete:
                 at = _at(given, self.concrete)
                 if at is not None:
@@ -284,12 +293,16 @@ class _Context:
             hit = (given != exp and given != 0) if value is ANY else _equal(given, value)
             if hit and (mid not in found or (found[mid] is not None and origin is None)):
                 found[mid] = origin
+        if not found and isinstance(exp, tuple):
+            found.update(self._carried(a, given, exp))
         if any(o is None for o in found.values()):   # a mistake in this very step explains it best
             found = {m: o for m, o in found.items() if o is None}
         lang = self.g.lang
         for mid, origin in found.items():
             msg = message(mid, lang)
-            if origin == "all":
+            if mid == "carried_forward":
+                msg = msg.format(layer=origin)
+            elif origin == "all":
                 msg += " (每一层都犯了这个错误)" if lang == "zh" else " (in every layer)"
             elif origin is not None:
                 msg = (f"由 {origin} 的错误导致：" if lang == "zh" else f"follows from {origin}: ") + msg
@@ -307,6 +320,42 @@ class _Context:
             if bad:
                 it.note = (f"第 {', '.join(bad)} 维不对" if lang == "zh"
                            else f"wrong in dimension {', '.join(bad)} (counting from 0)")
+
+
+    def _step_of(self, layer: str, fld: str) -> int | None:
+        """The step whose output a shape answer states (input_shape: the producing step)."""
+        tr = self.num.trace
+        idx = self.num.layers[layer]
+        if fld == "output_shape":
+            return idx[-1]
+        first = tr.steps[idx[0]]
+        return first.parents[0] if first.parents else None
+
+    def _carried(self, a: Answer, given: tuple, exp: tuple) -> dict:
+        """Is this wrong shape what the true rules give from the student's own (wrong) earlier shape?"""
+        from .mistakes import Scenario
+
+        target = self._step_of(a.layer, a.field) if a.layer else None
+        if target is None:
+            return {}
+        best = None
+        for b in self.answers.items:
+            if b is a or b.layer is None or b.layer not in self.num.layers or not isinstance(b.value, tuple) \
+                    or not all(isinstance(v, int) for v in b.value):
+                continue
+            src = self._step_of(b.layer, b.field)
+            if src is None or src < 0 or src >= target:
+                continue
+            truth = self.num.expected(b.layer, b.field)
+            shape = _full(tuple(Integer(v) for v in b.value), truth)
+            if len(shape) == len(truth) and not _equal(shape, truth) and (best is None or src > best[0]):
+                best = (src, b.layer, shape)
+        if best is None:
+            return {}
+        sc = Scenario(self.num.trace, "carried_forward", best[0], seed=best[2])
+        if target in sc.changed and _equal(given, sc.changed[target][0]):
+            return {"carried_forward": best[1]}
+        return {}
 
 
 def _full(given: tuple, exp: tuple) -> tuple:

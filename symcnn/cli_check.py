@@ -39,6 +39,20 @@ def _json_value(v):
     return [jsonable(x) for x in v] if isinstance(v, tuple) else jsonable(v)
 
 
+def _raw(v):
+    """The answer as the student wrote it: ints stay ints, formulas stay their strings."""
+    return list(v) if isinstance(v, tuple) else v
+
+
+def _given(it) -> str:
+    """Given values as written for formulas (the student's own text), formatted for numbers."""
+    if isinstance(it.raw, tuple):
+        return "×".join(f"{x:,}" if isinstance(x, int) else x for x in it.raw)
+    if isinstance(it.raw, str) and it.given.free_symbols:
+        return it.raw
+    return _value(it.given)
+
+
 def _pts(x: float):
     return int(x) if float(x).is_integer() else round(x, 4)
 
@@ -62,7 +76,7 @@ def report_text(r, lang: str = "en") -> str:
     lines = []
     for it in r.items:
         mark = "✓" if it.correct else "✗"
-        line = f"{mark} {it.key.ljust(width)}  {w['expected']} {_value(it.expected)}  {w['given']} {_value(it.given)}"
+        line = f"{mark} {it.key.ljust(width)}  {w['expected']} {_value(it.expected)}  {w['given']} {_given(it)}"
         why = _explain(it, w)
         lines.append(line + (f"  — {why}" if why and not it.correct else ""))
     lines.append(f"{w['score']}: {_pts(r.score)}/{_pts(r.max_score)}")
@@ -73,7 +87,7 @@ def report_dict(r) -> dict:
     if r.error:
         return {"file": r.path, "error": r.error}
     return {"file": r.path, "score": _pts(r.score), "max_score": _pts(r.max_score), "items": [
-        {"key": it.key, "expected": _json_value(it.expected), "given": _json_value(it.given),
+        {"key": it.key, "expected": _json_value(it.expected), "given": _raw(it.raw),
          "correct": it.correct, "points": _pts(it.points), "max_points": _pts(it.max_points),
          "diagnosis": [{"id": d.id, "message": d.message, **({"origin": d.origin} if d.origin else {})}
                        for d in it.diagnosis],
@@ -88,7 +102,7 @@ def report_gradescope(r, lang: str = "en") -> dict:
         return {"score": 0, "output": f"{w['error']}: {r.error}", "tests": []}
     tests = []
     for it in r.items:
-        out = f"{w['expected']} {_value(it.expected)}, {w['given']} {_value(it.given)}"
+        out = f"{w['expected']} {_value(it.expected)}, {w['given']} {_given(it)}"
         why = _explain(it, w)
         tests.append({"name": it.key, "score": _pts(it.points), "max_score": _pts(it.max_points),
                       "output": out + (f"\n{why}" if why and not it.correct else ""),

@@ -77,6 +77,9 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
             "池化层没有可学习的参数：参数量 = 0"),
     Mistake("flatten_before_pool", "flattened before the last pooling: the flattened size is C·H·W after the pool",
             "在最后一次池化之前就展平了：展平后的大小是池化之后的 C·H·W"),
+    Mistake("carried_forward", "follows from your own answer for {layer}: given that answer this step is "
+            "right; correct {layer} first",
+            "由你对 {layer} 的答案推出：在那个答案的基础上这一步是对的，请先改正 {layer}"),
     Mistake("off_by_batch", "forgot or added the batch dimension N (shapes are N×C×H×W; counts scale with N)",
             "漏了或多加了批大小 N（形状是 N×C×H×W，计算量随 N 成倍增长）"),
 )}
@@ -248,10 +251,11 @@ def flatten_sites(trace: Trace) -> list[tuple[int, int | None, Expr]]:
 
 class Scenario:
     """A shape mistake made at one step (``origin``) or at every step where it applies (origin None),
-    propagated through the later steps with their true rules. ``changed`` maps a step index to its
+    propagated through the later steps with their true rules; with ``seed``, the output of ``origin``
+    is that shape (a student's own earlier answer). ``changed`` maps a step index to its
     (shape, macs) under the mistake; ``broken`` holds steps whose value cannot be recomputed."""
 
-    def __init__(self, trace: Trace, mid: str, origin: int | None):
+    def __init__(self, trace: Trace, mid: str, origin: int | None, seed: tuple | None = None):
         self.changed: dict[int, tuple[tuple, Expr]] = {}
         self.broken: set[int] = set()
         for st in trace.steps:
@@ -264,6 +268,9 @@ class Scenario:
             ins = tuple(self.changed[p][0] if p in self.changed else x for p, x in zip(parents, st.inputs)) \
                 or tuple(st.inputs)
             moved = any(p in self.changed for p in parents)
+            if seed is not None and st.index == origin:
+                self.changed[st.index] = (tuple(seed), st.macs)
+                continue
             if origin is None or st.index == origin:
                 wrong = mistaken_output(mid, st, ins[0]) if ins else None
                 if wrong is not None and tuple(wrong) != tuple(st.output):

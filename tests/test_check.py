@@ -114,7 +114,34 @@ def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
 
 
 def test_every_mistake_id_is_planted():
-    assert {p[5] for p in PLANTED} == set(MISTAKES)
+    assert {p[5] for p in PLANTED} | {"carried_forward"} == set(MISTAKES)
+
+
+def test_wrong_shape_carried_forward_from_the_students_own_answer():
+    # conv1 20x20 is no known mistake (true 24); the pool then gives 10, and conv2 on 10x10 gives 6x6
+    r = grade(MNIST, '[layers.conv1]\noutput_shape = [1, 10, 20, 20]\n[layers."F.max_pool2d#1"]\n'
+                     'output_shape = "10x10x10"\n[layers.conv2]\noutput_shape = "20x6x6"\n')
+    conv1, pool, conv2 = r.items
+    assert conv1.diagnosis == [] and conv1.note == "wrong in dimension 2, 3 (counting from 0)"
+    assert [(d.id, d.origin) for d in conv2.diagnosis] == [("carried_forward", "F.max_pool2d#1")]
+    assert conv2.diagnosis[0].message == ("follows from your own answer for F.max_pool2d#1: given that answer "
+                                          "this step is right; correct F.max_pool2d#1 first")
+    assert not pool.correct and not conv2.correct
+
+
+def test_flops_field_with_the_answers_convention():
+    it = one(ALEX, '[options]\nflops = "flop"\n[layers.conv1]\nflops = 105415200\n')
+    assert it.expected == 2 * 105415200
+    assert [d.id for d in it.diagnosis] == ["macs_vs_flops"]
+    it = one(ALEX, '[options]\nflops = "flop"\n[layers.conv1]\nflops = 210830400\n')
+    assert it.correct
+
+
+def test_transposed_macs_counted_on_the_output_grid():
+    # ConvTranspose2d(8, 16, 3): |in|·(C_out/g)·K = 1·8·3·3·16·9 = 10,368; on the output grid 16·5·5·8·9 = 28,800
+    it = one(DILATED, "[layers.conv3]\nmacs = 28800\n")
+    assert it.expected == 10368
+    assert [d.id for d in it.diagnosis] == ["transposed_as_conv"]
 
 
 def test_every_mistake_has_en_and_zh_messages():
