@@ -306,7 +306,8 @@ def _compose(step: Step, g, lay: Layer, nested_in: dict, trace: Trace) -> None:
         nested_in[step.index] = out
     for j, (n, v) in enumerate(zip(nested_in[step.index], out) if not lay.trivial else ()):
         floors = sum(1 for e in preorder_traversal(n) if isinstance(e, (FloorDiv, DFloor)))
-        if is_symbolic(v) and floors >= 2 and fmt.text(n) != fmt.text(v):
+        composed = floors >= 2 or (floors == 1 and not isinstance(n, (FloorDiv, DFloor)))
+        if is_symbolic(v) and composed and fmt.text(n) != fmt.text(v):
             label = g.outputs[j] if g is not None else Integer(j)
             lay.compositions.append(Composition(label, n, v))
 
