@@ -181,8 +181,13 @@ def relation(c: Condition | Expr, line: int | None = None) -> Relation:
     holds = c.holds if isinstance(c, Condition) else c
     what = c.what if isinstance(c, Condition) else None
     if isinstance(holds, Relational) and holds.rel_op in _REL:
-        return Relation(holds.lhs, _REL[holds.rel_op], holds.rhs, what, line)
+        return Relation(_shown(holds.lhs), _REL[holds.rel_op], _shown(holds.rhs), what, line)
     return Relation(holds, None, None, what, line)
+
+
+def _shown(e: Expr) -> Expr:
+    """A side of a condition in the order a person writes it (H_in + 2·P − D·(K − 1) − 1)."""
+    return shown_form(e, frozenset(s for s in e.free_symbols if s.name.endswith("_in")))
 
 
 def _collapse(t):

@@ -52,10 +52,15 @@ def languages() -> list[str]:
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict:
+    """The messages of one language: templates/i18n/<lang>.toml."""
     path = template_root() / "i18n" / f"{lang}.toml"
     if not path.is_file():
         raise InputError(f"no message catalogue for language {lang!r}",
                          fix=f"use one of: {', '.join(languages())}")
+    return _toml(path)
+
+
+def _toml(path: Path) -> dict:
     with path.open("rb") as f:
         return tomllib.load(f)
 
@@ -177,7 +182,7 @@ def environment(fmt: str = "text", lang: str = "en", template_dir: str | None = 
     paths = ([str(template_dir)] if template_dir else []) + [str(template_root())]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), **opts)
     _filters(env, fmt)
-    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=catalogue("../identities"))
+    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=_toml(template_root() / "identities.toml"))
     return env
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import gcd
 
-from sympy import Add, Basic, Expr, Integer, Mul, Pow, sympify
+from sympy import Add, Basic, Expr, Integer, Mod, Mul, Pow, sympify
 
 from .intarith import FloorDiv, canon
 
@@ -102,6 +102,12 @@ class DFloor(_Node):
         return f"⌊{num}/{den}⌋" if how == "text" else f"floor({num}/{den})"
 
 
+class DMod(_Node):
+    def _show(self, printer, how):
+        a, b = (_wrap(printer, x, how, power=True) for x in self.args)
+        return {"text": f"{a} mod {b}", "latex": rf"{a} \bmod {b}", "sympy": f"Mod({a}, {b})"}[how]
+
+
 def _wrap(printer, e, how, add=False, power=False) -> str:
     s = printer._print(e)
     compound = isinstance(e, (DAdd, Add)) or (isinstance(e, (DMul, Mul)) and power)
@@ -110,7 +116,7 @@ def _wrap(printer, e, how, add=False, power=False) -> str:
     return s
 
 
-_DISPLAY = {Add: DAdd, Mul: DMul, Pow: DPow, FloorDiv: DFloor}
+_DISPLAY = {Add: DAdd, Mul: DMul, Pow: DPow, FloorDiv: DFloor, Mod: DMod}
 
 
 def _order(node: Expr, first: frozenset) -> tuple:
@@ -263,7 +269,7 @@ def evaluate(e: Expr) -> Expr:
     """The value of a display tree (display nodes evaluated back into canonical SymPy)."""
     if isinstance(e, _Node):
         args = [evaluate(a) for a in e.args]
-        f = {DAdd: Add, DMul: Mul, DPow: Pow, DFloor: FloorDiv}[type(e)]
+        f = {DAdd: Add, DMul: Mul, DPow: Pow, DFloor: FloorDiv, DMod: Mod}[type(e)]
         return canon(f(*args))
     if not e.args:
         return e
