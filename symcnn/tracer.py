@@ -109,7 +109,7 @@ def _deadline(timeout: float | None, s: rec.Session) -> Iterator[None]:
         return
 
     def expired(signum, frame):
-        raise TraceError(f"net.py ran longer than {timeout:g} s", fix="remove slow code from module level "
+        raise TraceError(f"still running after the {timeout:g} s timeout", fix="remove slow code from module level "
                          "and forward, or raise the timeout",
                          where=rec.where() if rec.session() else None)
 

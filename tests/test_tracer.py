@@ -200,3 +200,26 @@ def test_student_habits():
     assert t.total_params == 5326 and t.output_shape == (2, 10)
     assert [s.name for s in t.steps if s.via == "module"] == [
         "block1", "stages.0", "stages.1", "nn.Conv2d", "heads.cls", "heads.box"]
+
+
+def test_timeout_names_the_line(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.ReLU())\nwhile True:\n    pass\n")
+    with pytest.raises(TraceError) as info:
+        trace(f, timeout=0.3)
+    msg = str(info.value)
+    assert msg.split(":", 2)[0] == "net.py" and msg.split(":", 2)[1] in ("3", "4"), msg
+    assert msg.split(": ", 1)[1] == ("still running after the 0.3 s timeout. Fix: remove slow code from "
+                                     "module level and forward, or raise the timeout"), msg
+
+
+def test_3d_default_input_and_torch_fft_outside_forward_is_harmless(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch\nimport torch.nn as nn\n"
+                 "spectrum = torch.fft.rfft(torch.rand(8))   # module level: not part of the model\n"
+                 "net = nn.Sequential(nn.Conv3d(2, 4, 3), nn.MaxPool3d(2))\n")
+    from symcnn.symbols import T
+
+    t = trace(f)
+    assert t.input_shape == (N, 2, T, H, W)
+    assert t.steps[-1].output[2] == to_canonical(floor((T - 2) / 2))
