@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Where
+from .formula_parse import split_shape
 
 FIELDS = ("output_shape", "input_shape", "params", "weights", "biases", "macs", "flops")
 TOTAL_FIELDS = ("output_shape", "params", "macs", "flops")
@@ -310,38 +311,9 @@ class _Reader:
                           f"{_suggest(name, known)}use the key of an answered item")
 
 
-def split_shape(text: str) -> list[Entry]:
-    """"1x96x55x55", "96×55×55", "1, 96, 55, 55" or with formulas "1x96xfloor((H-11)/4)+1x..." to entries."""
-    body = text.strip()
-    if len(body) >= 2 and (body[0], body[-1]) in (("(", ")"), ("[", "]")):
-        body = body[1:-1]
-    parts, depth, cur = [], 0, []
-    i = 0
-    funcs = ("floor", "ceiling", "ceil", "min", "max", "Min", "Max")
-    while i < len(body):
-        ch = body[i]
-        if ch in "(⌊⌈":
-            depth += 1
-        elif ch in ")⌋⌉":
-            depth -= 1
-        if depth == 0 and (ch in ",×" or (ch in "xX" and not _in_function(body, i, funcs))):
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    parts.append("".join(cur))
-    return [int(p.strip()) if p.strip().isdigit() else p.strip() for p in parts]
-
-
-def _in_function(body: str, i: int, funcs) -> bool:
-    """Is the x at body[i] part of a function name such as max?"""
-    return any(body[max(0, i - j):].startswith(f) for f in funcs for j in range(len(f)) if f[j] == body[i])
-
-
 def _type(v) -> str:
     return {dict: "table", list: "list", str: "string", bool: "boolean", int: "number",
             float: "number"}.get(type(v), "value of another kind")
 
 
-__all__ = ["FIELDS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "load", "loads", "split_shape"]
+__all__ = ["FIELDS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "load", "loads"]

@@ -13,23 +13,21 @@ Never: print, choose an output format, or catch bare Exception.
 from __future__ import annotations
 
 import difflib
-import random
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from sympy import Expr, Integer, Pow, Rational, expand, sympify
+from sympy import Integer, Rational
 
 from . import conventions
 from .answers import Answer, Answers, AnswersError, load
 from .errors import SymcnnError
-from .formula_parse import FormulaError, evaluate, parse_formula
+from .equiv import Symbolic, _num, compare
+from .equiv import value_at
+from .formula_parse import FormulaError, parse_formula
 from .intarith import to_canonical
 from .mistakes import ANY, message
 from .symbols import SPATIAL, size_symbol
 from .truth import Truth
 
-MAX_POINTS = 400
-MAX_DEGREE = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,66 +69,6 @@ class Report:
     @property
     def all_correct(self) -> bool:
         return self.error is None and all(i.correct for i in self.items)
-
-
-class _Symbolic:
-    """Equivalence of formulas over the valid inputs of a symbolically traced net."""
-
-    def __init__(self, truth: Truth, hint: dict):
-        self.truth = truth
-        tr = truth.trace
-        self.symbols = sorted(set().union(*(getattr(v, "free_symbols", set()) for v in tr.input_shape)),
-                              key=lambda s: s.name)
-        self.hint = hint
-        self._points: list[dict] | None = None
-
-    def points(self) -> list[dict]:
-        if self._points is None:
-            conds = [c.condition.holds for c in self.truth.trace.constraints]
-            hi = max([64] + [min(2 * int(v), 512) for v in self.hint.values()])
-            k = len(self.symbols)
-            cands = [(v,) * k for v in range(1, hi + 1)]
-            if k > 1:
-                rnd = random.Random(0)
-                cands += [tuple(rnd.randint(1, hi) for _ in range(k)) for _ in range(MAX_POINTS)]
-            self._points = []
-            for c in cands:
-                env = dict(zip(self.symbols, c))
-                if all(_ok(h, env) for h in conds):
-                    self._points.append(env)
-        return self._points
-
-    def same(self, given: Expr, expected: Expr) -> tuple[bool, dict | None]:
-        """(equal?, counterexample {symbol: value, 'expected': e, 'given': g} when not)."""
-        if _degree(given) <= MAX_DEGREE and expand(given - expected) == 0:
-            return True, None
-        for env in self.points():
-            e, g = _try(expected, env), _try(given, env)
-            if e is None:
-                continue
-            if g != e:
-                return False, {**{s.name: v for s, v in env.items()}, "expected": e, "given": g}
-        return bool(self.points()), None
-
-
-def _degree(e) -> int:
-    """A bound on the polynomial degree of e (sum of the exponents of its powers): expand stays cheap."""
-    return sum(int(p.exp) for p in e.atoms(Pow) if p.exp.is_Integer and p.exp > 0)
-
-
-def _try(e, env):
-    try:
-        return evaluate(e, env)
-    except (ZeroDivisionError, KeyError, ValueError, TypeError, OverflowError):
-        return None
-
-
-def _ok(h, env) -> bool:
-    return _try(h, env) is True
-
-
-def _num(v) -> Expr:
-    return v if isinstance(v, Expr) else sympify(v)
 
 
 class Grader:
@@ -228,12 +166,12 @@ class _Context:
         self.layers = (self.num or self._sym).layers
         grader.last_trace, grader.last_convention = tr, self.conv
 
-    def sym(self) -> tuple[Truth, _Symbolic]:
+    def sym(self) -> tuple[Truth, Symbolic]:
         if self._sym is None:
             self._sym = self.g.truth(self.g.trace(self.sym_shape), self.conv)
         key = (id(self._sym), tuple(sorted(self.concrete.items(), key=str)))
         if key not in self.g._eqs:
-            self.g._eqs[key] = _Symbolic(self._sym, self.concrete)
+            self.g._eqs[key] = Symbolic(self._sym, self.concrete)
         return self._sym, self.g._eqs[key]
 
     def parse(self, a: Answer, v):
@@ -261,14 +199,14 @@ class _Context:
         if symbolic or self.num is None:
             truth, eq = self.sym()
             it.expected = truth.expected(a.layer, a.field)
-            it.correct, cex = _compare(given, it.expected, eq)
+            it.correct, cex = compare(given, it.expected, eq)
             if cex:
                 where = ", ".join(f"{k}={v}" for k, v in cex.items() if k not in ("expected", "given"))
                 e, g = _show(cex["expected"]), _show(cex["given"])
                 it.note = (f"在 {where} 时应为 {e}，你的公式给出 {g}" if self.g.lang == "zh"
                            else f"at {where}: expected {e}, your formula gives {g}")
             if not it.correct and self.num is not None and self.concrete:
-                at = _at(given, self.concrete)
+                at = value_at(given, self.concrete)
                 if at is not None:
                     self._diagnose(it, a, at)
             if not it.correct:
@@ -376,34 +314,6 @@ def _batch_only(given: tuple, exp: tuple) -> bool:
     if len(given) == len(exp) + 1:
         return _equal(given[1:], exp) or _equal(given[:-1], exp)
     return len(given) == len(exp) and len(exp) > 1 and given[0] != exp[0] and _equal(given[1:], exp[1:])
-
-
-def _compare(given, exp, eq: _Symbolic) -> tuple[bool, dict | None]:
-    if isinstance(exp, tuple) or isinstance(given, tuple):
-        if not (isinstance(exp, tuple) and isinstance(given, tuple)):
-            return False, None
-        if len(given) == len(exp) - 1:
-            exp = exp[1:]
-        if len(given) != len(exp):
-            return False, None
-        for x, y in zip(given, exp):
-            ok, cex = _compare(x, y, eq)
-            if not ok:
-                return False, cex
-        return True, None
-    return eq.same(_num(given), _num(exp))
-
-
-def _at(given, env: dict):
-    """The given answer at the concrete input (None if it cannot be evaluated)."""
-    def one(e):
-        v = _try(e, env)
-        return Integer(v) if isinstance(v, int) else (Rational(v.numerator, v.denominator)
-                                                       if isinstance(v, Fraction) else None)
-    if isinstance(given, tuple):
-        vals = tuple(one(e) for e in given)
-        return None if any(v is None for v in vals) else vals
-    return one(given)
 
 
 def _show(v) -> str:

@@ -13,7 +13,9 @@ what ``symcnn`` prints.
 ``evaluate`` computes such an expression (or a size from the rules) exactly at integer inputs,
 much faster than ``xreplace`` when a formula is checked at hundreds of input sizes.
 
-Owns: parse_formula, evaluate, FormulaError, FUNCTIONS.
+``split_shape`` splits a shape string ("1x96x55x55", entries may be formulas) into its entries.
+
+Owns: parse_formula, evaluate, split_shape, FormulaError, FUNCTIONS.
 Never: evaluate user text, import anything from the user, or call sympify on a string.
 """
 
@@ -233,4 +235,33 @@ def evaluate(e, env: Mapping[Symbol, int]):  # noqa: PLR0911, PLR0912 -- one bra
     raise ValueError(f"cannot evaluate {e}")
 
 
-__all__ = ["FUNCTIONS", "FormulaError", "evaluate", "parse_formula"]
+def split_shape(text: str) -> list[int | str]:
+    """"1x96x55x55", "96×55×55", "1, 96, 55, 55" or with formulas "1x96xfloor((H-11)/4)+1x..." to entries."""
+    body = text.strip()
+    if len(body) >= 2 and (body[0], body[-1]) in (("(", ")"), ("[", "]")):
+        body = body[1:-1]
+    parts, depth, cur = [], 0, []
+    i = 0
+    funcs = ("floor", "ceiling", "ceil", "min", "max", "Min", "Max")
+    while i < len(body):
+        ch = body[i]
+        if ch in "(⌊⌈":
+            depth += 1
+        elif ch in ")⌋⌉":
+            depth -= 1
+        if depth == 0 and (ch in ",×" or (ch in "xX" and not _in_function(body, i, funcs))):
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return [int(p.strip()) if p.strip().isdigit() else p.strip() for p in parts]
+
+
+def _in_function(body: str, i: int, funcs) -> bool:
+    """Is the x at body[i] part of a function name such as max?"""
+    return any(body[max(0, i - j):].startswith(f) for f in funcs for j in range(len(f)) if f[j] == body[i])
+
+
+__all__ = ["FUNCTIONS", "FormulaError", "evaluate", "parse_formula", "split_shape"]
