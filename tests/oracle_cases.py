@@ -284,9 +284,11 @@ def pad_cases(rng: random.Random, n: int = 150) -> list[Case]:
     for i in range(n):
         nd, name = rng.randint(1, 3), names[i % 5]
         low = 0 if name == "CircularPad" else -3   # torch 2.13 mis-handles some negative circular pads
-        pad = rng.choice([rng.randint(max(low, -1), 3), tuple(rng.randint(low, 4) for _ in range(2 * nd))])
+        npad = nd if rng.random() < 0.85 else rng.randint(1, 4)   # F.pad: the tuple length decides
+        pad = rng.choice([rng.randint(max(low, -1), 3), tuple(rng.randint(low, 4) for _ in range(2 * npad))])
         args = (pad, 0.5) if name == "ConstantPad" else (pad,)
-        dims = rng.choice([nd, nd + 1, nd + 1, nd + 2, nd + 2, nd + 3])
+        n = len(pad) // 2 if isinstance(pad, tuple) else nd
+        dims = rng.choice([n, n + 1, n + 1, n + 2, n + 2, n + 3])
         out.append(Case(f"nn.{name}{nd}d", args, {}, tuple(rng.randint(1, 5) for _ in range(dims))))
     return out
 

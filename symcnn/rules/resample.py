@@ -112,8 +112,9 @@ class Upsample(Rule):
             out = tuple(sympify(v) for v in per)
         else:
             out = tuple(ScaledSize(L, s) for L, s in zip(x[2:], per))
+        low = 0 if self.mode == "area" else 1   # 'area' is an adaptive average pool: 0 gives an empty tensor
         for L, o in zip(x[2:], out):
-            require(o >= 1, f"output size {o} (input size {L}) must be greater than 0",
+            require(o >= low, f"output size {o} (input size {L}) must be at least {low}",
                     fix="use a larger size or scale_factor")
         return Result((*x[:2], *out), Integer(0))
 
@@ -129,29 +130,32 @@ class _Pad(Rule):
         self._padding(padding)
 
     def _padding(self, padding):
+        """Like torch's F.pad, a tuple's length (not the class's 1d/2d/3d) decides how many trailing
+        dims are padded: ZeroPad2d((1, 2)) pads only the last dim."""
         nd = self.nd
         pad = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * (2 * nd)
-        if len(pad) != 2 * nd:
-            raise RuleError(f"padding={pad} has {len(pad)} entries but {self.name} needs {2 * nd} "
-                            "(left, right, ... for each padded dim)", fix=f"give one int or {2 * nd} ints")
-        self.padding = pad
+        if len(pad) % 2 or not pad:
+            raise RuleError(f"padding={pad} has {len(pad)} entries; torch needs pairs (left, right, "
+                            "top, bottom, ...)", fix=f"give one int or {2 * nd} ints")
+        self.padding, self.npad = pad, len(pad) // 2
 
     def _outs(self, x):
         """[(input size, before, after, output size)] for the padded dims, last dim first."""
         return [(x[-1 - i], self.padding[2 * i], self.padding[2 * i + 1],
-                 x[-1 - i] + self.padding[2 * i] + self.padding[2 * i + 1]) for i in range(self.nd)]
+                 x[-1 - i] + self.padding[2 * i] + self.padding[2 * i + 1]) for i in range(self.npad)]
 
     def _crops(self) -> bool:
         """Can some padding be negative (cropping)? Only then can an output size drop below 1."""
         return not all(sympify(v).is_nonnegative for v in self.padding)
 
     def _shape(self, x, rows):
-        return Result((*x[:len(x) - self.nd], *(o for *_, o in reversed(rows))), Integer(0))
+        return Result((*x[:len(x) - self.npad], *(o for *_, o in reversed(rows))), Integer(0))
 
     def _dims(self, x):
-        if len(x) not in (self.nd + 1, self.nd + 2):
-            raise RuleError(f"{self.name} expects a {self.nd + 1}-D or {self.nd + 2}-D input, got "
-                            f"{fmt_shape(x)}", fix="add or remove the batch dimension")
+        n = self.npad
+        if n > 3 or len(x) not in (n + 1, n + 2):
+            raise RuleError(f"{self.name} with {2 * n} padding values expects a {n + 1}-D or {n + 2}-D "
+                            f"input, got {fmt_shape(x)}", fix="add or remove the batch dimension")
 
 
 @rule("nn.ZeroPad1d", "nn.ZeroPad2d", "nn.ZeroPad3d")
@@ -161,8 +165,8 @@ class ZeroPad(_Pad):
     reference = TORCH_DOCS + "torch.nn.ZeroPad2d.html"
 
     def forward(self, x):
-        if len(x) < self.nd:
-            raise RuleError(f"{self.name} pads {self.nd} dims but the input {fmt_shape(x)} has {len(x)}",
+        if len(x) < self.npad:
+            raise RuleError(f"{self.name} pads {self.npad} dims but the input {fmt_shape(x)} has {len(x)}",
                             fix="give the input more dimensions")
         rows = self._outs(x)
         for L, a, b, o in rows if self._crops() else ():
@@ -236,6 +240,9 @@ class CircularPad(_Pad):
     reference = TORCH_DOCS + "torch.nn.CircularPad2d.html"
 
     def forward(self, x):
+        if len(x) not in (self.nd + 1, self.nd + 2):   # the module checks its own dims first
+            raise RuleError(f"{self.name} expects a {self.nd + 1}-D or {self.nd + 2}-D input, got "
+                            f"{fmt_shape(x)}", fix="add or remove the batch dimension")
         self._dims(x)
         rows = self._outs(x)
         for L, a, b, o in rows:
