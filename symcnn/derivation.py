@@ -17,7 +17,8 @@ from sympy import Basic, Expr, Integer, preorder_traversal, sympify
 from sympy.core.relational import Relational
 
 from . import fmt
-from .conventions import DEFAULT, convention as _convention, flops as _flops
+from . import conventions as _conventions
+from .conventions import DEFAULT, convention as _convention
 from .general import conditions as _conditions, general, is_symbolic, symbolic_rule
 from .intarith import FloorDiv, canon
 from .rule import RULES, Condition, numel
@@ -89,6 +90,7 @@ class Layer:
     macs: Calc | None = None
     macs_value: Expr = Integer(0)
     flops: Expr = Integer(0)
+    flops_what: str = ""           # what the convention counts for this layer (symcnn.conventions)
     first_call: bool = True
     trivial: bool = False          # shape-preserving, no parameters, no MACs (ReLU, Dropout)
     has_general: bool = False
@@ -236,7 +238,9 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
                 step.where.line if step.where else None, list(step.inputs), tuple(step.output),
                 _display_size(step.output), first_call=step.first_call)
     lay.params = step.params if step.first_call else Integer(0)
-    lay.macs_value, lay.flops = step.macs, _flops(step, conv)
+    batch = trace.input_shape[0] if trace.input_shape else None
+    lay.macs_value, lay.flops = step.macs, _conventions.flops(step, conv, batch)
+    lay.flops_what = _conventions.describe(step, conv)
     if rule is not None:
         lay.kernel = tuple(rule.k) if getattr(rule, "k", None) is not None else None
         lay.stride = _collapse(getattr(rule, "s", None))
@@ -326,7 +330,8 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     62378344
     """
     conv = _convention(convention)
-    subs = {sympify(k): sympify(v) for k, v in (subs or {}).items()}
+    names = {s.name: s for s in trace.symbols}
+    subs = {_symbol(k, names): sympify(v) for k, v in (subs or {}).items()}
     nested_in: dict = {-1: tuple(trace.input_shape)}
     layers = [_layer(s, trace, conv.name, nested_in, subs) for s in trace.steps]
     unused = [(name, r.params) for name, r in trace.unused]
@@ -335,7 +340,7 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     if trace.extra_params != 0:
         params_terms.append(trace.extra_params)
     macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
-    flops = sum((lay.flops for lay in layers), Integer(0))
+    flops = _conventions.total(trace, conv.name)
     d = Derivation(trace.model, trace.source, tuple(trace.input_shape), tuple(trace.output_shape),
                    _display_size(trace.input_shape),
                    conv.name, conv.summary, layers, params_terms, trace.total_params, macs_terms,
@@ -350,6 +355,16 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
                 "input_size": tuple(x(v) for v in d.input_size),
                 "params_terms": [x(v) for v in params_terms], "macs_terms": [x(v) for v in macs_terms]}
     return d
+
+
+def _symbol(k, names: dict):
+    """A --set name as the trace's own symbol (same assumptions), whether given as str or Symbol."""
+    name = k if isinstance(k, str) else getattr(k, "name", str(k))
+    if name in names:
+        return names[name]
+    from .symbols import size_symbol
+
+    return size_symbol(name) if isinstance(k, str) else sympify(k)
 
 
 def formula(key: str) -> Formula:
