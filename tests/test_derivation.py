@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sympy import Integer
 
 from derivation_nets import H, W, alexnet, mnist
@@ -102,3 +104,69 @@ def test_unknown_convention_is_an_input_error():
     with pytest.raises(InputError):
         derive(mnist(), convention="nope")
     assert derive(mnist(), convention="flop").flops == 2 * derive(mnist()).macs == Integer(961000)
+
+
+def test_subs_by_name_and_per_axis_symbols():
+    from derivation_nets import chain
+
+    t = chain("T", "t.py", (1, 3, H, W), [("c", "nn.Conv2d", (3, 8, (3, 5)), {"stride": (1, 2), "padding": (1, 2)})])
+    d = derive(t, subs={"H": 20, "W": 20})
+    lay = d.layers[0]
+    assert lay.at["size"] == (20, 10, 8)
+    names = {fmt.text(e.symbol): (e.value, e.arg, e.base) for e in lay.legend}
+    assert names["K_H"] == (3, "kernel_size", "K") and names["K_W"] == (5, "kernel_size", "K")
+    assert names["S_W"] == (2, "stride", "S")
+    assert [fmt.text(c.general) for c in lay.sizes] == ["⌊(H_in + 2·P_H − D·(K_H − 1) − 1)/S_H⌋ + 1",
+                                                        "⌊(W_in + 2·P_W − D·(K_W − 1) − 1)/S_W⌋ + 1"]
+    assert fmt.text(lay.sizes[1].value) == "⌈W/2⌉" and lay.sizes[1].at == 10
+
+
+def test_unused_reused_and_extra_params_in_totals():
+    t = mnist()
+    t.unused.append(("spare", make("nn.Linear", 10, 2)))
+    t.extra_params = Integer(7)
+    t.steps[9].first_call = False          # pretend fc2 is a module called a second time
+    d = derive(t)
+    assert d.params_terms == [260, 5020, 16050, 22, 7]
+    assert d.params == t.total_params == 260 + 5020 + 16050 + 22 + 7
+    assert d.layers[9].params == 0 and not d.layers[9].first_call
+
+
+def test_conventions_other_than_mac():
+    d = derive(alexnet(), convention="flop+bias")
+    conv1 = d.layers[0]
+    assert conv1.flops == 2 * 105415200 + 55 * 55 * 96
+    assert d.flops == sum(lay.flops for lay in d.layers)
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_steps_evaluate_to_the_rules_value(data):
+    """Random conv/pool chains, numeric and symbolic: every calculation's first line (the
+    substitution) and last line (the value) are equal, and equal what the rule computed."""
+    from derivation_nets import chain
+
+    layers, c = [], 2
+    for i in range(data.draw(st.integers(1, 4), label="depth")):
+        k = data.draw(st.integers(1, 4), label="kernel")
+        s = data.draw(st.integers(1, 3), label="stride")
+        p = data.draw(st.integers(0, k // 2), label="padding")
+        if data.draw(st.booleans(), label="conv"):
+            d = data.draw(st.integers(1, 2), label="dilation")
+            layers.append((f"c{i}", "nn.Conv2d", (c, c + 1, k), {"stride": s, "padding": p, "dilation": d}))
+            c += 1
+        else:
+            layers.append((f"p{i}", "nn.MaxPool2d", (k,), {"stride": s, "padding": p,
+                                                           "ceil_mode": data.draw(st.booleans(), label="ceil")}))
+    symbolic = chain("T", "t.py", (1, 2, H, W), layers)
+    size = data.draw(st.integers(40, 80), label="size")
+    numeric = chain("T", "t.py", (1, 2, size, size), layers)
+    for trace in (numeric, symbolic):
+        d = derive(trace, subs={H: size, W: size} if trace is symbolic else None)
+        for lay, step in zip(d.layers, trace.steps):
+            for calc in [*lay.sizes, lay.weights, lay.biases, lay.macs]:
+                if calc is not None:
+                    assert evaluate(calc.steps[0].expr) == calc.value
+            assert {c.value for c in lay.sizes} <= set(step.output)
+    for ln, ls in zip(derive(numeric).layers, derive(symbolic, subs={H: size, W: size}).layers):
+        assert (ls.at or {}).get("size", ls.size) == ln.size
