@@ -188,7 +188,8 @@ class SymTensor:
 
     def squeeze(self, dim=None) -> SymTensor:
         s, n = self._shape, len(self._shape)
-        dims = range(n) if dim is None else [_dim(d, n, "squeeze") for d in (dim if isinstance(dim, (tuple, list)) else [dim])]
+        given = dim if isinstance(dim, (tuple, list)) else [dim]
+        dims = range(n) if dim is None else [_dim(d, n, "squeeze") for d in given]
         drop = {d for d in dims if s[d] == 1}
         return emit("Tensor.squeeze", [self], [v for i, v in enumerate(s) if i not in drop])
 
@@ -278,12 +279,14 @@ class SymTensor:
     def chunk(self, chunks: int, dim: int = 0):
         from .shim.indexing import chunk_sizes
 
-        return self._pieces("Tensor.chunk", dim, chunk_sizes(self._shape[_dim(dim, len(self._shape), "chunk")], chunks))
+        size = self._shape[_dim(dim, len(self._shape), "chunk")]
+        return self._pieces("Tensor.chunk", dim, chunk_sizes(size, chunks))
 
     def split(self, split_size, dim: int = 0):
         from .shim.indexing import split_sizes
 
-        return self._pieces("Tensor.split", dim, split_sizes(self._shape[_dim(dim, len(self._shape), "split")], split_size))
+        size = self._shape[_dim(dim, len(self._shape), "split")]
+        return self._pieces("Tensor.split", dim, split_sizes(size, split_size))
 
     def _pieces(self, key, dim, sizes):
         d = _dim(dim, len(self._shape), key)
@@ -294,8 +297,8 @@ class SymTensor:
         if not isinstance(other, SymTensor):
             if isinstance(other, (int, float, Basic)):
                 return self
-            raise UnsupportedError(f"{op} of a tensor and {type(other).__name__} is not supported by symcnn yet",
-                                   ).located(rec.where())
+            what = f"{op} of a tensor and {type(other).__name__} is not supported by symcnn yet"
+            raise UnsupportedError(what, fix="use tensors or numbers").located(rec.where())
         a, b = (other, self) if swap else (self, other)
         out, conds = checked(broadcast, a._shape, b._shape, op)
         return emit(op, [a, b], out, conditions=conds)

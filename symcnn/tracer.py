@@ -109,8 +109,8 @@ def _deadline(timeout: float | None, s: rec.Session) -> Iterator[None]:
         return
 
     def expired(signum, frame):
-        raise TraceError(f"still running after the {timeout:g} s timeout", fix="remove slow code from module level "
-                         "and forward, or raise the timeout",
+        raise TraceError(f"still running after the {timeout:g} s timeout",
+                         fix="remove slow code from module level and forward, or raise the timeout",
                          where=rec.where() if rec.session() else None)
 
     old = signal.signal(signal.SIGALRM, expired)

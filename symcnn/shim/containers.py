@@ -30,7 +30,7 @@ class Sequential(Module):
     def __getitem__(self, idx: int | slice) -> Any:
         items = list(self._modules.items())
         if isinstance(idx, slice):
-            return type(self)(OrderedDict(items[idx])) if type(self) is Sequential else Sequential(OrderedDict(items[idx]))
+            return Sequential(OrderedDict(items[idx]))
         return items[idx][1]
 
     def __len__(self) -> int:

@@ -50,7 +50,8 @@ def hardsigmoid(input, inplace=False): return apply("F.hardsigmoid", "nn.Hardsig
 def gelu(input, approximate="none"): return apply("F.gelu", "nn.GELU", input, approximate=approximate)
 def sigmoid(input): return apply("F.sigmoid", "nn.Sigmoid", input)
 def tanh(input): return apply("F.tanh", "nn.Tanh", input)
-def softplus(input, beta=1.0, threshold=20.0): return apply("F.softplus", "nn.Softplus", input, beta=beta, threshold=threshold)
+def softplus(input, beta=1.0, threshold=20.0):
+    return apply("F.softplus", "nn.Softplus", input, beta=beta, threshold=threshold)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):

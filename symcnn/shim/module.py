@@ -43,7 +43,8 @@ class Module:
         if "_modules" not in self.__dict__ and isinstance(value, (Module, Parameter)):
             raise TraceError(f"cannot assign {name} before Module.__init__() call",
                              fix="call super().__init__() first in __init__").located(rec.where())
-        kind = "_modules" if isinstance(value, Module) else "_parameters" if isinstance(value, Parameter) else None
+        kind = ("_modules" if isinstance(value, Module) else
+                "_parameters" if isinstance(value, Parameter) else None)
         for d in ("_modules", "_parameters", "_buffers"):
             if d != kind and not (value is None and d == "_modules"):
                 self.__dict__.get(d, {}).pop(name, None)
@@ -161,7 +162,8 @@ class Module:
     # --- calling ---
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         s = rec.session()
-        if s is not None and not s.recording and args and isinstance(args[0], SymTensor) and rec.at_top_level():
+        if (s is not None and not s.recording and args and isinstance(args[0], SymTensor)
+                and rec.at_top_level()):
             s.top_calls.append((self, args[0]))
         return self.forward(*args, **kwargs)
 
@@ -174,7 +176,8 @@ class Module:
 
     def __repr__(self) -> str:
         inner = "".join(f"\n  ({n}): " + repr(m).replace("\n", "\n  ") for n, m in self._modules.items())
-        return f"{type(self).__name__}({self.extra_repr()}{inner}\n)" if inner else f"{type(self).__name__}({self.extra_repr()})"
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        return f"{head}{inner}\n)" if inner else f"{head})"
 
 
 class Layer(Module):

@@ -61,8 +61,10 @@ def __getattr__(name: str) -> Any:
         if name not in _losses:
             _losses[name] = type(name, (Loss,), {"__module__": "torch.nn"})
         return _losses[name]
-    close = difflib.get_close_matches(key, [k for k, v in RULES.items() if v is not None and k.startswith("nn.")], n=3)
+    layers = [k for k, v in RULES.items() if v is not None and k.startswith("nn.")]
+    close = difflib.get_close_matches(key, layers, n=3)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise UnsupportedError(f"{key} is not supported by symcnn yet",
-                           fix=f"{hint}run `symcnn formula --list` for the supported layers").located(rec.where())
+                           fix=f"{hint}run `symcnn formula --list` for the supported layers"
+                           ).located(rec.where())
 

@@ -210,8 +210,10 @@ concat = concatenate = cat
 
 def stack(tensors: Any, dim: int = 0, *, out: Any = None) -> SymTensor:
     tensors = list(tensors)
-    ups = [SymTensor(t._shape[:dim % (len(t._shape) + 1)] + (Integer(1),) + t._shape[dim % (len(t._shape) + 1):],
-                     t.step) for t in tensors]
+    ups = []
+    for t in tensors:
+        d = dim % (len(t._shape) + 1)
+        ups.append(SymTensor(t._shape[:d] + (Integer(1),) + t._shape[d:], t.step))
     shape, conds = checked(_cat_shape, [t._shape for t in ups], dim, "torch.stack")
     return emit("torch.stack", tensors, shape, conditions=conds, name="stack")
 
