@@ -151,9 +151,11 @@ def _solution(grader, r, lang: str) -> str:
     except ImportError:
         return "\n".join([f"{w['solution']}:", *steps])
     trace = grader.last_trace
+    truth = grader.truth(trace, grader.last_convention)
     names = {i.key.split(".", 1)[1].rsplit(".", 1)[0] for i in wrong if i.key.startswith("layers.")}
+    wanted = {i for n in names for i in truth.layers.get(n, ())}
     d = derive(trace, convention=grader.last_convention)
-    d = dataclasses.replace(d, layers=[lay for lay in d.layers if lay.name in {n.split("#")[0] for n in names}])
+    d = dataclasses.replace(d, layers=[lay for lay in d.layers if lay.index in wanted])
     return "\n".join([f"{w['solution']}:", *steps, "", render_derivation(d, "text", lang)])
 
 

@@ -34,10 +34,12 @@ class Truth:
         self.layers: dict[str, list[int]] = {}
         for st in trace.steps:
             self.layers.setdefault(st.name, []).append(st.index)
+        self.display = {st.index: st.name for st in trace.steps}   # step index -> its unique name
         for name, idx in list(self.layers.items()):   # a name called several times: name#1, name#2 ...
             if len(idx) > 1:
                 for n, i in enumerate(idx, 1):
                     self.layers[f"{name}#{n}"] = [i]
+                    self.display[i] = f"{name}#{n}"
         shape = trace.input_shape
         self.batch = shape[0] if len(shape) >= 3 else Integer(1)
         self._scenarios: dict[tuple[str, int | None], Scenario] = {}
@@ -82,13 +84,13 @@ class Truth:
             self._sites = flatten_sites(self.trace)
         return self._sites
 
-    def _shape_scenarios(self, upto: int | None):
-        """(mid, origin name, scenario) for every shape mistake made at or before step ``upto``."""
-        steps = self.trace.steps
+    def _shape_scenarios(self, upto: int | None, here: tuple = ()):
+        """(mid, origin name, scenario) for every shape mistake made at or before step ``upto``;
+        the origin is None for a mistake made in one of the steps ``here`` (the item's own layer)."""
         for mid in SHAPE_MISTAKES:
             origins = [o for o in self.origins(mid) if upto is None or o <= upto]
             for o in origins:
-                yield mid, steps[o].name, self.scenario(mid, o)
+                yield mid, None if o in here else self.display[o], self.scenario(mid, o)
             if len(origins) > 1 or upto is None:
                 yield mid, "all", self.scenario(mid, None)
 
@@ -116,11 +118,10 @@ class Truth:
         if field in ("output_shape", "input_shape", "macs", "flops"):
             at = last.index if field == "output_shape" else first.index
             parent = (first.parents[0] if first.parents else first.index - 1) if field == "input_shape" else at
-            for mid, where, sc in self._shape_scenarios(at):
+            for mid, where, sc in self._shape_scenarios(at, () if field == "input_shape" else tuple(idx)):
                 if parent in sc.changed:
                     shape, macs = sc.changed[parent]
-                    out.append((mid, None if where == layer else where,
-                                shape if field.endswith("shape") else macs))
+                    out.append((mid, where, shape if field.endswith("shape") else macs))
         if field == "flops":
             m = self.expected(layer, "macs")
             out = [(mid, w, exp * v / m if m != 0 and v is not ANY else v) for mid, w, v in out]
