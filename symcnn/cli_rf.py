@@ -235,7 +235,8 @@ def inputs_context(v, rng: range) -> dict:
     from .validity import describe, fmt_ranges
 
     names = [s.name for s in v.symbols]
-    conds = [{"cond": _cond_text(c.holds), "tex": fmt.latex(c.holds), "closed": c.closed() or _eq_closed(c.holds),
+    conds = [{"cond": _cond_text(c.holds), "tex": fmt.latex(c.holds),
+              "closed": c.closed() or _eq_closed(c.holds) or _scanned(c, rng),
               "what": c.what, "step": c.step or "", "kind": c.kind, "json": fmt.sympy_str(c.holds)}
              for c in v.conds]
     valid, accepted, exact = (v.sizes(rng, which=w) for w in ("valid", "accepted", "exact"))
@@ -257,6 +258,17 @@ def inputs_context(v, rng: range) -> dict:
     return ctx
 
 
+def _scanned(c, rng: range) -> str:
+    """A one-size condition without a closed form, described from its values over the range."""
+    from .validity import compile_expr, describe
+
+    if len(c.symbols) != 1:
+        return ""
+    (s,) = c.symbols
+    f = compile_expr(c.holds, (s,))
+    return f"{describe(s.name, [h for h in rng if f(h)], rng.start, rng.stop - 1)} (in {rng.start}..{rng.stop - 1})"
+
+
 def _cond_text(c) -> str:
     from sympy import Eq
 
@@ -275,7 +287,7 @@ def _eq_closed(c) -> str:
 
 
 def inputs_text(ctx: dict) -> str:
-    lines = ["conditions:"]
+    lines = ["conditions:" if ctx["conditions"] else "conditions: none (every size gives a valid output)"]
     for c in ctx["conditions"]:
         closed = f"   ⇔ {c['closed']}" if c["closed"] else ""
         lines.append(f"  {c['cond']}{closed}   [{c['step']}]")

@@ -103,18 +103,28 @@ class Cond:
 
 
 def closed_form(c) -> str | None:
-    """⌊(aH + b)/m⌋ + c ≥ 0 (or >, ≤, <) solved for H; None when not of that form."""
+    """c·⌊(aH + b)/m⌋ + e ≥ 0 (or >, ≤, <; c > 0) solved for H; None when not of that form."""
     if not isinstance(c, (Ge, Gt, Le, Lt)) or len(c.free_symbols) != 1:
         return None
     (h,) = c.free_symbols
     e = canon(c.lhs - c.rhs) if isinstance(c, (Ge, Gt)) else canon(c.rhs - c.lhs)
-    strict = isinstance(c, (Gt, Lt))
-    if isinstance(e, FloorDiv) and e.args[1].is_Integer:
-        num, m = e.args
-        # ⌊num/m⌋ ≥ 0 ⟺ num ≥ 0;  ⌊num/m⌋ > 0 ⟺ num ≥ m
-        lin, bound = num, (int(m) if strict else 0)
+    need = 1 if isinstance(c, (Gt, Lt)) else 0          # integer-valued: e > 0 ⟺ e ≥ 1
+    floors = e.atoms(FloorDiv)
+    if len(floors) == 1:
+        (f,) = floors
+        coeff, rest = e.coeff(f), canon(e - e.coeff(f) * f)
+        num, m = f.args
+        if not (coeff.is_Integer and coeff != 0 and rest.is_Integer and m.is_Integer):
+            return None
+        if coeff > 0:   # coeff·F + rest ≥ need ⟺ F ≥ ⌈(need − rest)/coeff⌉ ⟺ num ≥ that·m
+            lin, need = num, math.ceil(Fraction(int(need - rest), int(coeff))) * int(m)
+        else:           # F ≤ q = ⌊(rest − need)/|coeff|⌋ ⟺ num ≤ (q + 1)·m − 1
+            q = math.floor(Fraction(int(rest - need), int(-coeff)))
+            lin, need = -num, -((q + 1) * int(m) - 1)
+    elif floors:
+        return None
     else:
-        lin, bound = e, (1 if strict else 0)
+        lin = e
     poly = lin.as_poly(h) if lin.is_polynomial(h) else None
     if poly is None or poly.degree() != 1:
         return None
@@ -122,8 +132,8 @@ def closed_form(c) -> str | None:
     if not (a.is_Integer and b.is_Integer):
         return None
     if a > 0:
-        return f"{h} ≥ {math.ceil(Fraction(bound - int(b), int(a)))}"
-    return f"{h} ≤ {math.floor(Fraction(bound - int(b), int(a)))}"
+        return f"{h} ≥ {math.ceil(Fraction(need - int(b), int(a)))}"
+    return f"{h} ≤ {math.floor(Fraction(need - int(b), int(a)))}"
 
 
 def ranges(values) -> list[tuple[int, int]]:
@@ -166,7 +176,9 @@ class Validity:
     symbols: tuple[Symbol, ...]
     conds: list[Cond] = field(default_factory=list)
     sizes_exprs: list[Expr] = field(default_factory=list)   # every non-constant output size
-    floors: list[FloorDiv] = field(default_factory=list)      # every floor in an output size
+    # per windowed layer and axis: its last window reaches the last real pixel it could (no floor
+    # drops a pixel): (L + 2p − K_eff) mod S ≤ p + max(0, S − K_eff), K_eff = d(k − 1) + 1
+    exact_conds: list[Basic] = field(default_factory=list)
     batch_in: Expr | None = None
     batch_out: Expr | None = None
 
@@ -176,7 +188,7 @@ class Validity:
         return ([compile_expr(c.holds, syms) for c in self.conds],
                 [compile_expr(c.relaxed, syms) if c.relaxed is not None else None for c in self.conds],
                 [compile_expr(e, syms) for e in self.sizes_exprs],
-                [compile_expr(Eq(Mod(f.args[0], f.args[1]), 0), syms) for f in self.floors],
+                [compile_expr(c, syms) for c in self.exact_conds],
                 compile_expr(Eq(self.batch_out, self.batch_in), syms) if self.batch_out is not None else None)
 
     def _vals(self, values) -> tuple:
@@ -219,7 +231,8 @@ class Validity:
         return not self.failures(values) and self.one_row(values)
 
     def exact(self, values) -> bool:
-        """Valid, and no floor in any layer drops a pixel."""
+        """Valid, and no floor in any conv/pool drops a real pixel (the last window reaches as far as
+        the stride pattern allows)."""
         v = self._vals(values)
         return self.valid(v) and all(f(*v) for f in self._fns[3])
 
@@ -289,6 +302,25 @@ class Validity:
         return out
 
 
+def _exact(step, syms: set) -> list[Basic]:
+    """No real pixel is left out by the floor of a conv/pool (ceil_mode pools never leave one out)."""
+    rule = step.rule
+    ks, ss, ps = (getattr(rule, a, None) for a in ("k", "s", "p"))
+    if rule is None or ks is None or ss is None or ps is None or hasattr(rule, "op") \
+            or getattr(rule, "ceil_mode", False) or not step.inputs:
+        return []
+    ds = getattr(rule, "d", None) or (1,) * len(ks)
+    spatial = step.inputs[0][-len(ks):]
+    out = []
+    for L, k, s, p, d in zip(spatial, ks, ss, ps, ds):
+        L = sympify(L)
+        if not (L.free_symbols & syms) or not sympify(s).is_Integer or s == 1:
+            continue
+        keff = d * (k - 1) + 1
+        out.append(Le(Mod(L + 2 * p - keff, s), p + Max(0, s - keff)))
+    return out
+
+
 def valid_inputs(trace, extra: tuple = ()) -> Validity:
     """The conditions a traced net (symbolic spatial sizes) puts on its input sizes.
 
@@ -327,7 +359,7 @@ def valid_inputs(trace, extra: tuple = ()) -> Validity:
             x = sympify(x)
             if x.free_symbols & set(syms) and x not in v.sizes_exprs:
                 v.sizes_exprs.append(x)
-                v.floors.extend(f for f in x.atoms(FloorDiv) if f not in v.floors)
+        v.exact_conds.extend(c for c in _exact(s, set(syms)) if c not in v.exact_conds)
     if len(trace.input_shape) >= 2 + len(syms) and trace.output_shape:
         v.batch_in, v.batch_out = sympify(trace.input_shape[0]), sympify(trace.output_shape[0])
         if v.batch_in == v.batch_out:
