@@ -11,6 +11,7 @@ Run as a script to print the totals recorded in tests/test_conventions.py:
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import io
 import os
@@ -135,15 +136,34 @@ RUNNERS = {"torchinfo": torchinfo, "fvcore": fvcore, "thop": thop, "ptflops": pt
            "torchscan-flops": torchscan_flops}
 
 
-def measure(path: str, name: str, batch: int | None = None) -> int:
-    """What the tool behind convention ``name`` reports for the net (a fresh model per call:
-    thop and ptflops leave attributes on the modules)."""
+def _both(path, batch, tool) -> dict[str, int]:
+    """Both numbers of a tool that reports MACs and FLOPs in one run."""
     model, x = load(path, batch)
-    with _quiet():
-        import torch
+    if tool == "calflops":
+        macs, fl = _calflops(model, x)
+        return {"calflops": macs, "calflops-flops": fl}
+    totals = _torchscan(model, x)
+    return {"torchscan": _metric(totals["macs"]), "torchscan-flops": _metric(totals["module_flops"])}
 
-        with torch.no_grad():
-            return RUNNERS[name](model, x)
+
+@functools.cache
+def _measure(path: str, name: str, batch: int | None) -> dict[str, int]:
+    import torch
+
+    with _quiet(), torch.no_grad():
+        tool = CONVENTION_TOOL[name]
+        if tool in ("calflops", "torchscan"):
+            return _both(path, batch, tool)
+        model, x = load(path, batch)
+        return {name: RUNNERS[name](model, x)}
+
+
+def measure(path: str, name: str, batch: int | None = None) -> int:
+    """What the tool behind convention ``name`` reports for the net (a fresh model per tool run:
+    thop and ptflops leave attributes on the modules). calflops and torchscan run once for both of
+    their numbers."""
+    key = CONVENTION_TOOL[name] if CONVENTION_TOOL[name] in ("calflops", "torchscan") else name
+    return _measure(os.fspath(path), key, batch)[name]
 
 
 if __name__ == "__main__":

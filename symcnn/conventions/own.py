@@ -36,6 +36,9 @@ NO_MACS = {
     "data": "it moves or selects data, no arithmetic",
 }
 ACTIVATION = "an elementwise activation (compare or evaluate a function), no weights"
+NO_MACS.update({k: ACTIVATION for k in ("relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu",
+                                        "mish", "prelu", "sigmoid", "tanh", "hardtanh", "hardswish",
+                                        "hardsigmoid", "softplus", "softsign")})
 MACS = {
     "conv": "|out|·(C_in/groups)·prod(kernel) = N·C_out·H_out·W_out·(C_in/groups)·K_h·K_w",
     "convT": "|in|·(C_out/groups)·prod(kernel): every input element meets each kernel weight of its group",
