@@ -16,7 +16,7 @@ import inspect
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sympy import Basic, Expr, Integer, Symbol
+from sympy import Basic, Expr, Symbol
 
 from .errors import SymcnnError
 from .rule import RULES, Condition, Result, Rule
