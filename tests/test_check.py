@@ -371,3 +371,132 @@ def test_class_of_200_files_is_fast(tmp_path):
     assert all(r.error is None for r in reports)
     assert len(g._traces) == 1
     assert 200 / dt >= 20, f"{200 / dt:.1f} files/s"
+
+
+# --- hardening: anything a student can put in the file is graded or one clear error ------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(
+    st.integers(-(10**40), 10**40), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+    st.text(max_size=30), st.sampled_from(["floor((H-11)/4)+1", "H*W", "__import__('os')", "1e5", "", "H/0",
+                                           "max(H, W)", "(H**8)**8", "96x55x55", "ceil(W/3)"]),
+    st.lists(st.one_of(st.integers(-5, 300), st.text(max_size=8)), max_size=6),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return {float("inf"): "inf", float("-inf"): "-inf"}.get(v, "nan" if v != v else repr(v))
+    if isinstance(v, (int, str, list)):
+        return json.dumps(v)
+    return "{" + ", ".join(f"{json.dumps(k)} = {int(x)}" for k, x in v.items()) + "}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layer=st.sampled_from(["conv1", "pool1", "fc1", "conv7", "features.0"]),
+       field=st.sampled_from(["params", "macs", "flops", "output_shape", "input_shape", "weights", "nope"]),
+       value=_VALUES)
+def test_fuzzed_answers_are_graded_or_one_clear_error(layer, field, value):
+    text = f'[layers."{layer}"]\n{field} = {_toml_value(value)}\n'
+    try:
+        a = loads(text, "f.toml")
+    except AnswersError as e:
+        msg = str(e)
+    else:
+        r = grader(ALEX).grade(a)
+        if r.error is None:
+            assert len(r.items) == 1
+            return
+        msg = r.error
+    assert "\n" not in msg and msg.startswith("f.toml")
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(max_size=80))
+def test_fuzzed_toml_text_never_crashes(text):
+    try:
+        a = loads(text, "f.toml")
+    except AnswersError as e:
+        assert "\n" not in str(e) and str(e).startswith("f.toml")
+        return
+    r = grader(ALEX).grade(a)
+    assert r.error is None or "\n" not in r.error
+
+
+def test_formula_that_would_be_slow_to_expand_is_decided_quickly():
+    slow = "*".join(f"(H + {i})**8" for i in range(12))
+    t0 = time.perf_counter()
+    it = one(ALEX, f'[layers.conv1]\nmacs = "{slow}"\n')
+    assert not it.correct
+    assert time.perf_counter() - t0 < 5
+
+
+# --- more of the command ------------------------------------------------------------------------------
+
+def test_cli_input_option_and_answers_input_table(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    # batch 2 from --input: conv1 MACs double
+    f.write_text("[layers.conv1]\nmacs = 210830400\noutput_shape = [2, 96, 55, 55]\n")
+    r = _cli(runner, "check", ALEX, str(f), "--input", "2x3x227x227")
+    assert r.exit_code == 0, r.output
+    # the answers file's [input] wins over the example input
+    f.write_text("[input]\nshape = [1, 2, 15, 15]\n[layers.conv2]\noutput_shape = [1, 8, 11, 11]\n")
+    r = _cli(runner, "check", DILATED, str(f))
+    assert r.exit_code == 0, r.output
+
+
+def test_cli_rejects_set_and_gradescope_for_a_class(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("[layers.conv1]\nparams = 1\n")
+    r = _cli(runner, "check", ALEX, str(f), "--set", "H=3")
+    assert r.exit_code == 2 and r.stderr == ("symcnn: error: --set is not used by `symcnn check`. Fix: give the input "
+                                             "in the answers file's [input] shape, or with --input\n")
+    r = _cli(runner, "check", ALEX, str(f), str(f), "--format", "gradescope")
+    assert r.exit_code == 2 and "grades one submission, got 2 answers files" in r.stderr
+    r = _cli(runner, "check", ALEX, str(tmp_path / "missing.toml"))
+    assert r.exit_code == 2 and r.stderr.startswith(f"symcnn: error: {tmp_path / 'missing.toml'}: no such file")
+    r = _cli(runner, "check", ALEX)
+    assert r.exit_code == 2
+
+
+def test_cli_gradescope_file_for_a_broken_submission(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("[layers.conv1]\nparams = nan\n")
+    out = tmp_path / "results.json"
+    r = _cli(runner, "check", ALEX, str(f), "--format", "gradescope", "-o", str(out))
+    assert r.exit_code == 2
+    doc = json.loads(out.read_text())
+    assert doc["score"] == 0 and doc["tests"] == [] and "layers.conv1.params is nan" in doc["output"]
+
+
+def test_cli_json_keeps_formulas_as_written_and_class_json(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text('[layers.conv1]\noutput_shape = "1x96x(H-11)//4+1xfloor((W-11)/4)+1"\n')
+    r = _cli(runner, "check", ALEX, str(f), "--json")
+    item = json.loads(r.output)["items"][0]
+    assert item["correct"] and item["given"] == [1, 96, "(H-11)//4+1", "floor((W-11)/4)+1"]
+    assert item["expected"] == [1, 96, "floor((H - 7)/4)", "floor((W - 7)/4)"]   # canonical form
+    r = _cli(runner, "check", ALEX, str(f), str(f), "--json")
+    assert [d["score"] for d in json.loads(r.output)["files"]] == [1, 1]
+
+
+def test_class_of_200_files_with_formulas_is_fast(tmp_path):
+    g = Grader(ALEX)
+    body = ('[layers.conv1]\noutput_shape = [1, 96, "floor((H-11)/4)+1", "floor((W - 11)/4)+1"]\n'
+            'macs = "96*363*(floor((H-11)/4)+1)*(floor((W-11)/4)+1)"\n[layers.conv2]\nparams = 614400\n')
+    paths = []
+    for i in range(200):
+        p = tmp_path / f"s{i}.toml"
+        p.write_text(body + f"[total]\nparams = {62378344 + i % 3}\n")
+        paths.append(p)
+    t0 = time.perf_counter()
+    reports = [g.grade_file(p) for p in paths]
+    dt = time.perf_counter() - t0
+    assert all(r.error is None for r in reports)
+    assert [i.correct for i in reports[0].items] == [True, True, False, True]
+    assert 200 / dt >= 20, f"{200 / dt:.1f} files/s"
