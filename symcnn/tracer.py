@@ -154,21 +154,24 @@ def _choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any
         names = sorted(roots) + sorted(classes)
         raise NetLoadError(f"{s.display}: no model named {model!r}; the candidates are "
                            f"{', '.join(names) if names else 'none'}", fix="pass one of them as the model")
-    if len(roots) > 1:
-        fed = [n for n, v in roots.items() if any(m is v for m, _ in s.top_calls)]
+    # a bare layer at module level (act = nn.ReLU() used by forward) is a model only as a last resort
+    big = {n: v for n, v in roots.items() if not isinstance(v, nn.Layer)}
+    leaf = {n: v for n, v in roots.items() if n not in big}
+    if len(big) > 1:
+        fed = [n for n, v in big.items() if any(m is v for m, _ in s.top_calls)]
         if len(fed) == 1:
-            return fed[0], roots[fed[0]]
-        raise NetLoadError(f"{s.display} defines several models: {', '.join(roots)}",
-                           fix=f"choose one with --model NAME (e.g. --model {next(iter(roots))})")
-    if roots:
-        return next(iter(roots.items()))
+            return fed[0], big[fed[0]]
+        raise NetLoadError(f"{s.display} defines several models: {', '.join(big)}",
+                           fix=f"choose one with --model NAME (e.g. --model {next(iter(big))})")
+    if big:
+        return next(iter(big.items()))
     built = {n: c() for n, c in classes.items() if _no_args(c)}
     inner = {type(m) for v in built.values() for _, m in v.named_modules() if m is not v}
-    top = {n: v for n, v in built.items() if type(v) not in inner}
+    top = {n: v for n, v in built.items() if type(v) not in inner} or leaf
     if len(top) == 1:
         return next(iter(top.items()))
     if len(top) > 1:
-        raise NetLoadError(f"{s.display} defines several model classes: {', '.join(top)}",
+        raise NetLoadError(f"{s.display} defines several models: {', '.join(top)}",
                            fix=f"choose one with --model NAME (e.g. --model {next(iter(top))})")
     needs = [n for n in classes if n not in built]
     why = f" ({', '.join(needs)} need constructor arguments)" if needs else ""

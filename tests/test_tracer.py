@@ -223,3 +223,13 @@ def test_3d_default_input_and_torch_fft_outside_forward_is_harmless(tmp_path):
     t = trace(f)
     assert t.input_shape == (N, 2, T, H, W)
     assert t.steps[-1].output[2] == to_canonical(floor((T - 2) / 2))
+
+
+def test_module_level_layer_is_not_the_model(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nact = nn.ReLU()\ncriterion = nn.CrossEntropyLoss()\n"
+                 "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                 "        self.fc = nn.Linear(4, 2)\n    def forward(self, x):\n        return act(self.fc(x))\n")
+    t = trace(f)
+    assert t.model == "Net" and t.input_shape == (N, 4)
+    assert [s.name for s in t.steps] == ["fc", "nn.ReLU"]

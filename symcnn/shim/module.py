@@ -215,7 +215,7 @@ class Layer(Module):
         if s is not None and s.recording:
             first = id(self) not in s.called and name is not None
             s.called.add(id(self))
-            if name is None:
+            if name is None and self._rule.params != 0:
                 note = ("not registered on the model (kept in a plain list or a global?): PyTorch does "
                         "not count its parameters; use nn.ModuleList or an attribute")
         name = name or self._key
