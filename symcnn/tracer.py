@@ -246,6 +246,21 @@ def _main_block_inputs(source: str) -> list[tuple[int, ...]]:
     return shapes
 
 
+def _check_one_input(net: Any, name: str, s: rec.Session) -> None:
+    try:
+        params = inspect.signature(net.forward).parameters.values()
+    except (TypeError, ValueError):
+        return
+    need = [p.name for p in params if p.default is p.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(need) > 1:
+        code = getattr(type(net).forward, "__code__", None)
+        at = Where(s.display, code.co_firstlineno) if code and code.co_filename == s.filename else None
+        raise TraceError(f"{name}.forward takes {len(need)} inputs ({', '.join(need)}) but symcnn feeds "
+                         "the model one input tensor", where=at,
+                         fix="give the other arguments defaults, or trace a wrapper whose forward takes one")
+
+
 def _first_tensor(out: Any) -> SymTensor | None:
     if isinstance(out, SymTensor):
         return out
@@ -271,6 +286,7 @@ def trace(path: str | os.PathLike, *, model: str | None = None, input_shape: tup
     with _running(path, timeout) as (ns, s):
         name, net = _choose_model(ns, s, model)
         shape = _choose_input(ns, s, net, input_shape)
+        _check_one_input(net, name, s)
         s.names = {id(m): n for n, m in net.named_modules()}
         s.recording = True
         out = net(SymTensor(shape, -1))

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import inspect
-import random
 
 import pytest
-from oracle_cases import SEED, activation_cases, mismatches
+from oracle_cases import family_cases, mismatches
 
 import symcnn
 from symcnn.rules.activation import ACTIVATIONS
 
 
 def test_activation_oracle(torch):
-    cases = activation_cases(random.Random(SEED + 3), rounds=5)
+    cases = family_cases("activation")
     bad = mismatches(torch, cases)
     print(f"activation oracle: {len(cases)} cases, {len(bad)} mismatches")
     assert not bad, "\n".join(bad[:20])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import random
 
-from oracle_cases import SEED, Case, conv_cases, mismatches, run_symcnn, run_torch
+from oracle_cases import Case, family_cases, mismatches, run_symcnn, run_torch
 
 
 def test_conv_oracle(torch):
-    cases = conv_cases(random.Random(SEED + 7), 200)
+    cases = family_cases("conv")
     known: list[str] = []
     bad = mismatches(torch, cases, known)
     print(f"conv oracle: {len(cases)} cases, {len(bad)} mismatches, {len(known)} known torch "

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import random
 
-from oracle_cases import SEED, mismatches, norm_cases
+from oracle_cases import family_cases, mismatches
 
 
 def test_norm_oracle(torch):
-    cases = norm_cases(random.Random(SEED + 4), 150)
+    cases = family_cases("norm")
     bad = mismatches(torch, cases)
     print(f"norm oracle: {len(cases)} cases, {len(bad)} mismatches")
     assert not bad, "\n".join(bad[:20])

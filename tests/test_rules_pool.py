@@ -1,18 +1,26 @@
-"""Pool rules: torch oracle on generated cases, invalid configurations, symbolic closed forms."""
+"""Pool rules: torch oracle on generated cases, and the ceil_mode window rule on a full grid."""
 
 from __future__ import annotations
 
-import random
+import itertools
 
-import pytest
-from oracle_cases import SEED, mismatches, pool_cases
-
-import symcnn
-from symcnn.symbols import C, H, N, W
+from oracle_cases import Case, family_cases, mismatches
 
 
 def test_pool_oracle(torch):
-    cases = pool_cases(random.Random(SEED + 1), 240)
+    cases = family_cases("pool")
     bad = mismatches(torch, cases)
     print(f"pool oracle: {len(cases)} cases, {len(bad)} mismatches")
     assert not bad, "\n".join(bad[:20])
+
+
+def test_ceil_mode_last_window_rule_on_a_grid(torch):
+    """MaxPool1d with ceil_mode over every small kernel/stride/padding/dilation and input length:
+    the last window must start inside the input or the left padding (PyTorch's rule)."""
+    cases = [Case("nn.MaxPool1d", (k,), {"stride": s, "padding": p, "dilation": d, "ceil_mode": True},
+                  (1, 1, n))
+             for k, s, d in itertools.product(range(1, 5), range(1, 4), range(1, 3))
+             for p in range(0, k // 2 + 1) for n in (1, 2, 3, 4, 5, 7, 8, 11)]
+    bad = mismatches(torch, cases)
+    print(f"ceil_mode grid: {len(cases)} cases, {len(bad)} mismatches")
+    assert len(cases) > 300 and not bad, "\n".join(bad[:20])

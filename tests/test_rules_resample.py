@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import random
 
-from oracle_cases import SEED, mismatches, pad_cases, resample_cases
+from oracle_cases import family_cases, mismatches
 
 
 def test_resample_oracle(torch):
-    cases = resample_cases(random.Random(SEED + 5), 250)
+    cases = family_cases("resample")
     bad = mismatches(torch, cases)
     print(f"resample oracle: {len(cases)} cases, {len(bad)} mismatches")
     assert not bad, "\n".join(bad[:30])
 
 
 def test_pad_oracle(torch):
-    cases = pad_cases(random.Random(SEED + 6), 400)
+    cases = family_cases("pad")
     bad = mismatches(torch, cases)
     print(f"pad oracle: {len(cases)} cases, {len(bad)} mismatches")
     assert not bad, "\n".join(bad[:30])

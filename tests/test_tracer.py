@@ -45,6 +45,9 @@ ERRORS = [
      "int() or range() on x.size(i)), which symcnn keeps as a formula. Fix: pass the input size as numbers "
      "(--input 1x3x224x224)"),
     ("bad_load_error.py", NetLoadError, "bad_load_error.py:5: IndexError: list index out of range."),
+    ("bad_two_inputs.py", TraceError, "bad_two_inputs.py:9: Siamese.forward takes 2 inputs (a, b) but symcnn "
+     "feeds the model one input tensor. Fix: give the other arguments defaults, or trace a wrapper whose "
+     "forward takes one"),
 ]
 
 

@@ -27,20 +27,21 @@ class _ConvBase(Rule):
         self.p = per_axis(nd, "padding", padding) if not isinstance(padding, str) else None
         self.groups = groups
         self.c_in, self.c_out, self.bias = in_channels, out_channels, None
-        require(groups > 0, f"groups={groups} must be a positive integer", fix="set groups >= 1")
+        require(groups > 0, lambda: f"groups={groups} must be a positive integer", fix="set groups >= 1")
         require(Eq(Mod(in_channels, groups), 0),
-                f"in_channels={in_channels} must be divisible by groups={groups}",
+                lambda: f"in_channels={in_channels} must be divisible by groups={groups}",
                 fix="choose groups that divides in_channels")
         require(Eq(Mod(out_channels, groups), 0),
-                f"out_channels={out_channels} must be divisible by groups={groups}",
+                lambda: f"out_channels={out_channels} must be divisible by groups={groups}",
                 fix="choose groups that divides out_channels")
         for name, vals in (("kernel_size", self.k), ("stride", self.s), ("dilation", self.d)):
             for v in vals:
-                require(v > 0, f"{name}={v} must be positive", fix=f"set {name} >= 1")
+                require(v > 0, lambda name=name, v=v: f"{name}={v} must be positive", fix=f"set {name} >= 1")
         for v in self.p or ():
-            require(v >= 0, f"padding={v} must be non-negative", fix="set padding >= 0")
+            require(v >= 0, lambda v=v: f"padding={v} must be non-negative", fix="set padding >= 0")
         if padding_mode not in PADDING_MODES:
-            raise RuleError(f"padding_mode={padding_mode!r} is not one of {PADDING_MODES}")
+            raise RuleError(f"padding_mode={padding_mode!r} is not one of {PADDING_MODES}",
+                            fix="use padding_mode='zeros', 'reflect', 'replicate' or 'circular'")
         self.padding_mode = padding_mode
 
     def _check_mode_padding(self, spatial):
@@ -64,7 +65,7 @@ class _ConvBase(Rule):
 
     def _check_channels(self, c, expected):
         require(Eq(c, expected),
-                f"{self.name} expects an input with {expected} channels but got {c} channels",
+                lambda: f"{self.name} expects an input with {expected} channels but got {c} channels",
                 fix=f"set in_channels={c}, or change the previous layer's output channels")
 
     def parameters(self):

@@ -68,7 +68,7 @@ class Upsample(Rule):
 
     def setup(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
               recompute_scale_factor=None):
-        if isinstance(scale_factor, list):
+        if isinstance(self.raw_args.get("scale_factor"), list):   # self.args turned it into a tuple
             raise RuleError(f"scale_factor={scale_factor} is a list; torch accepts a number or a tuple",
                             fix=f"use scale_factor={tuple(scale_factor)}")
         if isinstance(scale_factor, tuple):
