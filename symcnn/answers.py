@@ -299,7 +299,7 @@ class _Reader:
                           "write e.g. params = 2")
             if name == "default":
                 out.default_points = float(value)
-            elif name in FIELDS or name.count(".") >= 2:
+            elif name in FIELDS or name.startswith(("layers.", "total.")):
                 out.points[name] = float(value)
             else:
                 self.fail(("points", name), f"unknown [points] key {name!r}",

@@ -166,9 +166,16 @@ class _Context:
         self.layers = (self.num or self._sym).layers
         grader.last_trace, grader.last_convention = tr, self.conv
 
-    def sym(self) -> tuple[Truth, Symbolic]:
+    def sym(self, a: Answer) -> tuple[Truth, Symbolic]:
         if self._sym is None:
-            self._sym = self.g.truth(self.g.trace(self.sym_shape), self.conv)
+            try:
+                tr = self.g.trace(self.sym_shape)
+            except SymcnnError as e:
+                shown = "×".join(str(v) for v in self.sym_shape)
+                raise AnswersError(f"{a.key}: a formula answer needs the net traced on {shown}, which fails "
+                                   f"({e})", where=self.answers.where(a.line),
+                                   fix="give this answer as a number for the net's input") from None
+            self._sym = self.g.truth(tr, self.conv)
         key = (id(self._sym), tuple(sorted(self.concrete.items(), key=str)))
         if key not in self.g._eqs:
             self.g._eqs[key] = Symbolic(self._sym, self.concrete)
@@ -197,18 +204,24 @@ class _Context:
         symbolic = any(e.free_symbols for e in (given if shape else (given,)))
         it = Item(a.key, None, given, False, 0.0, pts, line=a.line, raw=a.value)
         if symbolic or self.num is None:
-            truth, eq = self.sym()
+            truth, eq = self.sym(a)
             it.expected = truth.expected(a.layer, a.field)
             it.correct, cex = compare(given, it.expected, eq)
             if cex:
                 where = ", ".join(f"{k}={v}" for k, v in cex.items() if k not in ("expected", "given"))
                 e, g = _show(cex["expected"]), _show(cex["given"])
-                it.note = (f"在 {where} 时应为 {e}，你的公式给出 {g}" if self.g.lang == "zh"
-                           else f"at {where}: expected {e}, your formula gives {g}")
+                if symbolic:
+                    it.note = (f"在 {where} 时应为 {e}，你的公式给出 {g}" if self.g.lang == "zh"
+                               else f"at {where}: expected {e}, your formula gives {g}")
+                else:
+                    it.note = (f"答案随输入尺寸变化，应写成公式：在 {where} 时是 {e}" if self.g.lang == "zh"
+                               else f"the answer depends on the input size, write a formula: at {where} it is {e}")
             if not it.correct and self.num is not None and self.concrete:
                 at = value_at(given, self.concrete)
                 if at is not None:
                     self._diagnose(it, a, at)
+            elif not it.correct and not symbolic and not _free(it.expected):
+                self._diagnose(it, a, given, truth)   # sizes do not matter: diagnose on the symbolic trace
             if not it.correct:
                 it.how = truth.how(a.layer, a.field)
         else:
@@ -220,18 +233,19 @@ class _Context:
         it.points = pts if it.correct else 0.0
         return it
 
-    def _diagnose(self, it: Item, a: Answer, given) -> None:
-        exp = self.num.expected(a.layer, a.field)
+    def _diagnose(self, it: Item, a: Answer, given, truth: Truth | None = None) -> None:
+        truth = truth or self.num
+        exp = truth.expected(a.layer, a.field)
         if _equal(given, exp):
             return
         found: dict[str, str | None] = {}
         if isinstance(exp, tuple) and _batch_only(given, exp):
             found["off_by_batch"] = None
-        for mid, origin, value in self.num.alternatives(a.layer, a.field):
+        for mid, origin, value in truth.alternatives(a.layer, a.field):
             hit = (given != exp and given != 0) if value is ANY else _equal(given, value)
             if hit and (mid not in found or (found[mid] is not None and origin is None)):
                 found[mid] = origin
-        if not found and isinstance(exp, tuple):
+        if not found and isinstance(exp, tuple) and truth is self.num:
             found.update(self._carried(a, given, exp))
         if any(o is None for o in found.values()):   # a mistake in this very step explains it best
             found = {m: o for m, o in found.items() if o is None}
@@ -294,6 +308,10 @@ class _Context:
         if target in sc.changed and _equal(given, sc.changed[target][0]):
             return {"carried_forward": best[1]}
         return {}
+
+
+def _free(v) -> bool:
+    return any(getattr(x, "free_symbols", None) for x in (v if isinstance(v, tuple) else (v,)))
 
 
 def _full(given: tuple, exp: tuple) -> tuple:

@@ -500,3 +500,12 @@ def test_class_of_200_files_with_formulas_is_fast(tmp_path):
     assert all(r.error is None for r in reports)
     assert [i.correct for i in reports[0].items] == [True, True, False, True]
     assert 200 / dt >= 20, f"{200 / dt:.1f} files/s"
+
+
+def test_symbolic_input_in_the_answers_file():
+    r = grade(MNIST, '[input]\nshape = [1, 1, "H", "W"]\n[layers.conv1]\nparams = 250\noutput_shape = [1, 10, 24, 24]\n'
+                     'input_shape = "1x1xHxW"\n[total]\nparams = 21840\n[points]\n"total.params" = 3\n')
+    params, shape, inp, total = r.items
+    assert [d.id for d in params.diagnosis] == ["forgot_bias"]   # counts do not depend on H, W
+    assert shape.note == "the answer depends on the input size, write a formula: at H=29, W=29 it is 25"
+    assert inp.correct and total.correct and total.points == 3
