@@ -186,6 +186,12 @@ def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
                           (*prev.path, s.index))
     if kind in {"upsample", "interpolate", "upsamplingnearest2d"}:
         return _upsample(s, prev, nd, exact)
+    if getattr(s.rule, "family", "") == "pad" and hasattr(s.rule, "npad"):
+        return _pad(s, prev, nd, exact)
+    if kind == "getitem":
+        base.note = ("not applicable: a slice/crop changes the positions and the tracer does not record "
+                     "its offset")
+        return base
     if kind.startswith("adaptive") or kind in {"linear", "flatten", "view", "reshape", "bilinear",
                                                "layernorm", "groupnorm", "instancenorm1d",
                                                "instancenorm2d", "instancenorm3d", "mean"}:
@@ -228,21 +234,43 @@ def _windowed(s, prev: LayerField, axes: list[dict], note: str | None, transpose
                       (*prev.path, s.index), {"axes": axes, "transposed": transposed})
 
 
+def _pad(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
+    """Padding layers shift unit 0's field left by the padding before it (negative: a crop)."""
+    rule, axes = s.rule, list(prev.axes)
+    for i in range(min(rule.npad, nd)):
+        a = axes[nd - 1 - i]              # the first (left, right) pair pads the last axis
+        axes[nd - 1 - i] = Field(a.rf, a.jump, canon(a.left - sympify(rule.padding[2 * i]) * a.jump))
+    note = None if s.rule.name.startswith(("Zero", "Constant")) else \
+        f"{s.type}: border units see mirrored/copied pixels; the numbers hold for interior units"
+    return LayerField(s.index, s.name, s.type, tuple(axes), exact and prev.exact, note, (*prev.path, s.index))
+
+
 def _upsample(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
     rule = s.rule
-    mode = getattr(rule, "mode", None) or (rule.args.get("mode") if rule is not None else None) or "nearest"
-    ins, outs = s.inputs[0][-nd:], s.output[-nd:]
-    if mode != "nearest":
-        return LayerField(s.index, s.name, s.type, None, exact,
-                          f"not applicable: {mode} upsampling mixes 1 or 2 neighbours depending on "
-                          "the position and align_corners")
+    mode = getattr(rule, "mode", None) or "nearest"
+    scale = getattr(rule, "scale_factor", None)
+    scales = tuple(scale) if isinstance(scale, (tuple, list)) else (scale,) * nd
+    scales = tuple(None if v is None else _whole(sympify(v)) for v in scales)
+    if mode != "nearest" or None in scales:
+        why = (f"{mode} upsampling mixes 1 or 2 neighbours depending on the position and align_corners"
+               if mode != "nearest" else "nearest upsampling by a size or a non-integer scale repeats "
+               "input units unevenly")
+        return LayerField(s.index, s.name, s.type, None, exact, f"not applicable: {why}")
     axes = []
-    for f, li, lo in zip(prev.axes, ins, outs):
-        ratio = sympify(lo) / sympify(li)
-        axes.append(Field(f.rf, canon(f.jump / ratio), f.left))
+    for f, sc in zip(prev.axes, scales):
+        axes.append(Field(f.rf, canon(f.jump / sympify(sc)), f.left))
     return LayerField(s.index, s.name, s.type, tuple(axes), False,
                       "nearest upsampling: each unit copies one input unit; the jump is the average "
                       "1/scale (neighbouring units may share a field)", (*prev.path, s.index))
+
+
+def _whole(v):
+    """2.0 -> 2; None for a scale that is not a whole number."""
+    if v.is_Integer:
+        return v
+    if v.is_Float and float(v).is_integer():
+        return Integer(int(v))
+    return None
 
 
 def rational(e) -> Expr:

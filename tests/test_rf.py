@@ -300,3 +300,17 @@ def test_cli_rf_latex_compiles(runner, pdflatex, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:]
     assert r"(k + 1)(d - 1) + k = 11" in out.read_text()
+
+
+def test_zero_pad_shifts_start_and_nearest_upsample_divides_jump():
+    net = Net((1, 1, 10, 10))
+    net.op("pad", "nn.ZeroPad2d", (1, 2, 3, 4))          # left 1 (W), top 3 (H)
+    net.op("c", "nn.Conv2d", 1, 1, 3, stride=2)
+    net.op("up", "nn.Upsample", scale_factor=2, mode="nearest")
+    rep = net.fields()
+    h, w = rep.by_name("c").axes
+    assert (h.left, w.left, h.rf, h.jump) == (-3, -1, 3, 2)
+    up = rep.by_name("up")
+    assert up.axes[0].jump == 1 and up.axes[0].rf == 3 and not up.exact
+    net.op("bil", "nn.Upsample", scale_factor=2, mode="bilinear")
+    assert net.fields().layers[-1].axes is None and "bilinear" in net.fields().layers[-1].note
