@@ -5,6 +5,8 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+import pytest
+
 from symcnn.shim import record as rec
 from symcnn.tensor import SymTensor
 from symcnn.tracer import _running, trace
@@ -12,16 +14,17 @@ from symcnn.tracer import _running, trace
 NETS = Path(__file__).resolve().parent / "nets"
 
 
-def test_ops_match_torch(torch):
-    path = NETS / "ok_ops.py"
+@pytest.mark.parametrize(("fname", "shape"), [("ok_ops.py", (1, 3, 16, 16)), ("ok_functional.py", (2, 3, 10, 12))])
+def test_ops_match_torch(torch, fname, shape):
+    path = NETS / fname
     with torch.device("meta"):
         ns = runpy.run_path(str(path), run_name="__oracle__")
         expected = [tuple(t.shape) for t in ns["model"](ns["x"])]
     with _running(path, None) as (ns, s):
-        got = [t._shape for t in ns["model"](SymTensor((1, 3, 16, 16), -1))]
+        got = [t._shape for t in ns["model"](SymTensor(shape, -1))]
     assert len(got) == len(expected)
     for i, (g, e) in enumerate(zip(got, expected)):
-        assert g == e, f"ok_ops.py output {i}: symcnn {g} vs torch {e}"
+        assert g == e, f"{fname} output {i}: symcnn {g} vs torch {e}"
     assert rec.session() is None
 
 
