@@ -77,7 +77,10 @@ class _ConvBase(Rule):
 
 @rule("nn.Conv1d", "nn.Conv2d", "nn.Conv3d")
 class Conv(_ConvBase):
-    """Convolution over the trailing nd axes; padding may be an int, a tuple, 'same' or 'valid'."""
+    """Convolution over the trailing nd axes; padding may be an int, a tuple, 'same' or 'valid'.
+
+    MACs: output elements × (in_channels / groups) × kernel elements (bias additions not included).
+    """
 
     reference = TORCH_DOCS + "torch.nn.Conv2d.html"
 
@@ -113,7 +116,10 @@ class Conv(_ConvBase):
 
 @rule("nn.ConvTranspose1d", "nn.ConvTranspose2d", "nn.ConvTranspose3d")
 class ConvTranspose(_ConvBase):
-    """Transposed convolution: out = (L − 1)·S − 2P + D(K − 1) + output_padding + 1."""
+    """Transposed convolution (the gradient of a convolution); output_padding adds to one side.
+
+    MACs: input elements × (out_channels / groups) × kernel elements (bias additions not included).
+    """
 
     reference = TORCH_DOCS + "torch.nn.ConvTranspose2d.html"
     legend = {**_ConvBase.legend, "output_padding": P_out}
