@@ -235,3 +235,20 @@ def test_closed_forms_agree_with_scan(expr):
     closed = closed_form(cond)
     op, bound = closed.split()[1], int(closed.split()[2])
     assert holds == [h for h in range(1, 601) if (h >= bound if op == "≥" else h <= bound)], closed
+
+
+def test_cli_inputs_markdown_and_latex_compile(runner, pdflatex, tmp_path):
+    import subprocess
+
+    from symcnn.cli import cli as main
+
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--markdown"])
+    assert r.exit_code == 0, r.output
+    assert "| ⌊(H − 12)/4⌋ ≥ 1 | H ≥ 16 | F.max\\_pool2d | layer |" in r.output
+    assert "- H ∈ 20..23 with W ∈ 44..47" in r.output
+    out = tmp_path / "inputs.tex"
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout[-2000:]
