@@ -208,8 +208,8 @@ def norm_cases(rng: random.Random, n: int = 100) -> list[Case]:
             ch = g * rng.randint(1, 3) + (1 if rng.random() < 0.15 else 0)
             shape = (rng.randint(1, 2), ch if rng.random() < 0.9 else ch + 2,
                      *(rng.randint(1, 4) for _ in range(rng.randint(0, 2))))
-            out.append(Case("nn.GroupNorm", (g, ch), {"affine": rng.random() < 0.7, "bias": rng.random() < 0.8},
-                            shape))
+            kw = {"affine": rng.random() < 0.7, "bias": rng.random() < 0.8}
+            out.append(Case("nn.GroupNorm", (g, ch), kw, shape))
         elif kind == 3:
             nf = c if rng.random() < 0.85 else c + 1
             kw = {"affine": rng.random() < 0.5, "track_running_stats": rng.random() < 0.3,
@@ -247,7 +247,8 @@ def resample_cases(rng: random.Random, n: int = 150) -> list[Case]:
         elif kind == 1:
             name = rng.choice(["ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad"])
             low = 0 if name == "CircularPad" else -2   # torch 2.13 mis-handles some negative circular pads
-            pad = rng.choice([rng.randint(max(low, -1), 3), tuple(rng.randint(low, 4) for _ in range(2 * nd))])
+            pad = rng.choice([rng.randint(max(low, -1), 3),
+                              tuple(rng.randint(low, 4) for _ in range(2 * nd))])
             args = (pad, 1.5) if name == "ConstantPad" else (pad,)
             out.append(Case(f"nn.{name}{nd}d", args, {}, _input(rng, nd, c, hi=6)))
         elif kind == 2:

@@ -44,7 +44,8 @@ for nd in (1, 2, 3):
 SYMBOLIC |= {f"nn.{name}": ((), {}, X2) for name in ACTIVATIONS if f"nn.{name}" not in SYMBOLIC}
 SYMBOLIC |= {
     "nn.Threshold": ((0.1, 0.0), {}, X2), "nn.PReLU": ((C,), {}, X2), "nn.GLU": ((1,), {}, (N, 2 * C, H)),
-    "nn.Linear": ((F_in, F_out), {}, (N, L, F_in)), "nn.Bilinear": ((F_in, C, F_out), {}, ((N, F_in), (N, C))),
+    "nn.Linear": ((F_in, F_out), {}, (N, L, F_in)),
+    "nn.Bilinear": ((F_in, C, F_out), {}, ((N, F_in), (N, C))),
     "nn.Identity": ((), {}, X2), "nn.Embedding": ((C_in, F_out), {}, (N, L)),
     "nn.Flatten": ((), {}, X2), "nn.Unflatten": ((1, (G, -1)), {}, (N, G * C, H)),
     "nn.LayerNorm": (((H, W),), {}, X2), "nn.GroupNorm": ((G, C), {}, X2),
@@ -106,10 +107,12 @@ def test_ceil_mode_pools_compose_into_one_floor():
         for _ in range(rng.randint(2, 5)):
             k = rng.randint(1, 4)
             if rng.random() < 0.5:
-                layers.append(("nn.MaxPool1d", (k,), {"stride": rng.randint(1, 3), "padding": rng.randint(0, k // 2),
-                                                      "ceil_mode": rng.random() < 0.6}))
+                kw = {"stride": rng.randint(1, 3), "padding": rng.randint(0, k // 2),
+                      "ceil_mode": rng.random() < 0.6}
+                layers.append(("nn.MaxPool1d", (k,), kw))
             else:
-                layers.append(("nn.Conv1d", (1, 1, k), {"stride": rng.randint(1, 3), "padding": rng.randint(0, 2)}))
+                kw = {"stride": rng.randint(1, 3), "padding": rng.randint(0, 2)}
+                layers.append(("nn.Conv1d", (1, 1, k), kw))
         x = (1, 1, L)
         for key, a, kw in layers:
             x = symcnn.make(key, *a, **kw)(x).shape

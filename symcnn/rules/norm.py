@@ -108,7 +108,8 @@ class LayerNorm(_Affine):
 
     def setup(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
               dtype=None):
-        shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+        shape = normalized_shape if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+        shape = tuple(shape)
         self.normalized_shape = self.affine_shape = shape
         self.affine, self.bias = bool(elementwise_affine), bool(bias)
 

@@ -69,7 +69,8 @@ class _Blocks(Rule):
         def pair(name, v):
             if isinstance(v, (tuple, list)):
                 if len(v) != 2:
-                    raise RuleError(f"{name}={tuple(v)} must have 2 entries", fix=f"give {name} as 1 or 2 ints")
+                    raise RuleError(f"{name}={tuple(v)} must have 2 entries",
+                                    fix=f"give {name} as 1 or 2 ints")
                 return tuple(v)
             return (v, v)
 
