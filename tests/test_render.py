@@ -86,7 +86,7 @@ def test_symbolic_mnist_shows_closed_form_and_320(fmt):
 def test_fragment_and_standalone():
     d = derive(mnist())
     full, body = render_derivation(d, "latex", "en"), render_derivation(d, "latex", "en", standalone=False)
-    assert full.startswith(r"\documentclass") and r"\end{document}" in full
+    assert full.startswith("% !TEX program = pdflatex\n\\documentclass") and r"\end{document}" in full
     assert r"\documentclass" not in body and r"\begin{longtable}" in body
     assert r"\documentclass[a4paper]{ctexart}" in render_derivation(d, "latex", "zh")
 
