@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import prod
+from numbers import Integral
 from typing import Any
 
-from sympy import Basic, Integer, sympify
+from sympy import Basic, Integer
 
 from .errors import RuleError, TraceError, UnsupportedError
 from .fmt import text
@@ -27,9 +28,11 @@ def sym(v: Any) -> Basic:
     if isinstance(v, SymTensor):
         raise TraceError("a tensor was used where a size is expected",
                          fix="use x.size(i) or x.shape[i] for sizes").located(rec.where())
-    if isinstance(v, bool) or not isinstance(v, (int, Basic)):
+    if isinstance(v, Basic):
+        return to_canonical(v)
+    if isinstance(v, bool) or not isinstance(v, Integral):   # Integral: int, numpy.int64, ...
         raise RuleError(f"size {v!r} is not an integer", fix="give sizes as ints")
-    return to_canonical(sympify(v)) if isinstance(v, Basic) else Integer(v)
+    return Integer(int(v))
 
 
 def py(v: Basic) -> Any:
