@@ -90,7 +90,7 @@ def load(path: str | Path) -> Answers:
     except OSError as e:
         raise AnswersError(f"{path} cannot be read: {e.strerror}", fix="check the file's permissions") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")   # a BOM (Windows editors) is not part of the TOML
     except UnicodeDecodeError as e:
         raise AnswersError(f"{path}: not UTF-8 text (byte {e.start})", fix="save the file as UTF-8") from None
     return loads(text, str(path))

@@ -180,7 +180,8 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, 
       symcnn check examples/alexnet.py answers.toml
       symcnn check examples/alexnet.py answers.toml --format gradescope -o results.json
       symcnn check examples/mnist.py class/*.toml --csv grades.csv
-    Exit code: 0 all correct, 1 some answer wrong, 2 unusable input.
+    Exit code: 0 all correct, 1 some answer wrong, 2 unusable input (with several
+    files: some file could not be graded; the others are still graded and listed).
     """
     from .check import Grader
     from .conventions import convention

@@ -40,6 +40,12 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
             "漏了 + 1：输出尺寸 = ⌊(L + 2P − D(K − 1) − 1)/S⌋ + 1"),
     Mistake("padding_one_side", "padded one side only: the formula adds 2P (P on each side)",
             "只算了一侧的填充：公式里是 2P（两侧各 P）"),
+    Mistake("padding_ignored", "left out the padding: the formula adds 2P (P on each side); pools take padding too",
+            "漏了填充：公式里要加 2P（两侧各 P）；池化层同样有 padding 参数"),
+    Mistake("padding_subtracted", "subtracted the padding (the course notes' sign error): padding enlarges the input, "
+            "out = ⌊(L + 2P − K_eff)/S⌋ + 1 with K_eff = K + (K − 1)(D − 1)",
+            "把填充减掉了（笔记里的符号错误）：填充使输入变大，输出 = ⌊(L + 2P − K_eff)/S⌋ + 1，"
+            "K_eff = K + (K − 1)(D − 1)"),
     Mistake("ceil_instead_of_floor", "rounded up: without ceil_mode PyTorch rounds the output size down (floor)",
             "向上取整了：没有 ceil_mode 时 PyTorch 对输出尺寸向下取整（floor）"),
     Mistake("floor_instead_of_ceil", "rounded down: with ceil_mode=True PyTorch rounds up (ceil), dropping "
@@ -84,8 +90,8 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
             "漏了或多加了批大小 N（形状是 N×C×H×W，计算量随 N 成倍增长）"),
 )}
 
-SHAPE_MISTAKES = ("forgot_plus_one", "padding_one_side", "ceil_instead_of_floor", "floor_instead_of_ceil",
-                  "dilation_ignored", "dilation_rf_formula", "transposed_as_conv")
+SHAPE_MISTAKES = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted",
+                  "ceil_instead_of_floor", "floor_instead_of_ceil", "dilation_ignored", "dilation_rf_formula", "transposed_as_conv")
 COUNT_MISTAKES = ("forgot_bias", "counted_bias_when_none", "forgot_input_channels", "groups_ignored",
                   "bn_running_stats", "pool_has_params", "flops_with_input_size", "transposed_as_conv")
 
@@ -116,6 +122,10 @@ def _axis(mid: str, L, k, s, p, d, ceil_mode: bool):
         return out(2 * p, keff, up=False, plus=0)
     if mid == "padding_one_side" and p != 0:
         return out(p, keff)
+    if mid == "padding_ignored" and p != 0:
+        return out(0, keff)
+    if mid == "padding_subtracted" and p != 0:
+        return out(-2 * p, keff)
     if mid == "ceil_instead_of_floor" and not ceil_mode and s != 1:
         return out(2 * p, keff, up=True)
     if mid == "floor_instead_of_ceil" and ceil_mode and s != 1:
@@ -133,6 +143,8 @@ def _axis_transposed(mid: str, L, k, s, p, d, op):
         return base - 2 * p + d * (k - 1) - 1
     if mid == "padding_one_side" and p != 0:
         return base - p + d * (k - 1)
+    if mid == "padding_ignored" and p != 0:
+        return base + d * (k - 1)
     if mid == "dilation_ignored" and d != 1:
         return base - 2 * p + (k - 1)
     if mid == "dilation_rf_formula" and d != 1:

@@ -22,6 +22,7 @@ EX = ROOT / "examples"
 NETS = Path(__file__).resolve().parent / "answers" / "nets"
 ALEX, MNIST, DILATED, BN, GROUPED = (str(EX / "alexnet.py"), str(EX / "mnist.py"), str(EX / "dilated.py"),
                                      str(EX / "bn_net.py"), str(NETS / "grouped_ceil.py"))
+DILATED2 = str(NETS / "dilated2.py")
 _GRADERS: dict = {}
 
 
@@ -63,8 +64,12 @@ PLANTED = [
     (GROUPED, None, "conv2", "params", 73856, "groups_ignored", None),
     # dilated conv2 k3 d3 p1 on 7: with K = 3 instead of 7: 7 + 2 − 3 + 1 = 7
     (DILATED, None, "conv2", "output_shape", [1, 8, 7, 7], "dilation_ignored", None),
-    # on 15x15: kernel (3 + 1)(3 − 1) + 3 = 11: 15 + 2 − 11 + 1 = 7 (true 11)
-    (DILATED, [1, 2, 15, 15], "conv2", "output_shape", [1, 8, 7, 7], "dilation_rf_formula", None),
+    # Conv2d(3, 8, 3, padding=3, dilation=2) on 32: kernel (3 + 1)(2 − 1) + 3 = 7: 32 + 6 − 7 + 1 = 32 (true 34)
+    (DILATED2, None, "conv", "output_shape", [1, 8, 32, 32], "dilation_rf_formula", None),
+    # the same conv with seed 001's sign error: 32 − 6 − 5 + 1 = 22
+    (DILATED2, None, "conv", "output_shape", [1, 8, 22, 22], "padding_subtracted", None),
+    # AlexNet conv2 5x5 p2 on 27 without padding: 27 − 5 + 1 = 23
+    (ALEX, None, "conv2", "output_shape", [1, 256, 23, 23], "padding_ignored", None),
     # ConvTranspose2d k3 s2 p1 on 3 with the conv formula: ⌊(3 + 2 − 2 − 1)/2⌋ + 1 = 2 (true 5)
     (DILATED, None, "conv3", "output_shape", [1, 16, 2, 2], "transposed_as_conv", None),
     # conv1 FLOPs 2·105,415,200 given as MACs
@@ -509,3 +514,10 @@ def test_symbolic_input_in_the_answers_file():
     assert [d.id for d in params.diagnosis] == ["forgot_bias"]   # counts do not depend on H, W
     assert shape.note == "the answer depends on the input size, write a formula: at H=29, W=29 it is 25"
     assert inp.correct and total.correct and total.points == 3
+
+
+def test_bom_is_accepted(tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_bytes(b"\xef\xbb\xbf[layers.conv1]\nparams = 34944\n")
+    r = grader(ALEX).grade_file(f)
+    assert r.error is None and r.items[0].correct
