@@ -15,3 +15,20 @@ def test_oracle_case_count():
     # every registered rule is exercised against torch
     untested = sorted(set(symcnn.RULES) - keys)
     assert untested == [], untested
+
+
+def test_setup_signatures_match_torch(torch):
+    """Every rule's setup takes exactly torch's constructor arguments (names, kinds, defaults)."""
+    import inspect
+
+    bad = []
+    for key, cls in symcnn.RULES.items():
+        if cls is None or not key.startswith("nn."):
+            continue
+        theirs = inspect.signature(getattr(torch.nn, key[3:]).__init__).parameters.values()
+        ours = inspect.signature(cls.setup).parameters.values()
+        want = [(p.name, p.kind, p.default) for p in list(theirs)[1:]]
+        got = [(p.name, p.kind, p.default) for p in list(ours)[1:]]
+        if got != want:
+            bad.append(f"{key}: symcnn {got} vs torch {want}")
+    assert not bad, "\n".join(bad)
