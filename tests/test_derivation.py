@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 from sympy import Integer
 
 from derivation_nets import H, W, alexnet, mnist
-from symcnn import fmt, make
+from symcnn import RuleError, fmt, make
 from symcnn.derivation import derive, formula
 from symcnn.steps import evaluate
 from symcnn.symbols import C_in, C_out, D, G, K, P, S, size_symbol
@@ -160,7 +160,10 @@ def test_steps_evaluate_to_the_rules_value(data):
                                                            "ceil_mode": data.draw(st.booleans(), label="ceil")}))
     symbolic = chain("T", "t.py", (1, 2, H, W), layers)
     size = data.draw(st.integers(40, 80), label="size")
-    numeric = chain("T", "t.py", (1, 2, size, size), layers)
+    try:
+        numeric = chain("T", "t.py", (1, 2, size, size), layers)
+    except RuleError:
+        reject()  # the chain shrinks this input below a kernel: torch rejects it too
     for trace in (numeric, symbolic):
         d = derive(trace, subs={H: size, W: size} if trace is symbolic else None)
         for lay, step in zip(d.layers, trace.steps):
