@@ -164,8 +164,8 @@ def describe(name: str, values, lo: int, hi: int) -> str:
         res = {v % p for v in vals}
         if all((v % p in res) == (v in set(vals)) for v in range(first, hi + 1)):
             rs = ", ".join(str(r) for r in sorted(res))
-            return f"{name} ≥ {first}, {name} mod {p} ∈ {{{rs}}}" if len(res) > 1 else \
-                f"{name} ≥ {first}, {name} ≡ {rs} (mod {p})"
+            low = f"{name} ≥ {first}, " if first > lo and any(v % p in res for v in range(lo, first)) else ""
+            return f"{low}{name} mod {p} ∈ {{{rs}}}" if len(res) > 1 else f"{low}{name} ≡ {rs} (mod {p})"
     return f"{name} ∈ {{{fmt_ranges(vals)}}}"
 
 

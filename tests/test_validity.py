@@ -78,7 +78,7 @@ def test_residual_add_needs_divisibility():
     t.constraints.append(Constraint(Condition(Eq(up, H), "add: sizes must match"), None, 0))
     v = valid_inputs(t)
     assert v.sizes(range(1, 65)) == list(range(2, 65, 2))
-    assert describe("H", v.sizes(range(1, 513)), 1, 512) == "H ≥ 2, H ≡ 0 (mod 2)"
+    assert describe("H", v.sizes(range(1, 513)), 1, 512) == "H ≡ 0 (mod 2)"
 
 
 def enumerate_exact(layers, L):
@@ -252,3 +252,53 @@ def test_cli_inputs_markdown_and_latex_compile(runner, pdflatex, tmp_path):
     p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], cwd=tmp_path,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:]
+
+
+MINI_UNET = """
+import torch
+import torch.nn as nn
+
+
+class MiniUNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.enc2 = nn.Conv2d(4, 8, 3, padding=1)
+        self.mid = nn.Conv2d(8, 8, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.up2 = nn.ConvTranspose2d(8, 8, 2, stride=2)
+        self.dec2 = nn.Conv2d(16, 4, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(4, 4, 2, stride=2)
+        self.dec1 = nn.Conv2d(8, 2, 3, padding=1)
+
+    def forward(self, x):
+        s1 = self.enc1(x)
+        s2 = self.enc2(self.pool(s1))
+        m = self.mid(self.pool(s2))
+        d2 = self.dec2(torch.cat([s2, self.up2(m)], dim=1))
+        return self.dec1(torch.cat([s1, self.up1(d2)], dim=1))
+
+
+x = torch.rand(1, 1, 64, 64)
+"""
+
+
+def test_unet_without_crops_needs_multiple_of_4(torch, tmp_path):
+    """Concatenations after two poolings: H ≡ 0 (mod 2^2), checked against torch at every size."""
+    tracer = pytest.importorskip("symcnn.tracer")
+    net = tmp_path / "miniunet.py"
+    net.write_text(MINI_UNET)
+    v = valid_inputs(tracer.trace(str(net), input_shape=(1, 1, H, W)))
+    rng = range(1, 129)
+    assert describe("H", v.sizes(rng), 1, 128) == "H ≡ 0 (mod 4)"
+    ns: dict = {}
+    exec(compile(MINI_UNET, str(net), "exec"), ns)
+    model = ns["MiniUNet"]().eval()
+    runs = []
+    for h in rng:
+        try:
+            model(torch.empty(1, 1, h, h, device="meta"))
+        except RuntimeError:
+            continue
+        runs.append(h)
+    assert v.sizes(rng) == runs == list(range(4, 129, 4))
