@@ -283,17 +283,18 @@ class SymTensor:
         from .shim.indexing import chunk_sizes
 
         size = self._shape[_dim(dim, len(self._shape), "chunk")]
-        return self._pieces("Tensor.chunk", dim, chunk_sizes(size, chunks))
+        return self._pieces("Tensor.chunk", dim, *checked(chunk_sizes, size, chunks))
 
     def split(self, split_size, dim: int = 0):
         from .shim.indexing import split_sizes
 
         size = self._shape[_dim(dim, len(self._shape), "split")]
-        return self._pieces("Tensor.split", dim, split_sizes(size, split_size))
+        return self._pieces("Tensor.split", dim, *checked(split_sizes, size, split_size))
 
-    def _pieces(self, key, dim, sizes):
+    def _pieces(self, key, dim, sizes, conds=()):
         d = _dim(dim, len(self._shape), key)
-        return tuple(emit(key, [self], self._shape[:d] + (sym(n),) + self._shape[d + 1:]) for n in sizes)
+        return tuple(emit(key, [self], self._shape[:d] + (sym(n),) + self._shape[d + 1:],
+                          conditions=conds if i == 0 else ()) for i, n in enumerate(sizes))
 
     # --- arithmetic ---
     def _binary(self, other, op: str, swap: bool = False) -> SymTensor:

@@ -236,3 +236,16 @@ def test_module_level_layer_is_not_the_model(tmp_path):
     t = trace(f)
     assert t.model == "Net" and t.input_shape == (N, 4)
     assert [s.name for s in t.steps] == ["fc", "nn.ReLU"]
+
+
+def test_chunk_of_symbolic_size_is_a_constraint(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
+                 "        super().__init__()\n        self.conv = nn.Conv1d(2, 2, 1)\n"
+                 "    def forward(self, x):\n        a, b = x.chunk(2, dim=2)\n        return self.conv(a) + b\n")
+    from symcnn.symbols import L
+
+    t = trace(f)
+    chunk = [c for c in t.constraints if t.steps[c.step].key == "Tensor.chunk"]
+    assert [(str(c.condition.holds), c.where.line) for c in chunk] == [("Eq(Mod(L, 2), 0)", 7)]
+    assert t.output_shape == (N, 2, to_canonical(floor(L / 2)))

@@ -77,7 +77,7 @@ def chunk_sizes(n, chunks: int) -> list:
         return sizes
     require(Eq(Mod(n, chunks), 0), f"chunk({chunks}) of a dim of size {text(n)} gives equal pieces only "
             f"when {chunks} divides it", fix="use a size divisible by the number of chunks")
-    return [n / chunks] * chunks
+    return [FloorDiv(n, chunks)] * chunks   # = n/chunks under the constraint, and integer-valued
 
 
 def split_sizes(n, split_size) -> list:
@@ -142,7 +142,9 @@ def view_shape(src: tuple, target: tuple, op: str) -> tuple:
                     "use x.view(x.size(0), -1)")
             return (src[0],) + target[1:]
     q = to_canonical(total / known)
-    if q.is_integer is not True:
+    if q.is_integer is not True and known.is_Integer:
+        q = FloorDiv(total, known)           # = total/known under the constraint below
+    if q.is_integer is not True or isinstance(q, FloorDiv):
         require(Eq(Mod(total, known), 0), f"{op}: shape {shown} needs the {text(total)} elements "
                 f"to be divisible by {text(known)}", fix="choose sizes that divide the element count")
     return target[:i] + (q,) + target[i + 1:]
