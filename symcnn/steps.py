@@ -119,9 +119,23 @@ def _wrap(printer, e, how, add=False, power=False) -> str:
 _DISPLAY = {Add: DAdd, Mul: DMul, Pow: DPow, FloorDiv: DFloor, Mod: DMod}
 
 
+def _factor_rank(f: Expr) -> int:
+    """Factors of a product as a person writes them: numbers, the batch N, sizes, then the rest."""
+    if f.is_Number:
+        return 0
+    name = getattr(f, "name", "")
+    if name.startswith("N"):
+        return 1
+    if name.endswith(("_in", "_out")):
+        return 2
+    return 3
+
+
 def _order(node: Expr, first: frozenset) -> tuple:
     """Terms of a sum as a person writes them: input sizes first, then other positive terms, then
     subtracted terms, then the constant (L + 2·P − D·(K − 1) − 1)."""
+    if isinstance(node, Mul):
+        return tuple(sorted(node.args, key=_factor_rank))
     if not isinstance(node, Add):
         return node.args
 
