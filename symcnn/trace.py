@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sympy import Expr, Integer
+from sympy import Add, Expr, Integer
 
 from .errors import Where
 from .rule import Condition, Result, Rule, Shape
@@ -85,12 +85,13 @@ class Trace:
     @property
     def total_params(self) -> Expr:
         """sum(p.numel() for p in model.parameters()): each module once, unused modules too."""
-        seen = sum((s.params for s in self.steps if s.first_call), Integer(0))
-        return seen + sum((r.params for _, r in self.unused), Integer(0)) + self.extra_params
+        # one Add of all terms: adding one by one re-flattens a growing sum (quadratic in depth)
+        return Add(*(s.params for s in self.steps if s.first_call), *(r.params for _, r in self.unused),
+                   self.extra_params)
 
     @property
     def total_macs(self) -> Expr:
-        return sum((s.macs for s in self.steps), Integer(0))
+        return Add(Integer(0), *(s.macs for s in self.steps))
 
     @property
     def symbols(self) -> set:
