@@ -26,7 +26,7 @@ def test_float_scale_factor_rounds_like_torch(torch):
     from sympy import Float, Integer
 
     bad = []
-    for scale in (1.4, 2.3, 0.58, 1.7, 1 / 3, 2.675, 0.1):
+    for scale in (1.4, 2.3, 0.58, 1.7, 1 / 3, 2.675, 0.1, 0.5, 1.5, 0.75, 3.0):
         for n in range(1, 161):
             want = torch.nn.functional.interpolate(torch.zeros(1, 1, n), scale_factor=scale).shape[-1] \
                 if int(n * scale) >= 1 else 0

@@ -13,6 +13,7 @@ import math
 from sympy import Float, Function, Integer, Or, sympify
 
 from ..errors import RuleError
+from ..intarith import FloorDiv
 from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, require, rule
 from ..symbols import P
 
@@ -29,8 +30,11 @@ class ScaledSize(Function):
         if not scale.is_Number:
             return None
         s = float(scale)
-        if s.is_integer() and size.is_integer:
-            return size * int(s)          # exact in double for every realistic size
+        num, den = s.as_integer_ratio()
+        if size.is_integer and den <= 2**16 and abs(num) < 2**20:
+            # a dyadic scale (2.0, 0.5, 1.5, 0.75): L·s is exact in double for any L < 2^33, so
+            # torch's size is the exact ⌊L·num/den⌋, which composes like every other floor
+            return FloorDiv(size * num, den)
         if size.is_Integer:
             return Integer(math.floor(float(int(size)) * s))
         return None
@@ -39,6 +43,12 @@ class ScaledSize(Function):
         size, scale = self.args
         if size.is_nonnegative and scale.is_nonnegative:
             return True
+        return None
+
+    def _eval_is_positive(self):
+        size, scale = self.args
+        if size.is_positive and scale.is_Number and scale >= 1:
+            return True      # ⌊L·s⌋ >= L >= 1 for s >= 1
         return None
 
     def _scale(self) -> str:
