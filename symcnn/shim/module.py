@@ -180,6 +180,16 @@ class Module:
         return f"{head}{inner}\n)" if inner else f"{head})"
 
 
+_TUPLED = ("kernel_size", "stride", "padding", "dilation", "output_padding")
+
+
+def _as_torch_stores(key: str, name: str, value: Any, nd: int) -> Any:
+    """Conv modules store kernel_size, stride, ... as tuples (``conv.kernel_size[0]`` works)."""
+    if key.startswith("nn.Conv") and name in _TUPLED and isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * nd
+    return value
+
+
 class Layer(Module):
     """A leaf layer: the rule registered under ``_key``, configured with torch's constructor args."""
 
@@ -194,7 +204,7 @@ class Layer(Module):
         object.__setattr__(self, "_rule", rule)
         for k, v in rule.raw_args.items():
             if k not in ("weight", "bias"):
-                object.__setattr__(self, k, v)
+                object.__setattr__(self, k, _as_torch_stores(self._key, k, v, rule.nd))
         params = rule.parameters()
         if "bias" not in params:
             object.__setattr__(self, "bias", None)
