@@ -267,9 +267,11 @@ class Scenario:
     is that shape (a student's own earlier answer). ``changed`` maps a step index to its
     (shape, macs) under the mistake; ``broken`` holds steps whose value cannot be recomputed."""
 
-    def __init__(self, trace: Trace, mid: str, origin: int | None, seed: tuple | None = None):
+    def __init__(self, trace: Trace, mid: str, origin: int | None, seed: tuple | None = None,
+                 memo: dict | None = None):
         self.changed: dict[int, tuple[tuple, Expr]] = {}
         self.broken: set[int] = set()
+        self.memo = {} if memo is None else memo   # (step, inputs) -> (shape, macs) or None: shared
         for st in trace.steps:
             if origin is not None and st.index < origin:
                 continue
@@ -294,12 +296,17 @@ class Scenario:
     def _follow(self, st: Step, ins: tuple) -> None:
         x = ins[0]
         if st.rule is not None:
-            try:
-                r = st.rule(*ins)
-            except (SymcnnError, TypeError, ValueError, ZeroDivisionError):
+            key = (st.index, ins)
+            if key not in self.memo:
+                try:
+                    r = st.rule(*ins)
+                    self.memo[key] = (tuple(r.shape), r.macs)
+                except (SymcnnError, TypeError, ValueError, ZeroDivisionError):
+                    self.memo[key] = None
+            if self.memo[key] is None:
                 self.broken.add(st.index)
-                return
-            self.changed[st.index] = (tuple(r.shape), r.macs)
+            elif self.memo[key] != (tuple(st.output), st.macs):   # converged back to the truth: stop
+                self.changed[st.index] = self.memo[key]
         elif st.inputs and tuple(st.output) == tuple(st.inputs[0]):
             self.changed[st.index] = (tuple(x), st.macs)
         elif st.inputs and len(st.output) == 2 and len(x) >= 2 and numel(st.inputs[0][1:]) == st.output[1]:

@@ -43,6 +43,7 @@ class Truth:
         shape = trace.input_shape
         self.batch = shape[0] if len(shape) >= 3 else Integer(1)
         self._scenarios: dict[tuple[str, int | None], Scenario] = {}
+        self._memo: dict = {}    # rule calls on mistaken shapes, shared by every scenario
         self._origins: dict[str, list[int]] = {}
         self._sites = None
 
@@ -69,7 +70,7 @@ class Truth:
     def scenario(self, mid: str, origin: int | None) -> Scenario:
         key = (mid, origin)
         if key not in self._scenarios:
-            self._scenarios[key] = Scenario(self.trace, mid, origin)
+            self._scenarios[key] = Scenario(self.trace, mid, origin, memo=self._memo)
         return self._scenarios[key]
 
     def origins(self, mid: str) -> list[int]:
