@@ -172,17 +172,44 @@ def rf_json(report) -> dict:
     return out
 
 
-def rf_text(ctx: dict) -> str:
-    head = ("layer", "type", "rf", "jump", "start", "")
+WORDS = {
+    "en": {"layer": "layer", "type": "type", "rf": "rf", "jump": "jump", "start": "start",
+           "equiv": "equivalent single conv (at {at}): kernel {k}, stride {s}, padding {p}", "note": "note",
+           "conds": "conditions:", "none": "conditions: none (every size gives a valid output)",
+           "min": "minimum size per axis", "valid": "valid square sizes in {a}..{b}",
+           "exact": "exact sizes (no floor drops a pixel)", "warn": "warning", "pairs": "valid (H, W) pairs in {a}..{b}:"},
+    "zh": {"layer": "层", "type": "类型", "rf": "感受野", "jump": "跳距", "start": "起点",
+           "equiv": "等效单层卷积（{at} 处）：kernel {k}，stride {s}，padding {p}", "note": "注",
+           "conds": "条件：", "none": "条件：无（任意尺寸都有效）",
+           "min": "各轴最小尺寸", "valid": "{a}..{b} 内有效的正方形尺寸",
+           "exact": "整除尺寸（没有像素被向下取整丢弃）", "warn": "警告", "pairs": "{a}..{b} 内有效的 (H, W) 组合："},
+}
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _words(out) -> dict:
+    if out.lang != "en" and out.fmt in ("markdown", "latex"):
+        raise InputError(f"--lang {out.lang} is not available for {out.fmt} output of this command yet",
+                         fix="use --lang en, or the text output with --lang zh")
+    return WORDS.get(out.lang, WORDS["en"])
+
+
+def rf_text(ctx: dict, w: dict = WORDS["en"]) -> str:
+    head = (w["layer"], w["type"], w["rf"], w["jump"], w["start"], "")
     body = [(r["name"], r["type"], r["rf"], r["jump"], r["start"], r["note"]) for r in ctx["rows"]]
-    widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(5)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row[:5], widths)).rstrip() +
+    widths = [max(_width(str(x[i])) for x in [head, *body]) for i in range(5)]
+    lines = ["  ".join(str(c) + " " * (n - _width(str(c))) for c, n in zip(row[:5], widths)).rstrip() +
              (f"  ({row[5]})" if row[5] else "") for row in [head, *body]]
     if ctx["equivalent"]:
         e = ctx["equivalent"]
-        lines.append(f"equivalent single conv (at {ctx['last']}): kernel {e['kernel']}, stride {e['stride']}, "
-                     f"padding {e['padding']}")
-    lines += [f"note: {n}" for n in ctx["seed_notes"]]
+        lines.append(w["equiv"].format(at=ctx["last"], k=e["kernel"], s=e["stride"], p=e["padding"]))
+    lines += [f"{w['note']}: {n}" for n in ctx["seed_notes"]]
     return "\n".join(lines)
 
 
@@ -202,8 +229,9 @@ def rf(net, out):
         emit(json.dumps(rf_json(report), indent=2, ensure_ascii=False), out.output)
         return
     ctx = rf_context(report)
+    words = _words(out)
     if out.fmt == "text":
-        emit(rf_text(ctx), out.output)
+        emit(rf_text(ctx, words), out.output)
     else:
         emit(render("rf/rf." + ("md" if out.fmt == "markdown" else "tex") + ".j2", ctx), out.output)
 
@@ -286,19 +314,19 @@ def _eq_closed(c) -> str:
     return f"{fmt.text(c.lhs / g)} = {fmt.text(c.rhs / g)}" if g not in (0, 1) else ""
 
 
-def inputs_text(ctx: dict) -> str:
-    lines = ["conditions:" if ctx["conditions"] else "conditions: none (every size gives a valid output)"]
+def inputs_text(ctx: dict, w: dict = WORDS["en"]) -> str:
+    lines = [w["conds"] if ctx["conditions"] else w["none"]]
     for c in ctx["conditions"]:
         closed = f"   ⇔ {c['closed']}" if c["closed"] else ""
         lines.append(f"  {c['cond']}{closed}   [{c['step']}]")
-    lines.append("minimum size per axis: " + ", ".join(f"{k} ≥ {v}" for k, v in ctx["minimum"].items()))
+    lines.append(f"{w['min']}: " + ", ".join(f"{k} ≥ {v}" for k, v in ctx["minimum"].items()))
     a, b = ctx["range"]
-    lines.append(f"valid square sizes in {a}..{b}: {ctx['valid']}   ({ctx['valid_closed']})")
-    lines.append(f"exact sizes (no floor drops a pixel): {ctx['exact']}   ({ctx['exact_closed']})")
+    lines.append(f"{w['valid'].format(a=a, b=b)}: {ctx['valid']}   ({ctx['valid_closed']})")
+    lines.append(f"{w['exact']}: {ctx['exact']}   ({ctx['exact_closed']})")
     if ctx["rows_warning"]:
-        lines.append("warning: " + ctx["rows_warning"])
+        lines.append(f"{w['warn']}: " + ctx["rows_warning"])
     if ctx["blocks"]:
-        lines.append(f"valid (H, W) pairs in {a}..{b}:")
+        lines.append(w["pairs"].format(a=a, b=b))
         lines += [f"  H ∈ {blk['h']} with W ∈ {blk['w']}" for blk in ctx["blocks"]]
     return "\n".join(lines)
 
@@ -327,6 +355,7 @@ def inputs(net, out, rng, unknown, target):
     """
     from .validity import valid_inputs
 
+    words = _words(out)
     if (unknown is None) != (target is None):
         raise InputError("--solve and --target go together", fix="give both, e.g. --solve P --target same")
     if unknown is not None:
@@ -343,7 +372,7 @@ def inputs(net, out, rng, unknown, target):
             "warning": ctx["rows_warning"], "pairs": ctx["blocks"]}
         emit(json.dumps(doc, indent=2, ensure_ascii=False), out.output)
     elif out.fmt == "text":
-        emit(inputs_text(ctx), out.output)
+        emit(inputs_text(ctx, words), out.output)
     else:
         emit(render("inputs/inputs." + ("md" if out.fmt == "markdown" else "tex") + ".j2", ctx), out.output)
 

@@ -314,3 +314,10 @@ def test_zero_pad_shifts_start_and_nearest_upsample_divides_jump():
     assert up.axes[0].jump == 1 and up.axes[0].rf == 3 and not up.exact
     net.op("bil", "nn.Upsample", scale_factor=2, mode="bilinear")
     assert net.fields().layers[-1].axes is None and "bilinear" in net.fields().layers[-1].note
+
+
+def test_cli_rf_chinese_text_and_refused_markdown(runner):
+    r = _run(runner, "rf", "examples/dilated.py", "--lang", "zh")
+    assert r.exit_code == 0 and r.output.splitlines()[0].split() == ["层", "类型", "感受野", "跳距", "起点"]
+    r = _run(runner, "rf", "examples/dilated.py", "--lang", "zh", "--markdown")
+    assert r.exit_code == 2 and "--lang zh is not available for markdown output" in r.output
