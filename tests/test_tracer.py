@@ -249,3 +249,12 @@ def test_chunk_of_symbolic_size_is_a_constraint(tmp_path):
     chunk = [c for c in t.constraints if t.steps[c.step].key == "Tensor.chunk"]
     assert [(str(c.condition.holds), c.where.line) for c in chunk] == [("Eq(Mod(L, 2), 0)", 7)]
     assert t.output_shape == (N, 2, to_canonical(floor(L / 2)))
+
+
+def test_star_import_of_torch_nn(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("from torch.nn import *\n"
+                 "net = Sequential(Conv2d(3, 4, 3), ReLU(), AdaptiveAvgPool2d(1), Flatten(), Linear(4, 2))\n")
+    t = trace(f)
+    assert [s.key for s in t.steps] == ["nn.Conv2d", "nn.ReLU", "nn.AdaptiveAvgPool2d", "nn.Flatten", "nn.Linear"]
+    assert t.output_shape == (N, 2) and t.total_params == 122

@@ -19,8 +19,9 @@ from . import record as rec
 from .containers import ModuleDict, ModuleList, Sequential
 from .module import Layer, Module, Parameter
 
-__all__ = ["Layer", "Loss", "Module", "ModuleDict", "ModuleList", "Parameter", "Sequential", "functional",
-           "init", "utils"]
+# `from torch.nn import *` gives every layer with a rule, as torch's star import gives every layer
+__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "Sequential", "functional", "init", "utils",
+           *sorted(k[3:] for k, v in RULES.items() if v is not None and k.startswith("nn."))]
 
 
 class Loss(Module):
