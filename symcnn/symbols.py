@@ -43,6 +43,7 @@ G = _size("G")          # groups
 P_out = _nonneg("P_out")  # output_padding
 F_in = _size("F_in")    # in_features
 F_out = _size("F_out")  # out_features
+R = _size("R")          # upscale/downscale factor (PixelShuffle, PixelUnshuffle)
 
 
 @cache

@@ -14,7 +14,7 @@ from sympy import Eq, Integer, Mod, Ne
 from ..errors import RuleError
 from ..intarith import FloorDiv
 from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule
-from ..symbols import C, G
+from ..symbols import C, G, K
 
 
 def _channels(c, want, layer: str, name: str = "num_features") -> None:
@@ -167,6 +167,7 @@ class LocalResponseNorm(Rule):
 
     family = "norm"
     reference = TORCH_DOCS + "torch.nn.LocalResponseNorm.html"
+    legend = {"size": K}
 
     def setup(self, size, alpha=1e-4, beta=0.75, k=1.0):
         require(size > 0, f"size={size} must be greater than zero", fix="use size >= 1")

@@ -10,7 +10,7 @@ from sympy import Eq, Integer, Mod
 
 from ..errors import RuleError
 from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule, window
-from ..symbols import D, K, P, S
+from ..symbols import D, K, P, R, S
 from .common import exact_div
 
 
@@ -20,6 +20,7 @@ class PixelShuffle(Rule):
 
     family = "shuffle"
     reference = TORCH_DOCS + "torch.nn.PixelShuffle.html"
+    legend = {"upscale_factor": R}
 
     def setup(self, upscale_factor):
         require(upscale_factor > 0, f"upscale_factor={upscale_factor} must be positive",
@@ -43,6 +44,7 @@ class PixelUnshuffle(Rule):
 
     family = "shuffle"
     reference = TORCH_DOCS + "torch.nn.PixelUnshuffle.html"
+    legend = {"downscale_factor": R}
 
     def setup(self, downscale_factor):
         require(downscale_factor > 0, f"downscale_factor={downscale_factor} must be positive",
