@@ -223,13 +223,13 @@ class _Context:
             elif not it.correct and not symbolic and not _free(it.expected):
                 self._diagnose(it, a, given, truth)   # sizes do not matter: diagnose on the symbolic trace
             if not it.correct:
-                it.how = truth.how(a.layer, a.field)
+                it.how = truth.how(a.layer, a.field, self.g.lang)
         else:
             it.expected = self.num.expected(a.layer, a.field)
             it.correct = _equal(given, it.expected)
             if not it.correct:
                 self._diagnose(it, a, given)
-                it.how = self.num.how(a.layer, a.field)
+                it.how = self.num.how(a.layer, a.field, self.g.lang)
         it.points = pts if it.correct else 0.0
         return it
 
@@ -262,11 +262,7 @@ class _Context:
         if it.note is not None:
             return
         if not found and not isinstance(exp, tuple) and exp != 0:
-            d = given - exp
-            ratio = Rational(given, exp) if given.is_Integer else None
-            r = f"{float(ratio):.4g}" if ratio is not None else "?"
-            it.note = (f"差 {d:+,}（给出值是正确值的 {r} 倍）" if lang == "zh"
-                       else f"off by {int(d):+,} ({r} × the expected value)") if d.is_Integer else None
+            it.note = _how_far(given, exp, lang)
         elif not found and isinstance(exp, tuple):
             bad = [str(i) for i, (x, y) in enumerate(zip(_full(given, exp), exp)) if x != y]
             if bad:
@@ -308,6 +304,19 @@ class _Context:
         if target in sc.changed and _equal(given, sc.changed[target][0]):
             return {"carried_forward": best[1]}
         return {}
+
+
+def _how_far(given, exp, lang: str) -> str | None:
+    """'off by -656 (-0.11%)', or 'off by +1,135,256,096 (2 × the expected value)'."""
+    d = given - exp
+    if not (d.is_Integer and given.is_Rational):
+        return None
+    ratio = float(Rational(given, exp))
+    if abs(ratio - 1) < 0.1:
+        rel = f"{(ratio - 1) * 100:+.2g}%"
+        return f"差 {int(d):+,}（{rel}）" if lang == "zh" else f"off by {int(d):+,} ({rel})"
+    return (f"差 {int(d):+,}（是正确值的 {ratio:.4g} 倍）" if lang == "zh"
+            else f"off by {int(d):+,} ({ratio:.4g} × the expected value)")
 
 
 def _free(v) -> bool:

@@ -182,14 +182,15 @@ class Truth:
         return out
 
     # --- the correct step ----------------------------------------------------------------------------
-    def how(self, layer: str | None, field: str) -> str:
+    def how(self, layer: str | None, field: str, lang: str = "en") -> str:
         """The correct computation of one item, with the numbers: ⌊(227 − 11)/4⌋ + 1 = 55."""
         exp = self.expected(layer, field)
         if layer is None:
-            what = {"params": "sum of every layer's params", "macs": "sum of every layer's MACs",
-                    "flops": f"sum of every layer's FLOPs ({self.convention})",
-                    "output_shape": "the last layer's output"}[field]
-            return f"{what} = {_val(exp)}"
+            words = {"params": ("sum of every layer's params", "各层参数量之和"),
+                     "macs": ("sum of every layer's MACs", "各层 MACs 之和"),
+                     "flops": (f"sum of every layer's FLOPs ({self.convention})", f"各层 FLOPs 之和（{self.convention}）"),
+                     "output_shape": ("the last layer's output", "最后一层的输出")}[field]
+            return f"{words[lang == 'zh']} = {_val(exp)}"
         st = self.trace.steps[self.layers[layer][0 if field != "output_shape" else -1]]
         rule = st.rule
         if field == "output_shape" and rule is not None and getattr(rule, "p", None) is not None \

@@ -185,7 +185,7 @@ output_shape = [1, 1000]
 def test_unknown_mistake_says_how_far_off_and_the_correct_step():
     it = one(ALEX, "[layers.conv2]\nparams = 614000\n")
     assert it.diagnosis == []
-    assert it.note == "off by -656 (0.9989 × the expected value)"
+    assert it.note == "off by -656 (-0.11%)"
     assert it.how == "256·96·5·5 + 256 = 614,656"
 
 
@@ -521,3 +521,22 @@ def test_bom_is_accepted(tmp_path):
     f.write_bytes(b"\xef\xbb\xbf[layers.conv1]\nparams = 34944\n")
     r = grader(ALEX).grade_file(f)
     assert r.error is None and r.items[0].correct
+
+
+def test_big_net_wrong_totals_are_diagnosed_quickly():
+    g = Grader(str(EX / "resnet50.py"))
+    g.trace(None)
+    t0 = time.perf_counter()
+    r = g.grade(loads("[total]\nmacs = 123\noutput_shape = [1, 2]\nparams = 25557032\n", "a.toml"))
+    assert time.perf_counter() - t0 < 10
+    assert [i.correct for i in r.items] == [False, False, True]
+    assert r.items[0].note == "off by -4,089,184,133 (3.008e-08 × the expected value)"
+
+
+def test_zh_text_report(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("[total]\nparams = 62378343\n")
+    r = _cli(runner, "check", ALEX, str(f), "--lang", "zh")
+    assert r.exit_code == 1
+    assert r.output == ("✗ total.params  应为 62,378,344  给出 62,378,343  — 不是已知的常见错误 (差 -1（-1.6e-06%）); "
+                        "正确做法: 各层参数量之和 = 62,378,344\n得分: 0/1\n")
