@@ -103,8 +103,8 @@ def loads(text: str, path: str = "<answers>") -> Answers:
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        line = int(m.group(1)) if m else None
-        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
+        line = int(m.group(1)) if m else _duplicate(text)
+        what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg) or "invalid TOML"
         raise AnswersError(f"invalid TOML: {what[0].lower() + what[1:]}", where=Where(path, line),
                            fix='write key = value lines under [tables], strings in "quotes"') from None
     return _Reader(text, path).read(doc)
@@ -121,6 +121,24 @@ _ASSIGN = re.compile(rf"^({_DOTTED})=")
 def _split_key(dotted: str) -> tuple[str, ...]:
     parts = re.findall(_KEY, dotted)
     return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def _duplicate(text: str) -> int | None:
+    """Line of the first key or table given twice (tomllib reports those 'at end of document')."""
+    seen: set = set()
+    table: tuple[str, ...] = ()
+    for no, line in enumerate(text.splitlines(), 1):
+        if m := _HEADER.match(line):
+            table = _split_key(m.group(1))
+            key = ("[", *table)
+        elif m := _ASSIGN.match(line):
+            key = (*table, *_split_key(m.group(1)))
+        else:
+            continue
+        if key in seen:
+            return no
+        seen.add(key)
+    return None
 
 
 def _locate(text: str) -> dict[tuple[str, ...], int]:

@@ -241,6 +241,7 @@ BAD = [
     ("[layers.conv1\nparams = 1\n", "answers.toml:1: invalid TOML"),
     ("[layers.conv1]\nparams = 1\n[layers.conv1]\n", "answers.toml:3: invalid TOML"),
     ("[layers.conv1]\nparams = true\n", "answers.toml:2: layers.conv1.params is a boolean"),
+    ("[layers.conv1]\nparams = 1\nmacs = 2\nparams = 3\n", "answers.toml:4: invalid TOML: cannot overwrite a value"),
     ("[layers.conv1]\nparams = [1, 2]\n", "answers.toml:2: layers.conv1.params is a list"),
     ("\n[layers.conv1]\nparam = 34944\n", "answers.toml:3: unknown field 'param' in [layers.conv1]. Fix: did you mean 'params'?"),
     ("[layer.conv1]\nparams = 1\n", "answers.toml:1: unknown table or key 'layer'. Fix: did you mean 'layers'?"),
