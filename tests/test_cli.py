@@ -374,3 +374,41 @@ def test_docs_writes_and_checks(runner, tmp_path):
     assert r.exit_code == 0 and r.stdout == ""
     assert (tmp_path / "rules.md").read_text(encoding="utf-8").rstrip("\n") == render_rules_doc().rstrip("\n")
     assert run(runner, "docs", "--check", "--out", tmp_path).exit_code == 0
+
+
+# --- --input / --set strings: any text gives a shape or one InputError ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from symcnn.errors import InputError  # noqa: E402
+from symcnn.userinput import parse_sets, parse_shape  # noqa: E402
+
+_pieces = st.sampled_from(["1", "3", "227", "0", "-1", "H", "W", "N", "K", "pi", "x", ",", "×", " ", "(", ")", "2.5",
+                           "9" * 25, "Hx", "_", "é", "\n", "="])
+
+
+@settings(max_examples=80)
+@given(st.one_of(st.text(max_size=30), st.lists(_pieces, max_size=12).map("".join)))
+def test_any_input_string_parses_or_is_one_input_error(text):
+    try:
+        shape = parse_shape(text)
+    except InputError as e:
+        msg = str(e)
+        assert "\n" not in msg
+        assert msg.startswith("--input") and ". Fix: " in msg
+        return
+    assert 1 <= len(shape) <= 8
+    for v in shape:
+        assert (v.is_Integer and 1 <= v <= 2**63 - 1) or (v.is_Symbol and v.is_positive and v.is_integer)
+
+
+@settings(max_examples=80)
+@given(st.lists(st.one_of(st.text(max_size=12), st.lists(_pieces, max_size=6).map("".join)), max_size=4))
+def test_any_set_strings_parse_or_are_one_input_error(items):
+    try:
+        subs = parse_sets(items)
+    except InputError as e:
+        assert str(e).startswith("--set") and ". Fix: " in str(e)
+        return
+    assert all(v >= 1 and k.is_Symbol for k, v in subs.items())
