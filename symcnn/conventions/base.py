@@ -50,6 +50,7 @@ class Convention:
     call: str | None = None          # how that tool was called to get its total
     own: bool = False                # symcnn's own convention: every layer type says what it counts
     floor_total: bool = False        # the tool truncates its (fractional) total to an int
+    unit: str = "mac"                # "mac": one multiply-accumulate = 1; "flop": = 2 (compare with flop)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def rule_for(self, step: Step) -> Count:

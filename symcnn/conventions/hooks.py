@@ -117,13 +117,17 @@ def _ts_adaptive(extra: bool):
 
 _TS_K = ("k = prod(kernel_size) if the module stores a tuple, else the bare int "
          "(MaxPool2d(3, 2): k = 3, MaxPool2d((3, 3), 2): k = 9)")
+_TS_INT_K = ("torchscan takes an int kernel_size as the window size (k instead of k^nd elements): "
+             "it is right only when the module was given a tuple")
+
+
+def _int_kernel(op: Op) -> bool:
+    return not op.raw_kernel()[1] and op.nd > 1
+
+
 _TS_POOLS = {
-    "module:maxpool": Count(f"|out|·(k − 1), {_TS_K}", _ts_pool(False),
-                            bug="torchscan uses the bare int kernel_size instead of prod(kernel_size) "
-                                "unless the module was given a tuple"),
-    "module:avgpool": Count(f"|out|·(k − 1 + nd), {_TS_K}", _ts_pool(True),
-                            bug="torchscan uses the bare int kernel_size instead of prod(kernel_size) "
-                                "unless the module was given a tuple"),
+    "module:maxpool": Count(f"|out|·(k − 1), {_TS_K}", _ts_pool(False), bug=_TS_INT_K, when=_int_kernel),
+    "module:avgpool": Count(f"|out|·(k − 1 + nd), {_TS_K}", _ts_pool(True), bug=_TS_INT_K, when=_int_kernel),
     "module:adaptivemaxpool": Count("|out|·(prod(k_d) − 1), k_d = in/out if divisible else in mod out + 1",
                                     _ts_adaptive(False)),
     "module:adaptiveavgpool": Count("|out|·(prod(k_d) − 1 + nd), k_d = in/out if divisible else "
@@ -197,6 +201,7 @@ TORCHSCAN_FLOPS = Convention(
         "module:*": zero("0: torchscan has no formula for this module (the metric is marked partial)"),
         "*": zero(NOT_MODULE.format(tool="torchscan")),
     },
-    tool="torchscan 0.2.0", call="crawl_module(model, input_shape)['totals']['module_flops'] (batch 1)")
+    tool="torchscan 0.2.0", call="crawl_module(model, input_shape)['totals']['module_flops'] (batch 1)",
+    unit="flop")
 
 HOOKS = (TORCHINFO, THOP, TORCHSCAN, TORCHSCAN_FLOPS)

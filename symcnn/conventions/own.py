@@ -81,7 +81,7 @@ OWN = (
     Convention("mac", "multiply-accumulates of conv, transposed conv, linear and matmul; bias additions, "
                "normalisation, activations, pooling and adds are not MACs", _table(1, "MACs"), own=True),
     Convention("flop", "2 x MACs: each multiply-accumulate is one multiplication and one addition",
-               _table(2, "FLOPs"), own=True),
+               _table(2, "FLOPs"), own=True, unit="flop"),
     Convention("flop+bias", "2 x MACs plus one addition per output element of each layer with a bias",
-               _table(2, "FLOPs", bias=True), own=True),
+               _table(2, "FLOPs", bias=True), own=True, unit="flop"),
 )

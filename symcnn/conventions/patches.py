@@ -63,8 +63,8 @@ FVCORE = Convention(
 # --- ptflops 0.7.5, backend="pytorch" -----------------------------------------------------------
 # Modules are counted by hooks and divided by the batch; patched F.* calls add |input| per call,
 # also when a module's own forward calls them (nn.ReLU -> F.relu: counted twice).
-_PATCHED = {"relu", "prelu", "elu", "relu6", "gelu", "silu", "softmax", "maxpool", "avgpool",
-            "adaptiveavgpool", "adaptivemaxpool"}
+_PATCHED = ("relu", "prelu", "elu", "relu6", "gelu", "silu", "softmax", "maxpool", "avgpool",
+            "adaptiveavgpool", "adaptivemaxpool")
 # the F.* function a module's forward calls, when ptflops patches it
 _INNER = {"ReLU": "relu", "PReLU": "prelu", "ELU": "elu", "GELU": "gelu", "SiLU": "silu",
           "Softmax": "softmax", "Upsample": "upsample"}
@@ -167,11 +167,13 @@ def _cf_convT_bias(op: Op):
 
 
 _CF_CONVT_BUG = ("calflops divides the transposed conv's channels by groups twice (K·C_in·(C_out/g)/g per "
-                 "input position) and puts its bias on the forward-conv grid of the input")
+                 "input position)")
+_CF_CONVT_BIAS_BUG = ("calflops puts a transposed conv's bias additions on the forward-conv grid of its input "
+                      "((in + 2p − d(k−1) − 1)//s + 1 per axis) instead of the output grid")
 _CF_MACS = {
     "conv": Count("K·C_in·(C_out/groups)·N·prod(out spatial) = |out|·(C_in/groups)·K", _cf_conv),
     "convT": Count("K·C_in·((C_out/groups)//groups)·N·prod(in spatial) (plain only when groups = 1)", _cf_convT,
-                   bug=_CF_CONVT_BUG),
+                   bug=_CF_CONVT_BUG, when=lambda op: op.groups != 1),
     "linear": Count("|in|·out_features, bias ignored", lambda op: op.i * op.out_features),
     "functional:matmul": Count("prod(a.shape)·b.shape[-1] (patched torch.matmul)", _matmul),
 }
@@ -189,7 +191,8 @@ CALFLOPS_FLOPS = Convention(
         "conv": Count("2·MACs + |out| if bias", lambda op: 2 * _cf_conv(op) + (
             op.out_features * op.n * numel(_cf_conv_out(op)) if op.has_bias else 0)),
         "convT": Count("2·MACs + (C_out/groups)·N·prod(d') if bias, d' the forward-conv size of the input",
-                       lambda op: 2 * _cf_convT(op) + _cf_convT_bias(op), bug=_CF_CONVT_BUG),
+                       lambda op: 2 * _cf_convT(op) + _cf_convT_bias(op),
+                       bug=f"{_CF_CONVT_BUG}; {_CF_CONVT_BIAS_BUG}", when=lambda op: op.groups != 1 or op.has_bias),
         "linear": Count("2·|in|·out_features, bias ignored", lambda op: 2 * op.i * op.out_features),
         "functional:matmul": Count("2·prod(a.shape)·b.shape[-1]", lambda op: 2 * _matmul(op)),
         **{k: _CF_ACT for k in ("relu", "prelu", "elu", "leakyrelu", "silu", "gelu", "softmax", "maxpool",
@@ -207,6 +210,6 @@ CALFLOPS_FLOPS = Convention(
                     lambda op: op.o) for k in ("torch.add", "Tensor.add", "torch.mul", "Tensor.mul")},
         "*": zero("0: calflops does not patch it (a + b, +=, cat, view, dropout, log_softmax, sigmoid...)"),
     },
-    tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[0]")
+    tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[0]", unit="flop")
 
 PATCHES = (FVCORE, PTFLOPS, CALFLOPS, CALFLOPS_FLOPS)
