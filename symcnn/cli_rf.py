@@ -103,7 +103,11 @@ def rf_context(report) -> dict:
     last = report.last()
     eq = report.equivalent()
     ctx = {"axes": report.axis_names, "rows": rows, "last": last.name if last else None,
-           "equivalent": None, "forward": [], "backward": [], "seed_notes": []}
+           "equivalent": None, "forward": [], "backward": [], "seed_notes": [], "path": []}
+    by_index = {lf.index: lf for lf in report.layers}
+    if last is not None and len(last.path) < sum(1 for lf in report.layers if lf.index <= last.index):
+        # a DAG (or skipped layers): the layers with a window along the path of the largest field
+        ctx["path"] = [by_index[i].name for i in last.path if i in by_index and by_index[i].layer]
     if eq is not None:
         ctx["equivalent"] = {k: _show(getattr(eq, k)) for k in ("kernel", "stride", "padding")}
     if last is not None:
@@ -117,7 +121,8 @@ def _recursions(report, last) -> dict:
     layers = [by_index[i] for i in last.path if i in by_index and by_index[i].layer]
     fwd, back, notes = [], [], []
     r, j, shortcut = Integer(1), Integer(1), Integer(1)
-    for lf in layers:
+    differs = False
+    for n, lf in enumerate(layers):
         a = lf.layer["axes"][0]
         if lf.layer["transposed"]:
             fwd.append({"name": lf.name, "text": f"{lf.name}: transposed conv, jump j/{fmt.text(a['s'])} "
@@ -130,9 +135,15 @@ def _recursions(report, last) -> dict:
                     "text": f"r = {fmt.text(r)} + ({fmt.text(k)} − 1)·{fmt.text(j)} = {fmt.text(new)}",
                     "tex": rf"r = {fmt.latex(r)} + ({fmt.latex(k)} - 1) \cdot {fmt.latex(j)} = {fmt.latex(new)}"})
         shortcut = shortcut * s + (k - s)
-        if sympify(shortcut - new).is_zero is False:
+        gap = sympify(shortcut - new)
+        # say where seed 001's shortcut first goes wrong, and what it gives at the end
+        if gap.is_zero is False and (not differs or n == len(layers) - 1):
             notes.append(f"{lf.name}: seed 001's r = r_prev·S + (K − S) gives {fmt.text(shortcut)}, "
-                         f"the field is {fmt.text(new)}")
+                         f"the field is {fmt.text(new)}" + ("" if differs else
+                         " (it only holds when every layer has the same K and S)"))
+            differs = True
+        elif gap.is_zero:
+            differs = False
         if a["d"] != 1 and a["d"].is_Integer and a["k"].is_Integer:
             wrong = (a["k"] + 1) * (a["d"] - 1) + a["k"]
             notes.append(f"{lf.name}: seed 001's dilated field (k + 1)(d − 1) + k = {wrong}; the effective "

@@ -321,3 +321,21 @@ def test_cli_rf_chinese_text_and_refused_markdown(runner):
     assert r.exit_code == 0 and r.output.splitlines()[0].split() == ["层", "类型", "感受野", "跳距", "起点"]
     r = _run(runner, "rf", "examples/dilated.py", "--lang", "zh", "--markdown")
     assert r.exit_code == 2 and "--lang zh is not available for markdown output" in r.output
+
+
+@pytest.mark.parametrize("example, kernel, stride, padding", [
+    ("alexnet", 195, 32, 64),   # seed 003's AlexNet = slim alexnet_v2's layout (table above)
+    ("vgg16", 212, 32, 90),     # vgg_16 (table above), at pool5
+    # torchvision ResNet-18 strides the first block of layers 2–4: 7, 11 (maxpool), 43 (layer1),
+    # 51 + 3·16 = 99, 115 + 3·32 = 211, 243 + 3·64 = 435, jump 32 (hand derivation)
+    ("resnet18", 435, 32, None),
+])
+def test_traced_examples(example, kernel, stride, padding):
+    tracer = pytest.importorskip("symcnn.tracer")
+    t = tracer.trace(f"examples/{example}.py")
+    rep = receptive_fields(t.steps, t.input_shape)
+    eq = rep.equivalent()
+    assert (eq.kernel, eq.stride) == ((kernel, kernel), (stride, stride))
+    if padding is not None:
+        assert eq.padding == (padding, padding)
+    assert rep.layers[-1].axes is None and "whole input" in rep.layers[-1].note   # the classifier
