@@ -150,6 +150,9 @@ def _choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any
         if model in roots or isinstance(ns.get(model), nn.Module):
             return model, ns[model]
         if model in classes:
+            if not _no_args(classes[model]):
+                raise NetLoadError(f"{s.display}: {model}() needs constructor arguments",
+                                   fix=f"add `model = {model}(...)` at module level and pass --model model")
             return model, classes[model]()
         names = sorted(roots) + sorted(classes)
         raise NetLoadError(f"{s.display}: no model named {model!r}; the candidates are "
@@ -174,7 +177,7 @@ def _choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any
         raise NetLoadError(f"{s.display} defines several models: {', '.join(top)}",
                            fix=f"choose one with --model NAME (e.g. --model {next(iter(top))})")
     needs = [n for n in classes if n not in built]
-    why = f" ({', '.join(needs)} need constructor arguments)" if needs else ""
+    why = f" ({', '.join(needs)} {'needs' if len(needs) == 1 else 'need'} constructor arguments)" if needs else ""
     raise NetLoadError(f"{s.display} has no model: looked for a module-level nn.Module instance "
                        f"(net = nn.Sequential(...) or model = Net()) and for an nn.Module subclass that "
                        f"builds without arguments{why}", fix="add `model = Net(...)` at module level")

@@ -258,3 +258,18 @@ def test_star_import_of_torch_nn(tmp_path):
     t = trace(f)
     assert [s.key for s in t.steps] == ["nn.Conv2d", "nn.ReLU", "nn.AdaptiveAvgPool2d", "nn.Flatten", "nn.Linear"]
     assert t.output_shape == (N, 2) and t.total_params == 122
+
+
+def test_model_class_needing_arguments(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self, c):\n"
+                 "        super().__init__()\n        self.fc = nn.Linear(c, 2)\n"
+                 "    def forward(self, x):\n        return self.fc(x)\n")
+    with pytest.raises(NetLoadError) as info:
+        trace(f, model="Net")
+    assert str(info.value) == ("net.py: Net() needs constructor arguments. Fix: add `model = Net(...)` at "
+                               "module level and pass --model model")
+    with pytest.raises(NetLoadError) as info:
+        trace(f)
+    assert str(info.value).endswith("builds without arguments (Net needs constructor arguments). "
+                                    "Fix: add `model = Net(...)` at module level")
