@@ -240,6 +240,9 @@ def _layer_key(layer: str) -> str:
     key = layer if layer in RULES else f"nn.{layer}"
     if key in RULES:
         return key
+    folded = [k for k in RULES if layer.lower() in (k.lower(), k.split(".", 1)[-1].lower())]
+    if len(folded) == 1:   # conv2d -> nn.Conv2d
+        return folded[0]
     import difflib
 
     close = difflib.get_close_matches(layer, [k.split(".", 1)[-1] for k in RULES] + list(RULES), n=3)

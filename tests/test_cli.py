@@ -412,3 +412,16 @@ def test_any_set_strings_parse_or_are_one_input_error(items):
         assert str(e).startswith("--set") and ". Fix: " in str(e)
         return
     assert all(v >= 1 and k.is_Symbol for k, v in subs.items())
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["Conv2d"], "H_out = ⌊(H_in + 2·P − D·(K − 1) − 1)/S⌋ + 1"),
+    (["conv2d"], "H_out = ⌊(H_in + 2·P − D·(K − 1) − 1)/S⌋ + 1"),
+    (["nn.Linear"], "Linear"),
+    (["MaxPool2d", "--markdown", "--lang", "zh"], "通用公式"),
+    (["Conv2d", "--latex"], r"\left\lfloor"),
+])
+def test_formula(runner, args, expected):
+    r = run(runner, "formula", *args)
+    assert r.exit_code == 0, r.output
+    assert expected in r.stdout
