@@ -25,23 +25,24 @@ ANY = None  # torch's (*args, **kwargs) signature: arguments accepted and ignore
 
 
 def _dropout_p(a):
-    require((a["p"] >= 0) & (a["p"] <= 1), f"dropout probability p={a['p']} must be between 0 and 1",
+    require((a["p"] >= 0) & (a["p"] <= 1), lambda: f"dropout probability p={a['p']} must be between 0 and 1",
             fix="use 0 <= p <= 1")
 
 
 def _hardtanh(a):
     lo = a["min_val"] if a.get("min_value") is None else a["min_value"]
     hi = a["max_val"] if a.get("max_value") is None else a["max_value"]
-    require(hi > lo, f"max_val={hi} must be greater than min_val={lo}", fix="swap min_val and max_val")
+    require(hi > lo, lambda: f"max_val={hi} must be greater than min_val={lo}",
+            fix="swap min_val and max_val")
 
 
 def _rrelu(a):
-    require(a["lower"] <= a["upper"], f"lower={a['lower']} must not exceed upper={a['upper']}",
+    require(a["lower"] <= a["upper"], lambda: f"lower={a['lower']} must not exceed upper={a['upper']}",
             fix="use lower <= upper")
 
 
 def _lambd(a):
-    require(a["lambd"] >= 0, f"lambd={a['lambd']} must be non-negative", fix="use lambd >= 0")
+    require(a["lambd"] >= 0, lambda: f"lambd={a['lambd']} must be non-negative", fix="use lambd >= 0")
 
 
 def _approximate(a):
@@ -153,7 +154,7 @@ class PReLU(Rule):
         if self.num_parameters != 1:
             channels = x[1] if len(x) >= 2 else Integer(1)  # torch: a 0-D or 1-D input has 1 channel
             require(Eq(channels, self.num_parameters),
-                    f"num_parameters={self.num_parameters} does not match the input's channel size "
+                    lambda: f"num_parameters={self.num_parameters} does not match the input's channel size "
                     f"{channels}", fix=f"set num_parameters={channels} or 1")
         return Result(x, Integer(0))
 
@@ -177,7 +178,7 @@ class GLU(Rule):
                             fix="give the input a dimension to halve")
         _dim(self.dim, len(x), self.name)
         i = self.dim % len(x)
-        require(Eq(x[i] % 2, 0), f"dimension {i} of size {x[i]} must be even to be halved",
+        require(Eq(x[i] % 2, 0), lambda: f"dimension {i} of size {x[i]} must be even to be halved",
                 fix=f"make dimension {i} even or choose another dim")
         return Result((*x[:i], exact_div(x[i], 2), *x[i + 1:]), Integer(0))
 

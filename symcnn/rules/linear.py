@@ -32,8 +32,8 @@ class Linear(Rule):
     legend = {"in_features": F_in, "out_features": F_out}
 
     def setup(self, in_features, out_features, bias=True, device=None, dtype=None):
-        require(in_features >= 0, f"in_features={in_features} must be non-negative")
-        require(out_features >= 0, f"out_features={out_features} must be non-negative")
+        require(in_features >= 0, lambda: f"in_features={in_features} must be non-negative")
+        require(out_features >= 0, lambda: f"out_features={out_features} must be non-negative")
         self.in_features, self.out_features, self.bias = in_features, out_features, bool(bias)
 
     def parameters(self):
@@ -45,7 +45,7 @@ class Linear(Rule):
     def forward(self, x):
         lead, f = _last(x, self.name, str(self.in_features))
         require(Eq(f, self.in_features),
-                f"input's last dimension is {f} but in_features={self.in_features} (input shape "
+                lambda: f"input's last dimension is {f} but in_features={self.in_features} (input shape "
                 f"{fmt_shape(x)})", fix=f"set in_features={f}, or reshape the input so its last "
                 f"dimension is {self.in_features}")
         out = (*lead, self.out_features)
@@ -79,13 +79,13 @@ class Bilinear(Rule):
         lead, f1 = _last(x, self.name, str(self.in1))
         lead2, f2 = _last(x2, self.name, str(self.in2))
         for f, want, which in ((f1, self.in1, "in1_features"), (f2, self.in2, "in2_features")):
-            require(Eq(f, want), f"input's last dimension is {f} but {which}={want}",
+            require(Eq(f, want), lambda: f"input's last dimension is {f} but {which}={want}",
                     fix=f"set {which}={f}")
         if len(lead) != len(lead2):
             raise RuleError(f"inputs {fmt_shape(x)} and {fmt_shape(x2)} differ in their leading dims",
                             fix="give both inputs the same leading dimensions")
         for a, b in zip(lead, lead2):
-            require(Eq(a, b), f"inputs {fmt_shape(x)} and {fmt_shape(x2)} differ in their leading "
+            require(Eq(a, b), lambda: f"inputs {fmt_shape(x)} and {fmt_shape(x2)} differ in their leading "
                     f"dims ({a} vs {b})", fix="give both inputs the same leading dimensions")
         out = (*lead, self.out_features)
         return Result(out, numel(out) * self.in1 * self.in2)
@@ -121,7 +121,7 @@ class Embedding(Rule):
               dtype=None):
         if padding_idx is not None:
             require((padding_idx < num_embeddings) & (padding_idx >= -num_embeddings),
-                    f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings}",
+                    lambda: f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings}",
                     fix=f"use a padding_idx in [-{num_embeddings}, {num_embeddings - 1}]")
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
 
@@ -179,7 +179,7 @@ class Unflatten(Rule):
                             "inferred", fix="give all sizes but one")
         for v in sizes:
             if v != -1:
-                require(v >= 0, f"unflattened_size={sizes} has a negative size {v}",
+                require(v >= 0, lambda: f"unflattened_size={sizes} has a negative size {v}",
                         fix="use non-negative sizes and at most one -1")
         self.dim, self.sizes = int(dim), sizes
 
@@ -189,13 +189,13 @@ class Unflatten(Rule):
         known = numel(v for v in self.sizes if v != -1)
         sizes = self.sizes
         if -1 in sizes:
-            require(known > 0, f"unflattened_size={sizes} cannot infer -1 next to a zero size")
-            require(Eq(Mod(size, known), 0), f"dimension {i} of size {size} is not divisible by "
+            require(known > 0, lambda: f"unflattened_size={sizes} cannot infer -1 next to a zero size")
+            require(Eq(Mod(size, known), 0), lambda: f"dimension {i} of size {size} is not divisible by "
                     f"{known}, the product of unflattened_size={sizes}",
                     fix=f"choose sizes whose product divides {size}")
             sizes = tuple(exact_div(size, known) if v == -1 else v for v in sizes)
         else:
-            require(Eq(known, size), f"unflattened_size={sizes} multiplies to {known}, not to the "
+            require(Eq(known, size), lambda: f"unflattened_size={sizes} multiplies to {known}, not to the "
                     f"size {size} of dimension {i}", fix=f"choose sizes whose product is {size}")
         return Result((*x[:i], *sizes, *x[i + 1:]), Integer(0))
 

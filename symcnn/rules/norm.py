@@ -18,7 +18,7 @@ from ..symbols import C, G, K
 
 
 def _channels(c, want, layer: str, name: str = "num_features") -> None:
-    require(Eq(c, want), f"{layer} expects {want} channels ({name}={want}) but the input has {c}",
+    require(Eq(c, want), lambda: f"{layer} expects {want} channels ({name}={want}) but the input has {c}",
             fix=f"set {name}={c}, or change the previous layer's output channels")
 
 
@@ -61,7 +61,7 @@ class BatchNorm(_Affine):
         if self.affine or self.track:
             _channels(x[1], self.num_features, self.name)
         if not self.track:
-            require(Ne(x[0] * numel(x[2:]), 1), f"{self.name} without running stats needs more than "
+            require(Ne(x[0] * numel(x[2:]), 1), lambda: f"{self.name} without running stats needs more than "
                     f"1 value per channel, got input {fmt_shape(x)}", fix="use a batch larger than 1")
         return Result(x, Integer(0))
 
@@ -92,7 +92,8 @@ class InstanceNorm(_Affine):
         if self.affine or self.track:
             _channels(c, self.num_features, self.name)
         if not self.track:
-            require(Ne(numel(x[-nd:]), 1), f"{self.name} needs more than 1 spatial element, got input "
+            require(Ne(numel(x[-nd:]), 1),
+                    lambda: f"{self.name} needs more than 1 spatial element, got input "
                     f"{fmt_shape(x)}", fix="use a larger input or track_running_stats=True")
         return Result(x, Integer(0))
 
@@ -120,7 +121,7 @@ class LayerNorm(_Affine):
             raise RuleError(f"normalized_shape={ns} has more dims than the input {fmt_shape(x)}",
                             fix="normalize over the input's trailing dims only")
         for a, b in zip(tail, ns):
-            require(Eq(a, b), f"normalized_shape={ns} does not match the input's trailing dims "
+            require(Eq(a, b), lambda: f"normalized_shape={ns} does not match the input's trailing dims "
                     f"{fmt_shape(tail)}", fix=f"set normalized_shape={fmt_shape(tail)}")
         return Result(x, Integer(0))
 
@@ -138,7 +139,7 @@ class GroupNorm(_Affine):
     def setup(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *,
               bias=True):
         require(Eq(Mod(num_channels, num_groups), 0),
-                f"num_channels={num_channels} must be divisible by num_groups={num_groups}",
+                lambda: f"num_channels={num_channels} must be divisible by num_groups={num_groups}",
                 fix="choose num_groups that divides num_channels")
         self.num_groups, self.num_channels = num_groups, num_channels
         self.affine, self.bias, self.affine_shape = bool(affine), bool(bias), (num_channels,)
@@ -150,10 +151,10 @@ class GroupNorm(_Affine):
         g = self.num_groups
         if self.affine:
             _channels(x[1], self.num_channels, self.name, "num_channels")
-        require(Eq(Mod(x[1], g), 0), f"input channels {x[1]} must be divisible by num_groups={g}",
+        require(Eq(Mod(x[1], g), 0), lambda: f"input channels {x[1]} must be divisible by num_groups={g}",
                 fix="choose num_groups that divides the channels")
         require(Ne(FloorDiv(x[0] * x[1], g) * numel(x[2:]), 1),
-                f"GroupNorm needs more than 1 value per group, got input {fmt_shape(x)}",
+                lambda: f"GroupNorm needs more than 1 value per group, got input {fmt_shape(x)}",
                 fix="use a larger batch or input")
         return Result(x, Integer(0))
 
@@ -170,7 +171,7 @@ class LocalResponseNorm(Rule):
     legend = {"size": K}
 
     def setup(self, size, alpha=1e-4, beta=0.75, k=1.0):
-        require(size > 0, f"size={size} must be greater than zero", fix="use size >= 1")
+        require(size > 0, lambda: f"size={size} must be greater than zero", fix="use size >= 1")
         self.size = size
 
     def forward(self, x):

@@ -45,11 +45,11 @@ class _Pool(Rule):
         self.d = axes(nd, "dilation", dilation)
         self.ceil_mode = bool(ceil_mode)
         for k, s, p, d in zip(self.k, self.s, self.p, self.d):
-            require(k > 0, f"kernel_size={k} must be greater than zero", fix="set kernel_size >= 1")
-            require(s > 0, f"stride={s} must be greater than zero", fix="set stride >= 1")
-            require(d > 0, f"dilation={d} must be greater than zero", fix="set dilation >= 1")
-            require(p >= 0, f"padding={p} must be non-negative", fix="set padding >= 0")
-            require(2 * p <= k, f"padding={p} must be at most half of kernel_size={k}",
+            require(k > 0, lambda: f"kernel_size={k} must be greater than zero", fix="set kernel_size >= 1")
+            require(s > 0, lambda: f"stride={s} must be greater than zero", fix="set stride >= 1")
+            require(d > 0, lambda: f"dilation={d} must be greater than zero", fix="set dilation >= 1")
+            require(p >= 0, lambda: f"padding={p} must be non-negative", fix="set padding >= 0")
+            require(2 * p <= k, lambda: f"padding={p} must be at most half of kernel_size={k}",
                     fix=f"use padding <= {k}/2, or a larger kernel")
 
     def parameters(self):
@@ -59,7 +59,7 @@ class _Pool(Rule):
         batch, c, spatial = split_batch(x, self.nd, self.name)
         if self.min_input:
             for i, (L, k) in enumerate(zip(spatial, self.k)):
-                require(L >= k, f"input size {L} of axis {i} is smaller than kernel_size={k} "
+                require(L >= k, lambda: f"input size {L} of axis {i} is smaller than kernel_size={k} "
                         f"({self.name} checks this before padding)",
                         fix="use a larger input or a smaller kernel")
         out = tuple(window(L, k, s, p, d, ceil_mode=self.ceil_mode, axis=f" of axis {i}")
@@ -164,7 +164,7 @@ class _Adaptive(Rule):
                             fix="give the output length as an int")
         for o in self.output_size:
             if o is not None:
-                require(o >= 0, f"output_size={o} must be >= 0", fix="use a non-negative output size")
+                require(o >= 0, lambda: f"output_size={o} must be >= 0", fix="use a non-negative output size")
 
     def forward(self, x):
         batch, c, spatial = split_batch(x, self.nd, self.name)

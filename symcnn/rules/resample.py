@@ -124,7 +124,7 @@ class Upsample(Rule):
             out = tuple(ScaledSize(L, s) for L, s in zip(x[2:], per))
         low = 0 if self.mode == "area" else 1   # 'area' is an adaptive average pool: 0 gives an empty tensor
         for L, o in zip(x[2:], out):
-            require(o >= low, f"output size {o} (input size {L}) must be at least {low}",
+            require(o >= low, lambda: f"output size {o} (input size {L}) must be at least {low}",
                     fix="use a larger size or scale_factor")
         return Result((*x[:2], *out), Integer(0))
 
@@ -180,7 +180,8 @@ class ZeroPad(_Pad):
                             fix="give the input more dimensions")
         rows = self._outs(x)
         for L, a, b, o in rows if self._crops() else ():
-            require((a >= -L) & (b >= -L) & (o >= 0), f"padding ({a}, {b}) crops more than the size {L}",
+            require((a >= -L) & (b >= -L) & (o >= 0),
+                    lambda: f"padding ({a}, {b}) crops more than the size {L}",
                     fix="use less negative padding")
         return self._shape(x, rows)
 
@@ -196,7 +197,7 @@ class ConstantPad(ZeroPad):
 
 
 def _some_output(rows, name):
-    require(Or(*(o >= 1 for *_, o in rows)), f"{name}: every output size would be below 1 "
+    require(Or(*(o >= 1 for *_, o in rows)), lambda: f"{name}: every output size would be below 1 "
             f"({', '.join(str(o) for *_, o in rows)})", fix="use less negative padding")
 
 
@@ -213,11 +214,11 @@ class ReflectionPad(_Pad):
         self._dims(x)
         rows = self._outs(x)
         for L, a, b, o in rows:
-            require((a < L) & (b < L), f"padding ({a}, {b}) must be smaller than the input size {L}",
+            require((a < L) & (b < L), lambda: f"padding ({a}, {b}) must be smaller than the input size {L}",
                     fix=f"use padding < {L}, or ReplicationPad")
         if self._crops():
             for _L, a, b, o in rows:
-                require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}",
+                require(o >= 0, lambda: f"padding ({a}, {b}) gives a negative size {o}",
                         fix="use less negative padding")
             _some_output(rows, self.name)
         return self._shape(x, rows)
@@ -234,7 +235,7 @@ class ReplicationPad(_Pad):
         rows = self._outs(x)
         if self._crops():
             for _L, a, b, o in rows:
-                require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}",
+                require(o >= 0, lambda: f"padding ({a}, {b}) gives a negative size {o}",
                         fix="use less negative padding")
             _some_output(rows, self.name)
         return self._shape(x, rows)
@@ -256,10 +257,11 @@ class CircularPad(_Pad):
         self._dims(x)
         rows = self._outs(x)
         for L, a, b, o in rows:
-            require((a <= L) & (b <= L), f"padding ({a}, {b}) wraps around more than once: it must be "
+            require((a <= L) & (b <= L),
+                    lambda: f"padding ({a}, {b}) wraps around more than once: it must be "
                     f"at most the input size {L}", fix=f"use padding <= {L}")
             if self._crops():
-                require(o >= 0, f"padding ({a}, {b}) gives a negative size {o}",
+                require(o >= 0, lambda: f"padding ({a}, {b}) gives a negative size {o}",
                         fix="use less negative padding")
         return self._shape(x, rows)
 

@@ -23,7 +23,7 @@ class PixelShuffle(Rule):
     legend = {"upscale_factor": R}
 
     def setup(self, upscale_factor):
-        require(upscale_factor > 0, f"upscale_factor={upscale_factor} must be positive",
+        require(upscale_factor > 0, lambda: f"upscale_factor={upscale_factor} must be positive",
                 fix="use upscale_factor >= 1")
         self.r = upscale_factor
 
@@ -33,7 +33,7 @@ class PixelShuffle(Rule):
                             fix="add the channel dimension")
         *lead, c, h, w = x
         r2 = self.r * self.r
-        require(Eq(Mod(c, r2), 0), f"channels {c} must be divisible by upscale_factor²={r2}",
+        require(Eq(Mod(c, r2), 0), lambda: f"channels {c} must be divisible by upscale_factor²={r2}",
                 fix=f"use a channel count that is a multiple of {r2}")
         return Result((*lead, exact_div(c, r2), h * self.r, w * self.r), Integer(0))
 
@@ -47,7 +47,7 @@ class PixelUnshuffle(Rule):
     legend = {"downscale_factor": R}
 
     def setup(self, downscale_factor):
-        require(downscale_factor > 0, f"downscale_factor={downscale_factor} must be positive",
+        require(downscale_factor > 0, lambda: f"downscale_factor={downscale_factor} must be positive",
                 fix="use downscale_factor >= 1")
         self.r = downscale_factor
 
@@ -58,7 +58,7 @@ class PixelUnshuffle(Rule):
         *lead, c, h, w = x
         r = self.r
         for name, v in (("height", h), ("width", w)):
-            require(Eq(Mod(v, r), 0), f"{name} {v} must be divisible by downscale_factor={r}",
+            require(Eq(Mod(v, r), 0), lambda: f"{name} {v} must be divisible by downscale_factor={r}",
                     fix=f"use a {name} that is a multiple of {r}")
         return Result((*lead, c * r * r, exact_div(h, r), exact_div(w, r)), Integer(0))
 
@@ -81,7 +81,7 @@ class _Blocks(Rule):
         for name, vals, low in (("kernel_size", self.k, 1), ("dilation", self.d, 1),
                                 ("padding", self.p, 0), ("stride", self.s, 1)):
             for v in vals:
-                require(v >= low, f"{name}={v} must be at least {low}", fix=f"use {name} >= {low}")
+                require(v >= low, lambda: f"{name}={v} must be at least {low}", fix=f"use {name} >= {low}")
 
     def _blocks(self, sizes):
         return tuple(window(L, k, s, p, d, axis=f" of axis {i}")
@@ -131,10 +131,10 @@ class Fold(_Blocks):
                             fix="give the input as (N, C·∏kernel, L)")
         *lead, ck, n = x
         kk = numel(self.k)
-        require(Eq(Mod(ck, kk), 0), f"input dim {ck} must be divisible by the product of "
+        require(Eq(Mod(ck, kk), 0), lambda: f"input dim {ck} must be divisible by the product of "
                 f"kernel_size={self.k}, {kk}", fix="give C·∏kernel values per block")
         blocks = numel(self._blocks(self.output_size))
-        require(Eq(n, blocks), f"input has {n} blocks but output_size={self.output_size} with "
+        require(Eq(n, blocks), lambda: f"input has {n} blocks but output_size={self.output_size} with "
                 f"kernel_size={self.k} gives {blocks}", fix=f"give {blocks} blocks or change output_size")
         return Result((*lead, exact_div(ck, kk), *self.output_size), Integer(0))
 
