@@ -106,7 +106,8 @@ def loads(text: str, path: str = "<answers>") -> Answers:
         line = int(m.group(1)) if m else _duplicate(text)
         what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg) or "invalid TOML"
         raise AnswersError(f"invalid TOML: {what[0].lower() + what[1:]}", where=Where(path, line),
-                           fix='write key = value lines under [tables], strings in "quotes"') from None
+                           fix="each key and table may appear once; remove the second one" if "overwrite" in msg
+                           else 'write key = value lines under [tables], strings in "quotes"') from None
     return _Reader(text, path).read(doc)
 
 

@@ -216,10 +216,16 @@ class _Context:
                 else:
                     it.note = (f"答案随输入尺寸变化，应写成公式：在 {where} 时是 {e}" if self.g.lang == "zh"
                                else f"the answer depends on the input size, write a formula: at {where} it is {e}")
-            if not it.correct and self.num is not None and self.concrete:
-                at = value_at(given, self.concrete)
+            point = None
+            if cex and symbolic:   # diagnose where the formula is wrong (a numeric trace at that input)
+                point = {sym: cex[sym.name] for sym in eq.symbols if sym.name in cex}
+            elif self.num is not None and self.concrete:
+                point = self.concrete
+            num = self._numeric_at(point) if point and not it.correct else None
+            if num is not None:
+                at = value_at(given, point)
                 if at is not None:
-                    self._diagnose(it, a, at)
+                    self._diagnose(it, a, at, num)
             elif not it.correct and not symbolic and not _free(it.expected):
                 self._diagnose(it, a, given, truth)   # sizes do not matter: diagnose on the symbolic trace
             if not it.correct:
@@ -232,6 +238,17 @@ class _Context:
                 it.how = self.num.how(a.layer, a.field, self.g.lang)
         it.points = pts if it.correct else 0.0
         return it
+
+    def _numeric_at(self, point: dict) -> Truth | None:
+        """The truth of the net traced at the numbers ``point`` gives the input symbols (None if invalid)."""
+        if self.num is not None and point == self.concrete:
+            return self.num
+        shape = tuple(v.xreplace({s: Integer(x) for s, x in point.items()}) if hasattr(v, "xreplace") else v
+                      for v in self.sym_shape)
+        try:
+            return self.g.truth(self.g.trace(shape), self.conv)
+        except SymcnnError:
+            return None
 
     def _diagnose(self, it: Item, a: Answer, given, truth: Truth | None = None) -> None:
         truth = truth or self.num

@@ -541,3 +541,13 @@ def test_zh_text_report(runner, tmp_path):
     assert r.exit_code == 1
     assert r.output == ("✗ total.params  应为 62,378,344  给出 62,378,343  — 不是已知的常见错误 (差 -1（-1.6e-06%）); "
                         "正确做法: 各层参数量之和 = 62,378,344\n得分: 0/1\n")
+
+
+def test_wrong_formula_on_a_symbolic_input_is_diagnosed_at_the_counterexample():
+    r = grade(MNIST, '[input]\nshape = [1, 1, "H", "W"]\n[layers.conv1]\noutput_shape = [1, 10, "H-5", "W-5"]\n'
+                     'macs = "10*25*(H-5)*(W-5)"\n')
+    shape, macs = r.items
+    assert shape.note == "at H=28, W=28: expected 24, your formula gives 23"
+    assert [d.id for d in shape.diagnosis] == ["forgot_plus_one"]
+    assert macs.note == "at H=28, W=28: expected 144,000, your formula gives 132,250"
+    assert [d.id for d in macs.diagnosis] == ["forgot_plus_one"]
