@@ -345,10 +345,10 @@ def inputs_text(ctx: dict, w: dict = WORDS["en"]) -> str:
 def solution_text(sol) -> str:
     from .validity import fmt_ranges
 
-    what = ", ".join(fmt.text(q) for q in sol.quantity)
-    vals = fmt_ranges(sol.values) if sol.values else "none"
-    head = f"{sol.unknown} with {sol.target}: {what} → {sol.unknown} ∈ {{{vals}}} " \
-           f"(searched {sol.tried.start}..{sol.tried.stop - 1})"
+    op = {"=": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}[sol.target.op]
+    vals = ", ".join(map(str, sol.values)) if 0 < len(sol.values) <= 6 else fmt_ranges(sol.values)
+    head = (f"{sol.unknown}: {_show(sol.quantity)} {op} {_show(sol.wanted)} → {sol.unknown} ∈ {{{vals}}} "
+            f"(every integer in {sol.tried.start}..{sol.tried.stop - 1} tried)")
     return "\n".join([head, *(f"note: {n}" for n in sol.notes)])
 
 

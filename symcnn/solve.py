@@ -77,6 +77,7 @@ class Solution:
     values: list[int] = field(default_factory=list)
     tried: range = range(0)
     quantity: tuple[Expr, ...] = ()     # what the target constrains, as a function of the unknown
+    wanted: tuple[Expr, ...] = ()       # what it must equal (or bound)
     notes: list[str] = field(default_factory=list)
 
 
@@ -119,7 +120,7 @@ def solve(trace: Trace, unknown: Symbol, target: Target | str, values=range(0, 6
     v.symbols = syms
     rel = _OPS[target.op]
     checks = [compile_expr(rel(h, w), syms) for h, w in zip(have, want)]
-    sol = Solution(unknown, target, tried=values, quantity=tuple(canon(h) for h in have))
+    sol = Solution(unknown, target, tried=values, quantity=tuple(canon(h) for h in have), wanted=tuple(want))
     grid = [()] if not sizes else [(h,) * len(sizes) for h in sample]
     for val in values:
         ok_any, ok_all = False, True

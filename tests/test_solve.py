@@ -101,7 +101,7 @@ def test_cli_solve_from_net_py(runner, tmp_path):
     net.write_text(NET)
     r = runner.invoke(main, ["inputs", str(net), "--solve", "P", "--target", "out=56"])
     assert r.exit_code == 0, r.output
-    assert "P ∈ {3..4}" in r.output
+    assert "P: ⌈(P + 108)/2⌉ = 56 → P ∈ {3, 4} (every integer in 0..64 tried)" in r.output
     assert [p for p in range(65) if (215 + 2 * p) // 4 + 1 == 56] == [3, 4]
     r = runner.invoke(main, ["inputs", str(net), "--solve", "Q", "--target", "same"])
     assert r.exit_code == 2 and "no symbol Q in the net" in r.output
