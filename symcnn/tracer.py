@@ -203,13 +203,16 @@ def _default_input(net: Any) -> tuple:
 def _choose_input(ns: dict, s: rec.Session, net: Any, input_shape: tuple | None) -> tuple:
     if input_shape is not None:
         return tuple(size_symbol(v) if isinstance(v, str) else sym(v) for v in input_shape)
-    fed = [t for m, t in s.top_calls if m is net]
+    # fed to the model at module level; else the first of its layers called there (d2l's
+    # `for layer in net: X = layer(X)` loop); else the one module-level tensor made by torch.rand & co.
+    members = {id(m) for _, m in net.named_modules()}
+    fed = [t for m, t in s.top_calls if m is net] or [t for m, t in s.top_calls if id(m) in members]
     if fed:
         return fed[0]._shape
     tensors = []
     for n, v in ns.items():
-        if isinstance(v, SymTensor) and not isinstance(v, nn.Parameter) and not n.startswith("_") \
-                and v.step is None and all(v is not t for t in tensors):
+        if isinstance(v, SymTensor) and id(v) in s.created and not n.startswith("_") \
+                and all(v is not t for t in tensors):
             tensors.append(v)
     shapes = [t._shape for t in tensors] or [tuple(map(Integer, v)) for v in _main_block_inputs(s.source)]
     if len(set(shapes)) > 1:

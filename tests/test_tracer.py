@@ -273,3 +273,14 @@ def test_model_class_needing_arguments(tmp_path):
         trace(f)
     assert str(info.value).endswith("builds without arguments (Net needs constructor arguments). "
                                     "Fix: add `model = Net(...)` at module level")
+
+
+def test_d2l_layer_loop_at_module_level_keeps_the_input(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch\nfrom torch import nn\n"
+                 "net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2), nn.Flatten(),\n"
+                 "                    nn.Linear(6 * 14 * 14, 10))\n"
+                 "X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)\n"
+                 "for layer in net:\n    X = layer(X)\n    print(layer.__class__.__name__, X.shape)\n")
+    t = trace(f)
+    assert t.input_shape == (1, 1, 28, 28) and t.output_shape == (1, 10)

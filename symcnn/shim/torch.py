@@ -136,7 +136,11 @@ def _make(*size: Any, out: Any = None, dtype: Any = None, layout: Any = None, de
                          fix="use torch.rand(1, 3, 224, 224)").located(rec.where())
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    return SymTensor(tuple(sym(v) for v in size))
+    out = SymTensor(tuple(sym(v) for v in size))
+    s = rec.session()
+    if s is not None and not s.recording:
+        s.created.add(id(out))
+    return out
 
 
 rand = randn = zeros = ones = empty = _make
