@@ -355,8 +355,9 @@ def solution_text(sol) -> str:
 @click.command()
 @net_options
 @format_options
-@click.option("--range", "rng", default="1..512", show_default=True, metavar="FIRST..LAST",
-              help="Input sizes to tabulate (or values of the --solve unknown).")
+@click.option("--range", "rng", default=None, metavar="FIRST..LAST",
+              help="Input sizes to tabulate (default 1..512), or the values of the --solve unknown to try "
+                   "(default 0..64).")
 @click.option("--solve", "unknown", metavar="NAME", help="A hyperparameter symbol of NET.py to solve for.")
 @click.option("--target", metavar="TARGET", help="same, out=56, out=H, out=56x28, params<=N (with --solve).")
 def inputs(net, out, rng, unknown, target):
@@ -371,7 +372,7 @@ def inputs(net, out, rng, unknown, target):
         raise InputError("--solve and --target go together", fix="give both, e.g. --solve P --target same")
     if unknown is not None:
         return _solve(net, out, unknown, target, rng)
-    rng = parse_range(rng)
+    rng = parse_range(rng or "1..512")
     trace = symbolic_trace(net)
     ctx = inputs_context(valid_inputs(trace), rng)
     if out.fmt == "json":
@@ -398,7 +399,7 @@ def _solve(net, out, unknown, target, rng_text):
         raise InputError(f"--solve {unknown}: no symbol {unknown} in the net",
                          fix=f"write {unknown} = sympy.Symbol('{unknown}', integer=True) in NET.py and use it "
                              "as a hyperparameter")
-    rng = parse_range(rng_text) if rng_text != "1..512" else range(0, 65)
+    rng = parse_range(rng_text or "0..64")
     sol = solve(trace, sym, tgt, rng)
     if out.fmt == "json":
         emit(json.dumps({"unknown": unknown, "target": str(tgt), "values": sol.values,
