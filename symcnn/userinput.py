@@ -16,14 +16,16 @@ from sympy import Expr, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanFalse
 
 from .errors import InputError
-from .symbols import C_in, C_out, D, F_in, F_out, G, K, L_in, L_out, P, P_out, S, size_symbol
+from . import symbols
+from .symbols import size_symbol
 
 MAX_SIZE = 2**63 - 1          # torch sizes are int64
 MAX_DIMS = 8
 MAX_NAME = 32
 MAX_TEXT = 400                # longer option values are rejected before any parsing
-LAYER_SYMBOLS = frozenset(s.name for s in (C_in, C_out, D, F_in, F_out, G, K, L_in, L_out, P, P_out, S))
 INPUT_SYMBOLS = frozenset("NCHWLT")
+# every symbol of symbols.py that is not an input size is a layer hyper-parameter in the formulas (K, S, P, ...)
+LAYER_SYMBOLS = frozenset(v.name for v in vars(symbols).values() if isinstance(v, Symbol)) - INPUT_SYMBOLS
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _INT = re.compile(r"[0-9]+\Z")
 

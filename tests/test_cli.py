@@ -274,7 +274,7 @@ def test_missing_lazy_command_is_one_line(runner, monkeypatch):
 def test_alexnet_seed_numbers(runner, tracer):
     r = run(runner, "derive", EX / "alexnet.py")
     assert r.exit_code == 0, r.output
-    for want in ("55", "96", "34,944", "614,656", "885,120", "1,327,488", "884,992", "37,752,832",
+    for want in ("55×55×96", "34,944", "614,656", "885,120", "1,327,488", "884,992", "37,752,832",
                  "16,781,312", "4,097,000", "62,378,344"):
         assert want in r.stdout, want
 
@@ -425,3 +425,22 @@ def test_formula(runner, args, expected):
     r = run(runner, "formula", *args)
     assert r.exit_code == 0, r.output
     assert expected in r.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "rf", "inputs", "compare"])
+def test_lazy_commands_load_and_have_an_example(runner, command):
+    import importlib
+
+    import symcnn.cli as cli_mod
+
+    module, attr = cli_mod.LAZY[command][0].split(":")
+    assert getattr(importlib.import_module(module), attr).name == command
+    r = run(runner, command, "--help")
+    assert r.exit_code == 0 and f"symcnn {command} " in r.output.split("Example")[1]
+
+
+def test_layer_symbols_are_refused_as_input_names():
+    from symcnn.userinput import LAYER_SYMBOLS
+
+    assert {"K", "S", "P", "D", "G", "C_in", "C_out"} <= LAYER_SYMBOLS
+    assert not {"N", "C", "H", "W", "L", "T"} & LAYER_SYMBOLS
