@@ -284,3 +284,16 @@ def test_d2l_layer_loop_at_module_level_keeps_the_input(tmp_path):
                  "for layer in net:\n    X = layer(X)\n    print(layer.__class__.__name__, X.shape)\n")
     t = trace(f)
     assert t.input_shape == (1, 1, 28, 28) and t.output_shape == (1, 10)
+
+
+def test_parameter_containers_count(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch, torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
+                 "        super().__init__()\n"
+                 "        self.ws = nn.ParameterList([nn.Parameter(torch.randn(4, 4)) for _ in range(3)])\n"
+                 "        self.bs = nn.ParameterDict({'a': nn.Parameter(torch.zeros(4))})\n"
+                 "    def forward(self, x):\n        for w in self.ws:\n            x = x @ w\n"
+                 "        return x + self.bs['a']\n")
+    t = trace(f, input_shape=(2, 4))
+    assert t.extra_params == 3 * 16 + 4 and t.output_shape == (2, 4)
+    assert [s.key for s in t.steps] == ["torch.matmul"] * 3 + ["add"]

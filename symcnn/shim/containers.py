@@ -129,3 +129,60 @@ class ModuleDict(Module):
 
     def pop(self, key: str) -> Module:
         return self._modules.pop(key)
+
+
+class ParameterList(Module):
+    """nn.ParameterList: parameters registered under "0", "1", ... (counted as the model's params)."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        for p in values or ():
+            self.append(p)
+
+    def append(self, value: Any) -> ParameterList:
+        self.register_parameter(str(len(self._parameters)), value)
+        return self
+
+    def extend(self, values) -> ParameterList:
+        for p in values:
+            self.append(p)
+        return self
+
+    def __getitem__(self, idx: int) -> Any:
+        return list(self._parameters.values())[idx]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._parameters.values())
+
+
+class ParameterDict(Module):
+    """nn.ParameterDict: parameters registered under their keys."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        for k, p in (parameters or {}).items():
+            self.register_parameter(k, p)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.register_parameter(key, value)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def keys(self):
+        return self._parameters.keys()
+
+    def items(self):
+        return self._parameters.items()
+
+    def values(self):
+        return self._parameters.values()

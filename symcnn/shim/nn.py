@@ -16,11 +16,12 @@ from ..errors import UnsupportedError
 from ..rule import RULES
 from ..tensor import SymTensor
 from . import record as rec
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .module import Layer, Module, Parameter
 
 # `from torch.nn import *` gives every layer with a rule, as torch's star import gives every layer
-__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "Sequential", "functional", "init", "utils",
+__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList", "Sequential",
+           "functional", "init", "utils",
            *sorted(k[3:] for k, v in RULES.items() if v is not None and k.startswith("nn."))]
 
 
