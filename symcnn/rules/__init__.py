@@ -1,5 +1,9 @@
 """The rule families. Each module registers its rules with @rule; imported explicitly, no discovery.
 
+conv (Conv, ConvTranspose), pool (max/avg/LP/adaptive pools), linear (Linear, Bilinear, Identity,
+Embedding, Flatten, Unflatten), activation (the category table of weightless shape-preserving
+layers, PReLU, GLU), norm (batch/instance/layer/group/local response norm), resample (Upsample and
+the padding layers), shuffle (PixelShuffle/Unshuffle, Fold/Unfold); common holds shared helpers.
 To add a layer: write a Rule subclass in the family file it belongs to (or a new file imported here).
 """
 

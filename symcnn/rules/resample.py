@@ -243,7 +243,9 @@ class ReplicationPad(_Pad):
 
 @rule("nn.CircularPad1d", "nn.CircularPad2d", "nn.CircularPad3d")
 class CircularPad(_Pad):
-    """Pads by wrapping around; each padding must be at most the input size.
+    """Pads by wrapping around; each padding must be at most the input size. (torch 2.13 also
+    fails on some negative circular paddings, where its internal copy overlaps itself; that is an
+    implementation limit, not a shape rule, and symcnn does not reproduce it.)
 
     MACs: 0 (copying is not counted).
     """
