@@ -258,6 +258,8 @@ class _Context:
         found: dict[str, str | None] = {}
         if isinstance(exp, tuple) and _batch_only(given, exp):
             found["off_by_batch"] = None
+        if isinstance(exp, tuple) and len(exp) >= 3 and _equal(given, (exp[0], *exp[2:], exp[1])):
+            found["channels_last"] = None
         for mid, origin, value in truth.alternatives(a.layer, a.field):
             hit = (given != exp and given != 0) if value is ANY else _equal(given, value)
             if hit and (mid not in found or (found[mid] is not None and origin is None)):

@@ -86,6 +86,8 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
     Mistake("carried_forward", "follows from your own answer for {layer}: given that answer this step is "
             "right; correct {layer} first",
             "由你对 {layer} 的答案推出：在那个答案的基础上这一步是对的，请先改正 {layer}"),
+    Mistake("channels_last", "wrote the shape channels-last (H×W×C); PyTorch shapes are N×C×H×W",
+            "把形状写成了通道在后（H×W×C）；PyTorch 的形状是 N×C×H×W"),
     Mistake("off_by_batch", "forgot or added the batch dimension N (shapes are N×C×H×W; counts scale with N)",
             "漏了或多加了批大小 N（形状是 N×C×H×W，计算量随 N 成倍增长）"),
 )}

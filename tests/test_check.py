@@ -90,6 +90,8 @@ PLANTED = [
     (MNIST, None, "view", "output_shape", [1, 1280], "flatten_before_pool", None),
     # an extra batch dimension
     (MNIST, None, "conv1", "output_shape", [1, 1, 10, 24, 24], "off_by_batch", None),
+    # the seed 003 table writes 55×55×96 (channels last)
+    (ALEX, None, "conv1", "output_shape", "55x55x96", "channels_last", None),
     # follows from an earlier mistake: conv2 without dilation gives 7x7, the transposed conv on 7:
     # (7 − 1)·2 − 2 + 2 + 0 + 1 = 13
     (DILATED, None, "conv3", "output_shape", [1, 16, 13, 13], "dilation_ignored", "conv2"),
@@ -120,6 +122,12 @@ def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
 
 def test_every_mistake_id_is_planted():
     assert {p[5] for p in PLANTED} | {"carried_forward"} == set(MISTAKES)
+
+
+@pytest.mark.parametrize("shape", ["55x55x96", [1, 55, 55, 96]])
+def test_channels_last_shape_is_named(shape):
+    it = one(ALEX, _toml(None, "conv1", "output_shape", shape))
+    assert not it.correct and [d.id for d in it.diagnosis] == ["channels_last"]
 
 
 def test_wrong_shape_carried_forward_from_the_students_own_answer():
