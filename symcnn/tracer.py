@@ -293,7 +293,7 @@ def trace(path: str | os.PathLike, *, model: str | None = None, input_shape: tup
         name, net = _choose_model(ns, s, model)
         shape = _choose_input(ns, s, net, input_shape)
         _check_one_input(net, name, s)
-        s.names = {id(m): n for n, m in net.named_modules()}
+        s.names = {id(m): n or name for n, m in net.named_modules()}   # a bare layer: its variable
         s.recording = True
         out = net(SymTensor(shape, -1))
         s.recording = False

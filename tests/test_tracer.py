@@ -297,3 +297,10 @@ def test_parameter_containers_count(tmp_path):
     t = trace(f, input_shape=(2, 4))
     assert t.extra_params == 3 * 16 + 4 and t.output_shape == (2, 4)
     assert [s.key for s in t.steps] == ["torch.matmul"] * 3 + ["add"]
+
+
+def test_bare_layer_model_is_named_after_its_variable(tmp_path):
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nconv = nn.Conv2d(3, 8, 3)\n")
+    t = trace(f, input_shape=(1, 3, 5, 5))
+    assert [(s.name, s.output) for s in t.steps] == [("conv", (1, 8, 3, 3))]
