@@ -47,7 +47,7 @@ def _raw(v):
 def _given(it) -> str:
     """Given values as written for formulas (the student's own text), formatted for numbers."""
     if isinstance(it.raw, tuple):
-        return "×".join(f"{x:,}" if isinstance(x, int) else x for x in it.raw)
+        return "×".join(str(x) for x in it.raw)
     if isinstance(it.raw, str) and it.given.free_symbols:
         return it.raw
     return _value(it.given)

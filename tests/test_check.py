@@ -559,3 +559,15 @@ def test_wrong_formula_on_a_symbolic_input_is_diagnosed_at_the_counterexample():
     assert [d.id for d in shape.diagnosis] == ["forgot_plus_one"]
     assert macs.note == "at H=28, W=28: expected 144,000, your formula gives 132,250"
     assert [d.id for d in macs.diagnosis] == ["forgot_plus_one"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_golden_student_report(runner, lang, monkeypatch):
+    """Regenerate with: cd tests/answers && symcnn check ../../examples/alexnet.py alexnet_student.toml
+    [--lang zh] > alexnet_student[.zh].txt"""
+    here = Path(__file__).resolve().parent / "answers"
+    monkeypatch.chdir(here)
+    r = _cli(runner, "check", "../../examples/alexnet.py", "alexnet_student.toml", "--lang", lang)
+    assert r.exit_code == 1
+    golden = here / ("alexnet_student.txt" if lang == "en" else "alexnet_student.zh.txt")
+    assert r.output == golden.read_text(encoding="utf-8")
