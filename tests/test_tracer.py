@@ -26,6 +26,8 @@ ERRORS = [
      "run `symcnn formula --list` for the supported layers"),
     ("bad_fft.py", UnsupportedError, "bad_fft.py:12: torch.fft.rfft is not supported by symcnn yet. "
      "Fix: remove it from the model, or describe it with a custom rule"),
+    ("bad_fft_at_load.py", UnsupportedError, "bad_fft_at_load.py:7: torch.fft.rfft is not supported by "
+     "symcnn yet. Fix: remove it from the model, or describe it with a custom rule"),
     ("bad_user_error.py", NetLoadError, "bad_user_error.py:11: NameError: name 'scale' is not defined."),
     ("bad_syntax.py", NetLoadError, "bad_syntax.py:4: SyntaxError: invalid syntax. Perhaps you forgot a "
      "comma. Fix: run `python net.py` to see the problem"),

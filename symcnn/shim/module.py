@@ -165,7 +165,13 @@ class Module:
         if (s is not None and not s.recording and args and isinstance(args[0], SymTensor)
                 and rec.at_top_level()):
             s.top_calls.append((self, args[0]))
-        return self.forward(*args, **kwargs)
+        if s is None:
+            return self.forward(*args, **kwargs)
+        s.in_forward += 1
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            s.in_forward -= 1
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise TraceError(f'Module [{type(self).__name__}] is missing the required "forward" function',

@@ -30,6 +30,7 @@ class Session:
     names: dict[int, str] = field(default_factory=dict)      # id(module) -> dotted name
     called: set[int] = field(default_factory=set)            # ids of leaf modules already called
     top_calls: list[tuple[Any, Any]] = field(default_factory=list)  # (module, input) called at top level
+    in_forward: int = 0            # depth of Module calls under way (unsupported ops raise inside)
     created: set[int] = field(default_factory=set)   # ids of tensors made by torch.rand/zeros/... (inputs)
 
 

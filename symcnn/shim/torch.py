@@ -37,7 +37,7 @@ dtype = str
 
 
 class Missing:
-    """A torch name the stand-in lacks. Called inside the traced forward it raises UnsupportedError;
+    """A torch name the stand-in lacks. Called inside a module's forward it raises UnsupportedError;
     elsewhere (module-level set-up: optimizers, datasets, transforms) it does nothing and returns
     another Missing, so a file that also trains still loads."""
 
@@ -51,7 +51,7 @@ class Missing:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         s = rec.session()
-        if s is not None and not s.recording:
+        if s is not None and not s.recording and not s.in_forward:
             return Missing(f"{self._qualname}()")
         raise UnsupportedError(f"{self._qualname} is not supported by symcnn yet",
                                fix="remove it from the model, or describe it with a custom rule"
