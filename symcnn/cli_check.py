@@ -65,7 +65,7 @@ def _explain(it, w: dict) -> str:
         parts.append(it.note)
     if it.how and not it.correct:
         parts.append(f"{w['correct']}: {it.how}")
-    return "; ".join(parts)
+    return ("；" if w is WORDS["zh"] else "; ").join(parts)
 
 
 def report_text(r, lang: str = "en") -> str:
