@@ -87,9 +87,11 @@ def _show(values, printer=fmt.text) -> str:
 def rf_context(report) -> dict:
     from .rf import rational
 
-    rows = []
+    rows, seen = [], set()
     for lf in report.layers:
-        row = {"name": lf.name, "type": lf.type, "note": lf.note or "", "exact": lf.exact}
+        note = "" if lf.note in seen else lf.note or ""      # a repeated note is said once
+        seen.add(lf.note)
+        row = {"name": lf.name, "type": lf.type, "note": note, "exact": lf.exact}
         if lf.axes is None:
             row.update(rf="whole input" if lf.note and "whole input" in lf.note else "n/a", jump="–", start="–",
                        rf_tex=r"\text{whole input}" if lf.note and "whole input" in lf.note else r"\text{n/a}",
