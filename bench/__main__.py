@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tools-python", default=DEFAULT_TOOLS,
                     help="interpreter with torch==2.13.0 and the comparison tools (default: "
                          "$SYMCNN_BENCH_PYTHON or ../benchvenv/bin/python)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="judge by wall time (default) or by user+system CPU time (steadier when the machine is "
+                         "busy; torch's threads make the tools' CPU time larger than their wall time)")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for bench/README.md)")
     args = ap.parse_args(argv)
     if args.runs < 5:
@@ -51,10 +54,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     only = [t.strip() for t in args.only.split(",") if t.strip()]
     with tempfile.TemporaryDirectory(prefix="symcnn-bench-") as tmp:
-        rows = Bench(Path(tmp), args.runs, tools_python=args.tools_python).run(only)
+        rows = Bench(Path(tmp), args.runs, tools_python=args.tools_python, clock=args.clock).run(only)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     print(f"symcnn benchmark, {stamp}, {platform.node()} ({os.cpu_count()} cores), python "
-          f"{platform.python_version()}, median of {args.runs} whole-process runs")
+          f"{platform.python_version()}, median of {args.runs} whole-process runs, {args.clock} clock, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(table(rows, args.markdown))
     return 0 if all(r.ok is not False for r in rows) else 1
 

@@ -21,9 +21,10 @@ import sys, time
 from symcnn.tracer import trace
 from symcnn.userinput import parse_shape
 shape = parse_shape(sys.argv[2])
-t0 = time.perf_counter()
+clock = time.process_time if sys.argv[3] == "cpu" else time.perf_counter
+t0 = clock()
 trace(sys.argv[1], input_shape=shape)
-print(time.perf_counter() - t0)
+print(clock() - t0)
 """
 
 # The tools users use today, on the same net.py with real torch (run with the tools' interpreter).
@@ -53,13 +54,15 @@ class Row:
 class Bench:
     """One benchmark run. ``python`` runs symcnn; ``tools_python`` has torch and the comparison tools."""
 
-    def __init__(self, work: Path, runs: int, python: str = sys.executable, tools_python: str | None = None):
+    def __init__(self, work: Path, runs: int, python: str = sys.executable, tools_python: str | None = None,
+                 clock: str = "wall"):
         self.work, self.runs, self.python, self.tools_python = work, runs, python, tools_python
+        self.clock = clock
         self._cache: dict[str, Sample] = {}
 
     def _measure(self, key: str, argv: list[str], **kw) -> Sample:
         if key not in self._cache:
-            self._cache[key] = measure(argv, self.runs, cwd=str(ROOT), **kw)
+            self._cache[key] = measure(argv, self.runs, cwd=str(ROOT), clock=self.clock, **kw)
         return self._cache[key]
 
     def symcnn(self, key: str, *args: str, **kw) -> Sample:
@@ -107,7 +110,7 @@ class Bench:
         chains = {}
         for n in (100, 1000):
             net = write_chain(self.work, n)
-            chains[n] = self._measure(f"chain{n}", [self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW"],
+            chains[n] = self._measure(f"chain{n}", [self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW", self.clock],
                                       report=True)
         a, b = chains[100], chains[1000]
         ratio = b.median_reported / a.median_reported

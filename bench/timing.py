@@ -21,7 +21,9 @@ class Sample:
     """Repeated runs of one command: wall seconds, peak RSS in MiB, and what the command printed last."""
 
     argv: list[str]
-    seconds: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)       # wall clock, or CPU time with clock="cpu"
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)           # user + system time of the process
     rss_mib: list[float] = field(default_factory=list)
     reported: list[float] = field(default_factory=list)  # a number the command printed (in-process time)
 
@@ -43,8 +45,8 @@ class Sample:
 
 
 def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
-                 env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run argv once; return (wall seconds, peak RSS MiB, stdout). The child is reaped with os.wait4
+                 env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
+    """Run argv once; return (wall seconds, CPU seconds, peak RSS MiB, stdout). The child is reaped with os.wait4
     to read its own peak RSS (ru_maxrss, KiB). Raises BenchError on an exit code not in ok_codes."""
     start = time.perf_counter()
     with open(os.devnull, "rb") as devnull:
@@ -60,19 +62,24 @@ def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int
     if proc.returncode not in ok_codes:
         tail = (err or out).decode(errors="replace").strip().splitlines()[-3:]
         raise BenchError(f"{' '.join(argv)} exited {proc.returncode}: {' / '.join(tail)}")
-    return wall, usage.ru_maxrss / 1024, out.decode(errors="replace")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.decode(errors="replace")
 
 
 def measure(argv: list[str], runs: int, *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
-            env: dict[str, str] | None = None, warmup: int = 1, report: bool = False) -> Sample:
+            env: dict[str, str] | None = None, warmup: int = 1, report: bool = False,
+            clock: str = "wall") -> Sample:
     """Run argv ``warmup`` times unmeasured (fills the OS file cache, writes .pyc), then ``runs``
-    times measured. With ``report``, the last line of stdout is a number the command measured itself."""
+    times measured. With ``report``, the last line of stdout is a number the command measured itself.
+    ``clock="cpu"`` judges by user + system time instead of wall time (steadier on a busy machine,
+    but it counts every thread: torch's thread pool makes its CPU time exceed its wall time)."""
     sample = Sample(list(argv))
     for _ in range(warmup):
         run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
     for _ in range(runs):
-        wall, rss, out = run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
-        sample.seconds.append(wall)
+        wall, cpu, rss, out = run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
+        sample.wall.append(wall)
+        sample.cpu.append(cpu)
+        sample.seconds.append(cpu if clock == "cpu" else wall)
         sample.rss_mib.append(rss)
         if report:
             lines = out.strip().splitlines()

@@ -163,7 +163,10 @@ def _summary_env(kind: str):
     if kind == "latex":
         opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
                  "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
-    env = jinja2.Environment(loader=jinja2.PackageLoader("symcnn.templates", "."), **opts)
+    from .tplcache import bytecode_cache
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("symcnn.templates", "."),
+                             bytecode_cache=bytecode_cache(), **opts)
     env.filters["wlen"] = _wlen
     env.filters["wpad"] = _wpad
     return env

@@ -25,6 +25,7 @@ from sympy import Basic, Integer, Mul, sympify
 from . import fmt as _fmt
 from .errors import InputError
 from .intarith import FloorDiv
+from .tplcache import bytecode_cache
 
 FORMATS = {"text": "text", "markdown": "md", "latex": "tex"}
 _REL = {"text": {"eq": "=", "ne": "≠", "ge": "≥", "le": "≤", "gt": ">", "lt": "<"},
@@ -180,7 +181,7 @@ def environment(fmt: str = "text", lang: str = "en", template_dir: str | None = 
         opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
                  "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
     paths = ([str(template_dir)] if template_dir else []) + [str(template_root())]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), **opts)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), bytecode_cache=bytecode_cache(), **opts)
     _filters(env, fmt)
     env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=_toml(template_root() / "identities.toml"))
     return env
