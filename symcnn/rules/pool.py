@@ -11,8 +11,7 @@ from sympy import Integer
 
 from ..errors import RuleError
 from ..rule import TORCH_DOCS, Result, Rule, require, rule, split_batch, window
-from ..symbols import D, K, P, S, L_out
-
+from ..symbols import D, K, L_out, P, S
 
 
 def axes(nd: int, name: str, value, default=None) -> tuple:
@@ -34,7 +33,6 @@ class _Pool(Rule):
 
     family = "pool"
     legend = {"kernel_size": K, "stride": S, "padding": P, "dilation": D}
-    dilated = False      # does torch take a dilation argument
     min_input = False    # AvgPool3d: every input size must be at least the kernel
 
     def _setup(self, kernel_size, stride, padding, dilation, ceil_mode):
@@ -75,7 +73,6 @@ class MaxPool(_Pool):
     """
 
     reference = TORCH_DOCS + "torch.nn.MaxPool2d.html"
-    dilated = True
 
     def setup(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
               ceil_mode=False):
@@ -95,6 +92,7 @@ class AvgPool(_Pool):
     """
 
     reference = TORCH_DOCS + "torch.nn.AvgPool2d.html"
+    legend = {"kernel_size": K, "stride": S, "padding": P}
 
     def setup(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
               divisor_override=None):
