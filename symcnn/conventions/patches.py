@@ -31,6 +31,37 @@ def _bn_eval(op: Op):
     return op.i * (2 if op.affine else 1)
 
 
+def _fnames(*names: str) -> tuple[str, ...]:
+    return tuple(f"F.{n}" for n in names)
+
+
+def _nd(name: str) -> tuple[str, ...]:
+    return _fnames(*(f"{name}{d}d" for d in (1, 2, 3)))
+
+
+# kind -> the torch.nn.functional functions ptflops / calflops patch (F.relu_ and torch.relu are not)
+F_PATCHED = {
+    "conv": _nd("conv"), "convT": _nd("conv_transpose"), "linear": _fnames("linear"),
+    "relu": _fnames("relu"), "prelu": _fnames("prelu"), "elu": _fnames("elu"), "relu6": _fnames("relu6"),
+    "leakyrelu": _fnames("leaky_relu"), "silu": _fnames("silu"), "gelu": _fnames("gelu"),
+    "softmax": _fnames("softmax"), "maxpool": _nd("max_pool"), "avgpool": _nd("avg_pool"),
+    "adaptiveavgpool": _nd("adaptive_avg_pool"), "adaptivemaxpool": _nd("adaptive_max_pool"),
+    "batchnorm": _fnames("batch_norm"), "layernorm": _fnames("layer_norm"), "groupnorm": _fnames("group_norm"),
+    "instancenorm": _fnames("instance_norm"), "upsample": _fnames("interpolate", "upsample"),
+}
+
+
+def patched(by_kind: dict[str, Count], *, modules: bool = True) -> dict[str, Count]:
+    """Entries for the patched F.* functions of each kind (exact keys) and, when ``modules``, for the
+    modules of that kind (their forward calls the patched function)."""
+    out: dict[str, Count] = {}
+    for kind, count in by_kind.items():
+        if modules:
+            out[f"module:{kind}"] = count
+        out.update({f: count for f in F_PATCHED[kind]})
+    return out
+
+
 # --- fvcore 0.1.5.post20221221 -------------------------------------------------------------------
 FVCORE = Convention(
     "fvcore", "fvcore's FlopCountAnalysis(model, x).total(): aten ops of a JIT trace, 1 flop = 1 MAC; conv, "
@@ -117,13 +148,14 @@ PTFLOPS = Convention(
                              _pt_module(lambda op: op.o / op.y[0])),
         "module:*": Count("0 unless its forward calls a patched F.* function (nn.SiLU, nn.Softmax: |in|)",
                           lambda op: _inner(op)),
-        **{f"functional:{k}": Count("|in| per patched F.* call", lambda op: op.i) for k in _PATCHED},
-        "functional:upsample": Count("size·N·C, or |in|·scale^nd (patched F.interpolate)", _pt_interpolate),
+        **patched({k: Count("|in| per patched F.* call", lambda op: op.i) for k in _PATCHED}, modules=False),
+        **patched({"upsample": Count("size·N·C, or |in|·scale^nd (patched F.interpolate)", _pt_interpolate)},
+                  modules=False),
         "functional:matmul": Count("prod(a.shape)·b.shape[-1] (patched torch.matmul/mm/bmm)", _matmul),
         **{k: Count("broadcast numel of an explicit torch.add / Tensor.add / torch.mul / Tensor.mul",
                     lambda op: op.o) for k in ("torch.add", "Tensor.add", "torch.mul", "Tensor.mul")},
         "*": zero("0: not a mapped module nor a patched function (a + b, +=, cat, view, F.linear, F.conv2d, "
-                  "F.batch_norm, F.leaky_relu, sigmoid...)"),
+                  "F.batch_norm, F.leaky_relu, F.relu_, torch.relu, sigmoid...)"),
     },
     tool="ptflops 0.7.5", floor_total=True,
     call='get_model_complexity_info(model, input_res, as_strings=False, backend="pytorch")[0] '
@@ -171,16 +203,17 @@ _CF_CONVT_BUG = ("calflops divides the transposed conv's channels by groups twic
 _CF_CONVT_BIAS_BUG = ("calflops puts a transposed conv's bias additions on the forward-conv grid of its input "
                       "((in + 2p − d(k−1) − 1)//s + 1 per axis) instead of the output grid")
 _CF_MACS = {
-    "conv": Count("K·C_in·(C_out/groups)·N·prod(out spatial) = |out|·(C_in/groups)·K", _cf_conv),
-    "convT": Count("K·C_in·((C_out/groups)//groups)·N·prod(in spatial) (plain only when groups = 1)", _cf_convT,
-                   bug=_CF_CONVT_BUG, when=lambda op: op.groups != 1),
-    "linear": Count("|in|·out_features, bias ignored", lambda op: op.i * op.out_features),
+    **patched({
+        "conv": Count("K·C_in·(C_out/groups)·N·prod(out spatial) = |out|·(C_in/groups)·K", _cf_conv),
+        "convT": Count("K·C_in·((C_out/groups)//groups)·N·prod(in spatial) (plain only when groups = 1)",
+                       _cf_convT, bug=_CF_CONVT_BUG, when=lambda op: op.groups != 1),
+        "linear": Count("|in|·out_features, bias ignored", lambda op: op.i * op.out_features)}),
     "functional:matmul": Count("prod(a.shape)·b.shape[-1] (patched torch.matmul)", _matmul),
 }
 CALFLOPS = Convention(
     "calflops", "calflops' calculate_flops MACs: patched F.conv*/F.linear/torch.matmul calls only; "
     "everything else has no MACs",
-    {**_CF_MACS, "*": zero("0: calflops counts MACs only for conv, linear and matmul calls")},
+    {**_CF_MACS, "*": zero("0: calflops counts MACs only for patched conv, linear and matmul calls")},
     tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[1]")
 
 _CF_ACT = Count("|in| per patched F.* call", lambda op: op.i)
@@ -188,27 +221,27 @@ CALFLOPS_FLOPS = Convention(
     "calflops-flops", "calflops' calculate_flops FLOPs: 2 x its MACs + conv bias, and |x| for every patched "
     "F.* call (activations, BatchNorm, pools, softmax), 0 for the rest",
     {
-        "conv": Count("2·MACs + |out| if bias", lambda op: 2 * _cf_conv(op) + (
-            op.out_features * op.n * numel(_cf_conv_out(op)) if op.has_bias else 0)),
-        "convT": Count("2·MACs + (C_out/groups)·N·prod(d') if bias, d' the forward-conv size of the input",
-                       lambda op: 2 * _cf_convT(op) + _cf_convT_bias(op),
-                       bug=f"{_CF_CONVT_BUG}; {_CF_CONVT_BIAS_BUG}", when=lambda op: op.groups != 1 or op.has_bias),
-        "linear": Count("2·|in|·out_features, bias ignored", lambda op: 2 * op.i * op.out_features),
-        "functional:matmul": Count("2·prod(a.shape)·b.shape[-1]", lambda op: 2 * _matmul(op)),
-        **{k: _CF_ACT for k in ("relu", "prelu", "elu", "leakyrelu", "silu", "gelu", "softmax", "maxpool",
-                                "avgpool", "adaptiveavgpool", "adaptivemaxpool")},
+        **patched({
+            "conv": Count("2·MACs + |out| if bias", lambda op: 2 * _cf_conv(op) + (
+                op.out_features * op.n * numel(_cf_conv_out(op)) if op.has_bias else 0)),
+            "convT": Count("2·MACs + (C_out/groups)·N·prod(d') if bias, d' the forward-conv size of the input",
+                           lambda op: 2 * _cf_convT(op) + _cf_convT_bias(op), bug=f"{_CF_CONVT_BUG}; "
+                           f"{_CF_CONVT_BIAS_BUG}", when=lambda op: op.groups != 1 or op.has_bias),
+            "linear": Count("2·|in|·out_features, bias ignored", lambda op: 2 * op.i * op.out_features),
+            **{k: _CF_ACT for k in ("relu", "prelu", "elu", "relu6", "leakyrelu", "silu", "gelu", "softmax",
+                                    "maxpool", "avgpool", "adaptiveavgpool", "adaptivemaxpool")},
+            "batchnorm": Count("|in|·(2 if affine else 1) in eval()", _bn_eval),
+            **{k: Count("5·|in| (4 without affine)", _norm5) for k in ("layernorm", "groupnorm", "instancenorm")},
+            "upsample": Count("prod(size) if a size is given, else |in| (the scale factor is ignored)",
+                              lambda op: numel(op.arg("size")) if isinstance(op.arg("size"), (tuple, list))
+                              else (sympify(op.arg("size")) if op.arg("size") is not None else op.i)),
+        }),
         "nn.ReLU6": zero("0: nn.ReLU6 calls F.hardtanh, which calflops does not patch"),
-        "functional:relu6": _CF_ACT,
-        "batchnorm": Count("|in|·(2 if affine else 1) in eval()", _bn_eval),
-        "layernorm": Count("5·|in| (4 without affine)", _norm5),
-        "groupnorm": Count("5·|in| (4 without affine)", _norm5),
-        "instancenorm": Count("5·|in| (4 without affine)", _norm5),
-        "upsample": Count("prod(size) if a size is given, else |in| (the scale factor is ignored)",
-                          lambda op: numel(op.arg("size")) if isinstance(op.arg("size"), (tuple, list))
-                          else (sympify(op.arg("size")) if op.arg("size") is not None else op.i)),
+        "functional:matmul": Count("2·prod(a.shape)·b.shape[-1]", lambda op: 2 * _matmul(op)),
         **{k: Count("broadcast numel of an explicit torch.add / Tensor.add / torch.mul / Tensor.mul",
                     lambda op: op.o) for k in ("torch.add", "Tensor.add", "torch.mul", "Tensor.mul")},
-        "*": zero("0: calflops does not patch it (a + b, +=, cat, view, dropout, log_softmax, sigmoid...)"),
+        "*": zero("0: calflops does not patch it (a + b, +=, cat, view, dropout, log_softmax, sigmoid, "
+                  "F.relu_, torch.relu...)"),
     },
     tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[0]", unit="flop")
 
