@@ -40,7 +40,7 @@ TABLES = ("input", "options", "layers", "total", "points")
 MAX_VALUE = 10**30
 MAX_SIZE = 10**7
 MAX_BYTES = 1_000_000
-MAX_ITEMS = 5000
+MAX_ITEMS = 2000
 Entry = int | str
 
 

@@ -298,6 +298,21 @@ class _Context:
         first = tr.steps[idx[0]]
         return first.parents[0] if first.parents else None
 
+    def _wrong_shapes(self) -> list[tuple[int, str, tuple]]:
+        """(step, layer, full shape) of every wrong numeric shape answer in this file (computed once)."""
+        if not hasattr(self, "_wrong"):
+            self._wrong = []
+            for b in self.answers.items:
+                if b.layer is None or b.layer not in self.num.layers or not isinstance(b.value, tuple) \
+                        or not all(isinstance(v, int) for v in b.value):
+                    continue
+                src = self._step_of(b.layer, b.field)
+                truth = self.num.expected(b.layer, b.field)
+                shape = _full(tuple(Integer(v) for v in b.value), truth)
+                if src is not None and src >= 0 and len(shape) == len(truth) and not _equal(shape, truth):
+                    self._wrong.append((src, b.layer, shape))
+        return self._wrong
+
     def _carried(self, a: Answer, given: tuple, exp: tuple) -> dict:
         """Is this wrong shape what the true rules give from the student's own (wrong) earlier shape?"""
         from .mistakes import Scenario
@@ -305,23 +320,13 @@ class _Context:
         target = self._step_of(a.layer, a.field) if a.layer else None
         if target is None:
             return {}
-        best = None
-        for b in self.answers.items:
-            if b is a or b.layer is None or b.layer not in self.num.layers or not isinstance(b.value, tuple) \
-                    or not all(isinstance(v, int) for v in b.value):
-                continue
-            src = self._step_of(b.layer, b.field)
-            if src is None or src < 0 or src >= target:
-                continue
-            truth = self.num.expected(b.layer, b.field)
-            shape = _full(tuple(Integer(v) for v in b.value), truth)
-            if len(shape) == len(truth) and not _equal(shape, truth) and (best is None or src > best[0]):
-                best = (src, b.layer, shape)
-        if best is None:
+        earlier = [w for w in self._wrong_shapes() if w[0] < target]
+        if not earlier:
             return {}
-        sc = Scenario(self.num.trace, "carried_forward", best[0], seed=best[2])
+        src, layer, shape = max(earlier, key=lambda w: w[0])
+        sc = Scenario(self.num.trace, "carried_forward", src, seed=shape, memo=self.num._memo)
         if target in sc.changed and _equal(given, sc.changed[target][0]):
-            return {"carried_forward": best[1]}
+            return {"carried_forward": layer}
         return {}
 
 

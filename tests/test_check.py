@@ -547,7 +547,7 @@ def test_zh_text_report(runner, tmp_path):
     f.write_text("[total]\nparams = 62378343\n")
     r = _cli(runner, "check", ALEX, str(f), "--lang", "zh")
     assert r.exit_code == 1
-    assert r.output == ("✗ total.params  应为 62,378,344  给出 62,378,343  — 不是已知的常见错误 (差 -1（-1.6e-06%）); "
+    assert r.output == ("✗ total.params  应为 62,378,344  给出 62,378,343  — 不是已知的常见错误 (差 -1（-1.6e-06%）)；"
                         "正确做法: 各层参数量之和 = 62,378,344\n得分: 0/1\n")
 
 
