@@ -182,7 +182,7 @@ def test_examples_agree_with_torch(torch, name):
     t0 = tracer.trace(f"examples/{name}.py")
     t = tracer.trace(f"examples/{name}.py", input_shape=(*t0.input_shape[:2], *SPATIAL[2]))
     v = valid_inputs(t)
-    rng = range(1, 513) if name != "unet" else range(1, 257)
+    rng = range(1, 513)
     runs, rows = _torch_sizes(torch, name, rng)
     assert v.sizes(rng, which="accepted") == runs
     assert v.sizes(rng) == rows
