@@ -128,6 +128,9 @@ class Grader:
                 report.items.append(ctx.item(a))
         except SymcnnError as e:
             return Report(answers.path, error=str(e))
+        except (ArithmeticError, TypeError, ValueError, RecursionError) as e:   # a bug: keep grading the class
+            return Report(answers.path, error=f"internal error while grading this file ({type(e).__name__}: "
+                          f"{' '.join(str(e).split())[:200]}); this is a bug in symcnn, please report it")
         return report
 
 
