@@ -53,7 +53,7 @@ class Comparison:
     totals: dict[str, Expr]
     rows: list[TypeRow]
     differences: list[Difference] = field(default_factory=list)
-    ref_total: Expr = Integer(0)
+    ref_total: Expr = field(default_factory=lambda: Integer(0))
     refs: dict[str, str] = field(default_factory=dict)          # what each convention is explained against
     ref_totals: dict[str, Expr] = field(default_factory=dict)
 

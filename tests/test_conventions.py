@@ -23,7 +23,7 @@ from symcnn.tracer import trace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import tools_oracle  # noqa: E402
+import tools_oracle
 
 TOOLS = ("torchinfo", "fvcore", "thop", "ptflops", "calflops", "calflops-flops", "torchscan", "torchscan-flops")
 BATCH2_TOOLS = TOOLS[:6]   # torchscan analyses batch 1 only
