@@ -20,7 +20,7 @@ from sympy import Integer, sympify
 
 from . import fmt
 from .cliopts import emit, format_options, load_trace, net_options
-from .errors import InputError
+from .errors import InputError, SymcnnError, TraceError
 from .symbols import SPATIAL, size_symbol
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -375,7 +375,10 @@ def inputs(net, out, rng, unknown, target):
     if unknown is not None:
         return _solve(net, out, unknown, target, rng)
     rng = parse_range(rng or "1..512")
-    trace = symbolic_trace(net)
+    try:
+        trace = symbolic_trace(net)
+    except TraceError as e:   # control flow on a size: no formula, so trace every size instead
+        return _per_size(net, out, rng, e)
     ctx = inputs_context(valid_inputs(trace), rng)
     if out.fmt == "json":
         keys = ("symbols", "minimum", "range", "valid_closed", "exact_closed")
@@ -389,6 +392,32 @@ def inputs(net, out, rng, unknown, target):
         emit(inputs_text(ctx, words), out.output)
     else:
         emit(render("inputs/inputs." + ("md" if out.fmt == "markdown" else "tex") + ".j2", ctx), out.output)
+
+
+def _per_size(net, out, rng: range, why: TraceError):
+    """Valid square sizes found by tracing the net once per size (when no closed form exists)."""
+    from .tracer import trace as run_trace
+    from .validity import describe, fmt_ranges
+
+    shape = tuple(load_trace(net)[0].input_shape)
+    nd = len(shape) - 2
+    valid = []
+    for h in rng:
+        try:
+            run_trace(net.path, model=net.model, input_shape=(*shape[:2], *(h,) * nd), timeout=net.timeout)
+        except SymcnnError:
+            continue
+        valid.append(h)
+    where = f"{why.where}: " if why.where else ""
+    reason = f"no closed form for the valid sizes ({where}{why.what.rstrip('.')})"
+    closed = describe("H = W" if nd == 2 else "size", valid, rng.start, rng.stop - 1)
+    if out.fmt == "json":
+        emit(json.dumps({"symbols": [], "conditions": [], "valid": valid, "valid_closed": closed,
+                         "range": [rng.start, rng.stop - 1], "note": reason}, indent=2, ensure_ascii=False),
+             out.output)
+    else:
+        emit(f"{reason}\nvalid sizes in {rng.start}..{rng.stop - 1}, traced one by one: "
+             f"{fmt_ranges(valid)}   ({closed})", out.output)
 
 
 def _solve(net, out, unknown, target, rng_text):

@@ -302,3 +302,37 @@ def test_unet_without_crops_needs_multiple_of_4(torch, tmp_path):
             continue
         runs.append(h)
     assert v.sizes(rng) == runs == list(range(4, 129, 4))
+
+
+CONTROL_FLOW = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if x.shape[-1] > 8:
+            x = self.pool(x)
+        return x
+
+
+x = torch.rand(1, 1, 28, 28)
+"""
+
+
+def test_cli_inputs_falls_back_to_tracing_each_size(runner, tmp_path):
+    """A net that branches on a size has no closed form: each size is traced instead."""
+    from symcnn.cli import cli as main
+
+    net = tmp_path / "ctrl.py"
+    net.write_text(CONTROL_FLOW)
+    r = runner.invoke(main, ["inputs", str(net), "--range", "1..30"])
+    assert r.exit_code == 0, r.output
+    assert "no closed form for the valid sizes (" in r.output
+    assert "traced one by one: 3..30   (H = W ≥ 3)" in r.output
