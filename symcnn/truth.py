@@ -143,7 +143,7 @@ class Truth:
             cf = "macs" if field == "flops" else field
             k = _flop_factor(self.convention) if field == "flops" else 1
             for mid in COUNT_MISTAKES:
-                deltas = [(st.name, v - (st.params if cf == "params" else st.macs)) for st in counted
+                deltas = [(self.display[st.index], v - (st.params if cf == "params" else st.macs)) for st in counted
                           for v in mistaken_counts(mid, st, cf)[:1] if v is not ANY]
                 for name, d in deltas:
                     out.append((mid, name, exp + k * d))
@@ -160,7 +160,7 @@ class Truth:
                 st = t.steps[lin]
                 per = st.rule.args["out_features"]
                 extra = (feats - st.rule.args["in_features"]) * per
-                out.append(("flatten_before_pool", st.name,
+                out.append(("flatten_before_pool", self.display[st.index],
                             exp + (extra if field == "params" else k * numel(st.output[:-1]) * extra)))
         if field in ("macs", "flops", "output_shape"):
             k = _flop_factor(self.convention) if field == "flops" else 1
