@@ -571,3 +571,28 @@ def test_golden_student_report(runner, lang, monkeypatch):
     assert r.exit_code == 1
     golden = here / ("alexnet_student.txt" if lang == "en" else "alexnet_student.zh.txt")
     assert r.output == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("net", [GROUPED, DILATED2])
+def test_checker_nets_agree_with_torch(torch, net):
+    """The nets written for these tests: every layer's output shape and params as real PyTorch gives them."""
+    import runpy
+
+    ns = runpy.run_path(net, run_name="__symcnn_test__")
+    model, x = ns["Net"]().eval(), ns["x"]
+    seen = {}
+
+    def hook(name):
+        def record(mod, inputs, out):
+            seen.setdefault(name, (tuple(out.shape), sum(p.numel() for p in mod.parameters())))
+        return record
+
+    for name, m in model.named_modules():
+        if name:
+            m.register_forward_hook(hook(name))
+    with torch.no_grad():
+        model(x)
+    truth = grader(net).truth(grader(net).trace(None), "mac")
+    for name, (shape, params) in seen.items():
+        assert truth.expected(name, "output_shape") == shape, name
+        assert truth.expected(name, "params") == params, name
