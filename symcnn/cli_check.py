@@ -207,6 +207,8 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, 
         r = reports[0]
         if r.error and fmt == "text" and not csv_path:
             raise CliError(r.error)
+        if r.error:
+            click.echo(f"symcnn: error: {r.error}", err=True)
         if fmt == "json":
             body = json.dumps(report_dict(r), ensure_ascii=False, indent=2)
         elif fmt == "gradescope":

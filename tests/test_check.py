@@ -486,6 +486,7 @@ def test_cli_gradescope_file_for_a_broken_submission(runner, tmp_path):
     assert r.exit_code == 2
     doc = json.loads(out.read_text())
     assert doc["score"] == 0 and doc["tests"] == [] and "layers.conv1.params is nan" in doc["output"]
+    assert r.stderr == f"symcnn: error: {f}:2: layers.conv1.params is nan. Fix: give a whole number or a formula string\n"
 
 
 def test_cli_json_keeps_formulas_as_written_and_class_json(runner, tmp_path):
