@@ -16,6 +16,7 @@ import pytest
 from symcnn.answers import AnswersError, loads
 from symcnn.check import Grader
 from symcnn.mistakes import MISTAKES
+from symcnn.symbols import H
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
@@ -597,3 +598,9 @@ def test_checker_nets_agree_with_torch(torch, net):
     for name, (shape, params) in seen.items():
         assert truth.expected(name, "output_shape") == shape, name
         assert truth.expected(name, "params") == params, name
+
+
+@pytest.mark.parametrize("shape", ['"1x1xHxW"', '[1, 1, "H", "W"]', '"1,1,H,W"'])
+def test_input_shape_spellings(shape):
+    it = one(MNIST, f'[input]\nshape = {shape}\n[layers.conv1]\noutput_shape = "10x(H-4)x(W-4)"\n')
+    assert it.correct and it.expected[2] == H - 4
