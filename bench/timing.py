@@ -44,6 +44,14 @@ class Sample:
         return "[" + ", ".join(f"{v:.3f}" for v in vals) + "]"
 
 
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured process: ours, but allowed to write .pyc files. An installed
+    package has its bytecode compiled (pip does it, as it did for sympy), so a source tree run with
+    PYTHONDONTWRITEBYTECODE=1 would compile symcnn from source on every run and measure the compiler."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **(extra or {})}
+
+
 def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
                  env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
     """Run argv once; return (wall seconds, CPU seconds, peak RSS MiB, stdout). The child is reaped with os.wait4
@@ -51,7 +59,7 @@ def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int
     start = time.perf_counter()
     with open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(argv, cwd=cwd, stdin=devnull, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+                                stderr=subprocess.PIPE, env=child_env(env))
         out = proc.stdout.read()
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
