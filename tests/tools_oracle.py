@@ -23,6 +23,7 @@ TOOL_MODULES = {"torchinfo": "torchinfo", "fvcore": "fvcore", "thop": "thop", "p
                 "calflops": "calflops", "torchscan": "torchscan"}
 # symcnn convention name -> the tool (module) that reports it
 CONVENTION_TOOL = {"torchinfo": "torchinfo", "fvcore": "fvcore", "thop": "thop", "ptflops": "ptflops",
+                   "ptflops-aten": "ptflops",
                    "calflops": "calflops", "calflops-flops": "calflops", "torchscan": "torchscan",
                    "torchscan-flops": "torchscan"}
 
@@ -81,17 +82,21 @@ def thop(model, x) -> int:
     return int(macs)
 
 
-def ptflops(model, x) -> int:
+def ptflops(model, x, backend: str = "pytorch") -> int:
     from ptflops import get_model_complexity_info
 
     if x.shape[0] == 1:
         macs, _ = get_model_complexity_info(model, tuple(x.shape[1:]), as_strings=False,
-                                            print_per_layer_stat=False, backend="pytorch")
+                                            print_per_layer_stat=False, backend=backend)
     else:
         macs, _ = get_model_complexity_info(model, tuple(x.shape), as_strings=False,
-                                            print_per_layer_stat=False, backend="pytorch",
+                                            print_per_layer_stat=False, backend=backend,
                                             input_constructor=lambda _: x)
     return int(macs)
+
+
+def ptflops_aten(model, x) -> int:
+    return ptflops(model, x, backend="aten")
 
 
 def _calflops(model, x) -> tuple[int, int]:
@@ -131,7 +136,7 @@ def torchscan_flops(model, x) -> int:
     return _metric(_torchscan(model, x)["module_flops"])
 
 
-RUNNERS = {"torchinfo": torchinfo, "fvcore": fvcore, "thop": thop, "ptflops": ptflops,
+RUNNERS = {"torchinfo": torchinfo, "fvcore": fvcore, "thop": thop, "ptflops": ptflops, "ptflops-aten": ptflops_aten,
            "calflops": calflops, "calflops-flops": calflops_flops, "torchscan": torchscan,
            "torchscan-flops": torchscan_flops}
 

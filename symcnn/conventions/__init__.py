@@ -22,7 +22,7 @@ from .patches import PATCHES
 CONVENTIONS: dict[str, Convention] = {c.name: c for c in (*OWN, *HOOKS, *PATCHES)}
 # the order in which tables show them: symcnn's own, then the tools alphabetically
 ORDER: tuple[str, ...] = ("mul", "mac", "flop", "flop+bias", "torchinfo", "fvcore", "thop", "ptflops",
-                          "calflops", "calflops-flops", "torchscan", "torchscan-flops")
+                          "ptflops-aten", "calflops", "calflops-flops", "torchscan", "torchscan-flops")
 DEFAULT = "mac"
 
 

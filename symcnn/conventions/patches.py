@@ -161,6 +161,24 @@ PTFLOPS = Convention(
     call='get_model_complexity_info(model, input_res, as_strings=False, backend="pytorch")[0] '
          "(input_res has no batch dim: batch 1)")
 
+# --- ptflops 0.7.5, backend="aten" --------------------------------------------------------------
+_PLAIN_BIAS = "plain MACs + |out| if bias"
+PTFLOPS_ATEN = Convention(
+    "ptflops-aten", "ptflops' aten backend: a TorchDispatchMode that counts only aten convolution, addmm, mm, "
+    "matmul and bmm: conv, transposed conv and linear MACs plus their bias additions; all else 0",
+    {
+        "conv": Count(f"|out|·(C_in/groups)·K + |out| if bias ({_PLAIN_BIAS})",
+                      lambda op: op.plain + (op.o if op.has_bias else 0)),
+        "convT": Count(f"|in|·(C_out/groups)·K + |out| if bias ({_PLAIN_BIAS})",
+                       lambda op: op.plain + (op.o if op.has_bias else 0)),
+        "linear": Count("rows·in·out + rows·out if bias (aten.addmm / aten.mm)",
+                        lambda op: op.plain + (op.o if op.has_bias else 0)),
+        "matmul": Count("prod(a.shape)·b.shape[-1] (aten.mm / aten.matmul / aten.bmm)", _matmul),
+        "*": zero("0: only aten convolution, addmm, mm, matmul and bmm are counted"),
+    },
+    tool="ptflops 0.7.5", floor_total=True,
+    call='get_model_complexity_info(model, input_res, as_strings=False, backend="aten")[0] (batch 1)')
+
 # --- calflops 0.3.2 -----------------------------------------------------------------------------
 
 
@@ -245,4 +263,4 @@ CALFLOPS_FLOPS = Convention(
     },
     tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[0]", unit="flop")
 
-PATCHES = (FVCORE, PTFLOPS, CALFLOPS, CALFLOPS_FLOPS)
+PATCHES = (FVCORE, PTFLOPS, PTFLOPS_ATEN, CALFLOPS, CALFLOPS_FLOPS)
