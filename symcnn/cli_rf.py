@@ -190,11 +190,13 @@ WORDS = {
            "equiv": "equivalent single conv (at {at}): kernel {k}, stride {s}, padding {p}", "note": "note",
            "conds": "conditions:", "none": "conditions: none (every size gives a valid output)",
            "min": "minimum size per axis", "valid": "valid square sizes in {a}..{b}",
+           "valid_any": "valid sizes in {a}..{b} (the same on every axis)",
            "exact": "exact sizes (no floor drops a pixel)", "warn": "warning", "pairs": "valid (H, W) pairs in {a}..{b}:"},
     "zh": {"layer": "层", "type": "类型", "rf": "感受野", "jump": "跳距", "start": "起点",
            "equiv": "等效单层卷积（{at} 处）：kernel {k}，stride {s}，padding {p}", "note": "注",
            "conds": "条件：", "none": "条件：无（任意尺寸都有效）",
            "min": "各轴最小尺寸", "valid": "{a}..{b} 内有效的正方形尺寸",
+           "valid_any": "{a}..{b} 内有效的尺寸（各轴相同）",
            "exact": "整除尺寸（没有像素被向下取整丢弃）", "warn": "警告", "pairs": "{a}..{b} 内有效的 (H, W) 组合："},
 }
 
@@ -334,7 +336,8 @@ def inputs_text(ctx: dict, w: dict = WORDS["en"]) -> str:
         lines.append(f"  {c['cond']}{closed}   [{c['step']}]")
     lines.append(f"{w['min']}: " + ", ".join(f"{k} ≥ {v}" for k, v in ctx["minimum"].items()))
     a, b = ctx["range"]
-    lines.append(f"{w['valid'].format(a=a, b=b)}: {ctx['valid']}   ({ctx['valid_closed']})")
+    valid = w["valid"] if len(ctx["symbols"]) == 2 else w["valid_any"]
+    lines.append(f"{valid.format(a=a, b=b)}: {ctx['valid']}   ({ctx['valid_closed']})")
     lines.append(f"{w['exact']}: {ctx['exact']}   ({ctx['exact_closed']})")
     if ctx["rows_warning"]:
         lines.append(f"{w['warn']}: " + ctx["rows_warning"])
@@ -349,7 +352,8 @@ def solution_text(sol) -> str:
 
     op = {"=": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}[sol.target.op]
     vals = ", ".join(map(str, sol.values)) if 0 < len(sol.values) <= 6 else fmt_ranges(sol.values)
-    head = (f"{sol.unknown}: {_show(sol.quantity)} {op} {_show(sol.wanted)} → {sol.unknown} ∈ {{{vals}}} "
+    found = f"{sol.unknown} ∈ {{{vals}}}" if sol.values else f"no value of {sol.unknown} works"
+    head = (f"{sol.unknown}: {_show(sol.quantity)} {op} {_show(sol.wanted)} → {found} "
             f"(every integer in {sol.tried.start}..{sol.tried.stop - 1} tried)")
     return "\n".join([head, *(f"note: {n}" for n in sol.notes)])
 

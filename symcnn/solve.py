@@ -107,6 +107,11 @@ def solve(trace: Trace, unknown: Symbol, target: Target | str, values=range(0, 6
         raise InputError(f"{unknown} does not appear in the net",
                          fix=f"use {unknown} as a hyperparameter in net.py (a sympy Symbol)")
     have, want = _quantity(trace, target)
+    stray = sorted({str(x) for w in want for x in sympify(w).free_symbols} - {str(x) for x in trace.symbols})
+    if stray:
+        raise InputError(f"--target {target}: {', '.join(stray)} is not a size of the net's input "
+                         f"({', '.join(fmt.text(x) for x in trace.input_shape)})",
+                         fix=f"give the input with symbols (--input 1x3x{'x'.join(stray)}...) or a number")
     v = valid_inputs(trace, extra=(unknown,))
     for s in trace.steps:     # construction-time conditions of rules built with the unknown
         for c in getattr(s.rule, "init_conditions", ()) if s.rule is not None else ():

@@ -105,3 +105,8 @@ def test_cli_solve_from_net_py(runner, tmp_path):
     assert [p for p in range(65) if (215 + 2 * p) // 4 + 1 == 56] == [3, 4]
     r = runner.invoke(main, ["inputs", str(net), "--solve", "Q", "--target", "same"])
     assert r.exit_code == 2 and "no symbol Q in the net" in r.output
+
+
+def test_symbolic_target_needs_symbolic_input():
+    with pytest.raises(InputError, match="H is not a size of the net's input"):
+        solve_rule("nn.Conv2d", (1, 1, 3), {"padding": P}, P, "out=H", (1, 1, 8, 8))
