@@ -19,15 +19,13 @@ from sympy import Integer, Rational
 
 from . import conventions
 from .answers import Answer, Answers, AnswersError, load
+from .equiv import Symbolic, _num, compare, value_at
 from .errors import SymcnnError
-from .equiv import Symbolic, _num, compare
-from .equiv import value_at
 from .formula_parse import FormulaError, parse_formula
 from .intarith import to_canonical
 from .mistakes import ANY, message
 from .symbols import SPATIAL, size_symbol
 from .truth import Truth
-
 
 
 @dataclass(frozen=True, slots=True)

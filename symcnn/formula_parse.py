@@ -93,7 +93,7 @@ class _Builder:
         self.symbols = symbols
         self.degree = 1   # product of the exponents around the node being built (bounds expansion)
 
-    def build(self, node: ast.AST) -> Expr:  # noqa: PLR0911, PLR0912 -- one branch per node type
+    def build(self, node: ast.AST) -> Expr:
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or not isinstance(v, int):
@@ -181,7 +181,7 @@ _REL = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a
         "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
 
-def evaluate(e, env: Mapping[Symbol, int]):  # noqa: PLR0911, PLR0912 -- one branch per node type
+def evaluate(e, env: Mapping[Symbol, int]):
     """Exact value (int, Fraction or bool) of ``e`` with ``env`` giving every free symbol.
 
     Raises ZeroDivisionError / KeyError for an undefined value or a missing symbol.

@@ -7,7 +7,6 @@ comments (never by calling the mistake code).
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -390,8 +389,8 @@ def test_class_of_200_files_is_fast(tmp_path):
 
 # --- hardening: anything a student can put in the file is graded or one clear error ------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 _VALUES = st.one_of(
     st.integers(-(10**40), 10**40), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),

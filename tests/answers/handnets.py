@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import symcnn
 from sympy import sympify
+
+import symcnn
 from symcnn.trace import Constraint, Step, Trace
 
 
