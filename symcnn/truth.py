@@ -154,7 +154,7 @@ class Truth:
                 for g in range(3):
                     if pools:
                         out.append(("pool_has_params", "all", exp + sum(pool_param_guesses(st)[g] for st in pools)))
-            for f, lin, feats in self.sites():
+            for _, lin, feats in self.sites():
                 if lin is None:
                     continue
                 st = t.steps[lin]
