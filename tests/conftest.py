@@ -55,3 +55,17 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many fuzzed inputs each surface ran (tests/fuzz_support.py counts them)."""
+    import sys
+
+    support = sys.modules.get("fuzz_support")
+    counts = getattr(support, "COUNTS", None)
+    if not counts:
+        return
+    terminalreporter.section("fuzzed inputs")
+    for surface, n in sorted(counts.items()):
+        terminalreporter.write_line(f"{surface:<28} {n:>7,}")
+    terminalreporter.write_line(f"{'total':<28} {sum(counts.values()):>7,}")
