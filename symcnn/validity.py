@@ -23,6 +23,7 @@ from sympy import (Add, And, Basic, Eq, Expr, Ge, Gt, Integer, Le, Lt, Max, Min,
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from . import fmt
+from .errors import InputError
 from .intarith import FloorDiv, canon
 
 _REL = {Eq: "==", Ne: "!=", Ge: ">=", Gt: ">", Le: "<=", Lt: "<"}
@@ -329,11 +330,19 @@ def valid_inputs(trace, extra: tuple = ()) -> Validity:
     syms = tuple(sorted(trace.symbols - {s for s in trace.symbols if s.name in ("N", "C")},
                         key=lambda s: order.index(s.name) if s.name in order else 99))
     syms = (*syms, *(e for e in extra if e not in syms))
+    # a symbolic batch N is taken as one sample (the question is per sample); other symbols are errors
+    fixed = {s: Integer(1) for s in trace.symbols if s.name == "N"}
+    stray = sorted(s.name for s in trace.symbols - set(syms) - set(fixed))
+    if stray:
+        raise InputError(f"the input size {', '.join(stray)} must be a number to find the valid sizes",
+                         fix="give the channels as a number, e.g. --input 1x3xHxW")
     v = Validity(syms)
     seen = set()
 
     def add(holds, what, step, kind, relaxed=None, rows=None):
-        holds = sympify(holds)
+        holds = sympify(holds).xreplace(fixed)
+        relaxed = relaxed.xreplace(fixed) if relaxed is not None else None
+        rows = rows.xreplace(fixed) if rows is not None else None
         if holds in seen or holds is True or isinstance(holds, BooleanTrue):
             return
         seen.add(holds)
@@ -356,12 +365,13 @@ def valid_inputs(trace, extra: tuple = ()) -> Validity:
         for c in (s.result.conditions if s.result is not None else ()):
             add(c.holds, c.what, s.name, "layer")
         for x in s.output:
-            x = sympify(x)
+            x = sympify(x).xreplace(fixed)
             if x.free_symbols & set(syms) and x not in v.sizes_exprs:
                 v.sizes_exprs.append(x)
         v.exact_conds.extend(c for c in _exact(s, set(syms)) if c not in v.exact_conds)
     if len(trace.input_shape) >= 2 + len(syms) and trace.output_shape:
-        v.batch_in, v.batch_out = sympify(trace.input_shape[0]), sympify(trace.output_shape[0])
+        v.batch_in = sympify(trace.input_shape[0]).xreplace(fixed)
+        v.batch_out = sympify(trace.output_shape[0]).xreplace(fixed)
         if v.batch_in == v.batch_out:
             v.batch_in = v.batch_out = None
     return v

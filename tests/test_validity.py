@@ -336,3 +336,13 @@ def test_cli_inputs_falls_back_to_tracing_each_size(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert "no closed form for the valid sizes (" in r.output
     assert "traced one by one: 3..30   (H = W ≥ 3)" in r.output
+
+
+def test_cli_inputs_symbolic_batch_is_one_sample(runner):
+    from symcnn.cli import cli as main
+
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--input", "Nx1xHxW", "--range", "1..64"])
+    assert r.exit_code == 0, r.output
+    assert "valid square sizes in 1..64: 28..31" in r.output
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--input", "1xCxHxW"])
+    assert r.exit_code == 2 and "the input size C must be a number" in r.output
