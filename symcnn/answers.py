@@ -83,12 +83,14 @@ def load(path: str | Path) -> Answers:
         if p.is_dir():
             raise AnswersError(f"{path} is a directory", fix="give an answers .toml file")
         if p.stat().st_size > MAX_BYTES:
-            raise AnswersError(f"{path} is larger than {MAX_BYTES} bytes", fix="split or shorten the answers file")
+            raise AnswersError(f"{path} is larger than {MAX_BYTES} bytes",
+                               fix="split or shorten the answers file")
         data = p.read_bytes()
     except FileNotFoundError:
         raise AnswersError(f"{path}: no such file", fix="give the path of an answers .toml file") from None
     except OSError as e:
-        raise AnswersError(f"{path} cannot be read: {e.strerror}", fix="check the file's permissions") from None
+        raise AnswersError(f"{path} cannot be read: {e.strerror}",
+                           fix="check the file's permissions") from None
     try:
         text = data.decode("utf-8-sig")   # a BOM (Windows editors) is not part of the TOML
     except UnicodeDecodeError as e:
@@ -105,9 +107,10 @@ def loads(text: str, path: str = "<answers>") -> Answers:
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         line = int(m.group(1)) if m else _duplicate(text)
         what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg) or "invalid TOML"
+        fix = ("each key and table may appear once; remove the second one" if "overwrite" in msg
+               else 'write key = value lines under [tables], strings in "quotes"')
         raise AnswersError(f"invalid TOML: {what[0].lower() + what[1:]}", where=Where(path, line),
-                           fix="each key and table may appear once; remove the second one" if "overwrite" in msg
-                           else 'write key = value lines under [tables], strings in "quotes"') from None
+                           fix=fix) from None
     return _Reader(text, path).read(doc)
 
 
@@ -213,11 +216,13 @@ class _Reader:
         """Yield (layer-name parts, fields); [layers.features.0] is read as the layer 'features.0'."""
         for name, value in table.items():
             if not isinstance(value, dict):
-                self.fail((*key, name), f"[layers] entry {name!r} must be a table of fields, not a {_type(value)}",
+                self.fail((*key, name),
+                          f"[layers] entry {name!r} must be a table of fields, not a {_type(value)}",
                           f"write [layers.{name}] and its fields (params = ...) under it")
             here = (*key, name)
             if not value:
-                self.fail(here, f"layer {'.'.join(here[1:])!r} has no answers", "give at least one field or remove it")
+                self.fail(here, f"layer {'.'.join(here[1:])!r} has no answers",
+                          "give at least one field or remove it")
             for k, v in value.items():
                 if isinstance(v, dict) and k in FIELDS:
                     self.fail((*here, k), f"{'.'.join((*here, k))} is a table",
@@ -245,7 +250,8 @@ class _Reader:
     def _count(self, key, value) -> Entry:
         name = ".".join(key)
         if isinstance(value, bool):
-            self.fail(key, f"{name} is a boolean ({str(value).lower()})", "give a whole number or a formula string")
+            self.fail(key, f"{name} is a boolean ({str(value).lower()})",
+                      "give a whole number or a formula string")
         if isinstance(value, float):
             if math.isnan(value) or math.isinf(value):
                 self.fail(key, f"{name} is {value}", "give a whole number or a formula string")
@@ -271,7 +277,8 @@ class _Reader:
         name = ".".join(key)
         if isinstance(value, str):
             if not value.strip():
-                self.fail(key, f"{name} is an empty string", 'give the shape as [1, 96, 55, 55] or "96x55x55"')
+                self.fail(key, f"{name} is an empty string",
+                          'give the shape as [1, 96, 55, 55] or "96x55x55"')
             value = split_shape(value)
         if not isinstance(value, list) or not value:
             self.fail(key, f"{name} must be a list of sizes, not a {_type(value)}",
@@ -283,7 +290,8 @@ class _Reader:
     def _input(self, table: dict, out: Answers) -> None:
         for name in table:
             if name != "shape":
-                self.fail(("input", name), f"unknown key {name!r} in [input]", "the only key is shape = [1, 3, 227, 227]")
+                self.fail(("input", name), f"unknown key {name!r} in [input]",
+                          "the only key is shape = [1, 3, 227, 227]")
         if "shape" in table:
             shape = self._shape(("input", "shape"), table["shape"])
             for v in shape:
@@ -301,7 +309,8 @@ class _Reader:
 
         for name, value in table.items():
             if name != "flops":
-                self.fail(("options", name), f"unknown option {name!r}", 'the only option is flops = "<convention>"')
+                self.fail(("options", name), f"unknown option {name!r}",
+                          'the only option is flops = "<convention>"')
             if not isinstance(value, str) or value not in CONVENTIONS:
                 self.fail(("options", name), f"unknown FLOPs convention {value!r}",
                           f"use one of: {', '.join(CONVENTIONS)}")
@@ -314,7 +323,8 @@ class _Reader:
                           'quote item keys: "layers.conv1.params" = 2')
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                     or value < 0 or value > 10**6:
-                self.fail(("points", name), f"points for {name!r} must be a number from 0 to 10^6, not {value!r}",
+                self.fail(("points", name),
+                          f"points for {name!r} must be a number from 0 to 10^6, not {value!r}",
                           "write e.g. params = 2")
             if name == "default":
                 out.default_points = float(value)

@@ -32,7 +32,7 @@ from .truth import Truth
 class Diagnosis:
     id: str
     message: str
-    origin: str | None = None   # the layer where the mistake was made, when not this item's ("all": every layer)
+    origin: str | None = None   # the layer where it was made, if not this item's ("all": every layer)
 
 
 @dataclass(slots=True)
@@ -126,7 +126,7 @@ class Grader:
                 report.items.append(ctx.item(a))
         except SymcnnError as e:
             return Report(answers.path, error=str(e))
-        except (ArithmeticError, TypeError, ValueError, RecursionError) as e:   # a bug: keep grading the class
+        except (ArithmeticError, TypeError, ValueError, RecursionError) as e:   # a bug: grade the others
             return Report(answers.path, error=f"internal error while grading this file ({type(e).__name__}: "
                           f"{' '.join(str(e).split())[:200]}); this is a bug in symcnn, please report it")
         return report
@@ -147,7 +147,8 @@ class _Context:
             if answers.input_shape is None:
                 raise
             shown = "×".join(str(v) for v in answers.input_shape)
-            inner = " ".join(str(x) for x in (e.where and f"{e.where}:", e.layer and f"{e.layer}:", e.what) if x)
+            parts = (e.where and f"{e.where}:", e.layer and f"{e.layer}:", e.what)
+            inner = " ".join(str(x) for x in parts if x)
             raise AnswersError(f"[input] shape {shown} does not fit the net ({inner})", fix=e.fix,
                                where=answers.where(answers.input_line)) from None
         symbolic = any(not getattr(v, "is_Integer", True) for v in tr.input_shape)
@@ -216,7 +217,8 @@ class _Context:
                                else f"at {where}: expected {e}, your formula gives {g}")
                 else:
                     it.note = (f"答案随输入尺寸变化，应写成公式：在 {where} 时是 {e}" if self.g.lang == "zh"
-                               else f"the answer depends on the input size, write a formula: at {where} it is {e}")
+                               else f"the answer depends on the input size, write a formula: "
+                                    f"at {where} it is {e}")
             point = None
             if cex and symbolic:   # diagnose where the formula is wrong (a numeric trace at that input)
                 point = {sym: cex[sym.name] for sym in eq.symbols if sym.name in cex}

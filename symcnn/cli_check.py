@@ -22,7 +22,8 @@ from .fmt import jsonable, number, text
 
 WORDS = {
     "en": {"expected": "expected", "given": "given", "score": "score", "line": "line", "correct": "Correct",
-           "none": "no known mistake gives this", "error": "error", "solution": "Worked solution of the wrong items",
+           "none": "no known mistake gives this", "error": "error",
+           "solution": "Worked solution of the wrong items",
            "wrong": "wrong"},
     "zh": {"expected": "应为", "given": "给出", "score": "得分", "line": "行", "correct": "正确做法",
            "none": "不是已知的常见错误", "error": "错误", "solution": "错题的详细解答", "wrong": "错误项"},
@@ -76,7 +77,8 @@ def report_text(r, lang: str = "en") -> str:
     lines = []
     for it in r.items:
         mark = "✓" if it.correct else "✗"
-        line = f"{mark} {it.key.ljust(width)}  {w['expected']} {_value(it.expected)}  {w['given']} {_given(it)}"
+        line = (f"{mark} {it.key.ljust(width)}  {w['expected']} {_value(it.expected)}  "
+                f"{w['given']} {_given(it)}")
         why = _explain(it, w)
         lines.append(line + (f"  — {why}" if why and not it.correct else ""))
     lines.append(f"{w['score']}: {_pts(r.score)}/{_pts(r.max_score)}")
@@ -167,11 +169,13 @@ def _solution(grader, r, lang: str) -> str:
 @click.option("--json", "sh_json", is_flag=True, help="Same as --format json.")
 @click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
               help="Language of the messages.")
-@click.option("--solution", is_flag=True, help="After grading, show the worked derivation of each wrong item.")
+@click.option("--solution", is_flag=True,
+              help="After grading, show the worked derivation of each wrong item.")
 @click.option("--flops", metavar="NAME", default=None,
               help="FLOPs convention of the flops fields (overrides the answers file's [options] flops).")
 @click.option("--csv", "csv_path", metavar="FILE", help="Also write one CSV row per answers file to FILE.")
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the report to FILE (atomically) instead of stdout.")
 def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, output):
     """Grade answers files against NET.py and name the classic mistake behind each wrong answer.
 

@@ -40,13 +40,16 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
             "漏了 + 1：输出尺寸 = ⌊(L + 2P − D(K − 1) − 1)/S⌋ + 1"),
     Mistake("padding_one_side", "padded one side only: the formula adds 2P (P on each side)",
             "只算了一侧的填充：公式里是 2P（两侧各 P）"),
-    Mistake("padding_ignored", "left out the padding: the formula adds 2P (P on each side); pools take padding too",
+    Mistake("padding_ignored",
+            "left out the padding: the formula adds 2P (P on each side); pools take padding too",
             "漏了填充：公式里要加 2P（两侧各 P）；池化层同样有 padding 参数"),
-    Mistake("padding_subtracted", "subtracted the padding (the course notes' sign error): padding enlarges the input, "
+    Mistake("padding_subtracted",
+            "subtracted the padding (the course notes' sign error): padding enlarges the input, "
             "out = ⌊(L + 2P − K_eff)/S⌋ + 1 with K_eff = K + (K − 1)(D − 1)",
             "把填充减掉了（笔记里的符号错误）：填充使输入变大，输出 = ⌊(L + 2P − K_eff)/S⌋ + 1，"
             "K_eff = K + (K − 1)(D − 1)"),
-    Mistake("ceil_instead_of_floor", "rounded up: without ceil_mode PyTorch rounds the output size down (floor)",
+    Mistake("ceil_instead_of_floor",
+            "rounded up: without ceil_mode PyTorch rounds the output size down (floor)",
             "向上取整了：没有 ceil_mode 时 PyTorch 对输出尺寸向下取整（floor）"),
     Mistake("floor_instead_of_ceil", "rounded down: with ceil_mode=True PyTorch rounds up (ceil), dropping "
             "a last window that would start in the right padding",
@@ -78,10 +81,12 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
             "用了输入尺寸而不是输出尺寸：卷积每个输出位置算一个窗口，MACs = |输出|·(C_in/groups)·K"),
     Mistake("bn_running_stats", "counted running_mean and running_var: they are buffers, not parameters; "
             "BatchNorm has 2C parameters (weight and bias)",
-            "把 running_mean 和 running_var 也算成了参数：它们是缓冲区，BatchNorm 只有 2C 个参数（weight 和 bias）"),
+            "把 running_mean 和 running_var 也算成了参数：它们是缓冲区，"
+            "BatchNorm 只有 2C 个参数（weight 和 bias）"),
     Mistake("pool_has_params", "pooling has no learnable parameters: params = 0",
             "池化层没有可学习的参数：参数量 = 0"),
-    Mistake("flatten_before_pool", "flattened before the last pooling: the flattened size is C·H·W after the pool",
+    Mistake("flatten_before_pool",
+            "flattened before the last pooling: the flattened size is C·H·W after the pool",
             "在最后一次池化之前就展平了：展平后的大小是池化之后的 C·H·W"),
     Mistake("carried_forward", "follows from your own answer for {layer}: given that answer this step is "
             "right; correct {layer} first",
@@ -93,7 +98,8 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in (
 )}
 
 SHAPE_MISTAKES = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted",
-                  "ceil_instead_of_floor", "floor_instead_of_ceil", "dilation_ignored", "dilation_rf_formula", "transposed_as_conv")
+                  "ceil_instead_of_floor", "floor_instead_of_ceil", "dilation_ignored", "dilation_rf_formula",
+                  "transposed_as_conv")
 COUNT_MISTAKES = ("forgot_bias", "counted_bias_when_none", "forgot_input_channels", "groups_ignored",
                   "bn_running_stats", "pool_has_params", "flops_with_input_size", "transposed_as_conv")
 
@@ -157,7 +163,7 @@ def _axis_transposed(mid: str, L, k, s, p, d, op):
 
 
 def mistaken_output(mid: str, step: Step, x) -> tuple | None:
-    """Output shape of ``step`` on input shape ``x`` under shape mistake ``mid``; None if it does not apply."""
+    """Output shape of ``step`` on input ``x`` under shape mistake ``mid``; None if it does not apply."""
     rule = step.rule
     if not _windowed(rule) or not step.output:
         return None
@@ -168,7 +174,8 @@ def mistaken_output(mid: str, step: Step, x) -> tuple | None:
                 for L, k, s, p, d, op in zip(spatial, rule.k, rule.s, rule.p, rule.d, rule.op)]
     else:
         cm = bool(getattr(rule, "ceil_mode", False))
-        outs = [_axis(mid, L, k, s, p, d, cm) for L, k, s, p, d in zip(spatial, rule.k, rule.s, rule.p, rule.d)]
+        outs = [_axis(mid, L, k, s, p, d, cm)
+                for L, k, s, p, d in zip(spatial, rule.k, rule.s, rule.p, rule.d)]
     if all(o is None for o in outs):
         return None
     if tuple(x) == tuple(step.inputs[0]):
@@ -255,7 +262,8 @@ def flatten_sites(trace: Trace) -> list[tuple[int, int | None, Expr]]:
         features = numel(steps[j].inputs[0][1:])
         if features == st.output[1]:
             continue
-        lin = next((s.index for s in steps[st.index + 1:] if s.rule is not None and "in_features" in s.rule.args
+        lin = next((s.index for s in steps[st.index + 1:]
+                    if s.rule is not None and "in_features" in s.rule.args
                     and st.index in (s.parents or (s.index - 1,))), None)
         out.append((st.index, lin, features))
     return out

@@ -13,8 +13,8 @@ from sympy import Expr, Integer
 
 from . import conventions
 from .fmt import number, text
-from .mistakes import (ANY, COUNT_MISTAKES, SHAPE_MISTAKES, Scenario, flatten_sites, mistaken_counts,
-                       mistaken_output, pool_param_guesses)
+from .mistakes import ANY, COUNT_MISTAKES, SHAPE_MISTAKES, Scenario, flatten_sites, mistaken_counts
+from .mistakes import mistaken_output, pool_param_guesses
 from .rule import numel
 from .trace import Trace
 
@@ -118,7 +118,9 @@ class Truth:
                 out.append(("flatten_before_pool", None, (first.inputs[0][0], feats)))
         if field in ("output_shape", "input_shape", "macs", "flops"):
             at = last.index if field == "output_shape" else first.index
-            parent = (first.parents[0] if first.parents else first.index - 1) if field == "input_shape" else at
+            parent = at
+            if field == "input_shape":
+                parent = first.parents[0] if first.parents else first.index - 1
             for mid, where, sc in self._shape_scenarios(at, () if field == "input_shape" else tuple(idx)):
                 if parent in sc.changed:
                     shape, macs = sc.changed[parent]
@@ -143,7 +145,8 @@ class Truth:
             cf = "macs" if field == "flops" else field
             k = _flop_factor(self.convention) if field == "flops" else 1
             for mid in COUNT_MISTAKES:
-                deltas = [(self.display[st.index], v - (st.params if cf == "params" else st.macs)) for st in counted
+                deltas = [(self.display[st.index], v - (st.params if cf == "params" else st.macs))
+                          for st in counted
                           for v in mistaken_counts(mid, st, cf)[:1] if v is not ANY]
                 for name, d in deltas:
                     out.append((mid, name, exp + k * d))
@@ -153,7 +156,8 @@ class Truth:
                 pools = [st for st in counted if st.rule is not None and st.rule.family == "pool"]
                 for g in range(3):
                     if pools:
-                        out.append(("pool_has_params", "all", exp + sum(pool_param_guesses(st)[g] for st in pools)))
+                        guess = sum(pool_param_guesses(st)[g] for st in pools)
+                        out.append(("pool_has_params", "all", exp + guess))
             for _, lin, feats in self.sites():
                 if lin is None:
                     continue
@@ -188,7 +192,8 @@ class Truth:
         if layer is None:
             words = {"params": ("sum of every layer's params", "各层参数量之和"),
                      "macs": ("sum of every layer's MACs", "各层 MACs 之和"),
-                     "flops": (f"sum of every layer's FLOPs ({self.convention})", f"各层 FLOPs 之和（{self.convention}）"),
+                     "flops": (f"sum of every layer's FLOPs ({self.convention})",
+                               f"各层 FLOPs 之和（{self.convention}）"),
                      "output_shape": ("the last layer's output", "最后一层的输出")}[field]
             return f"{words[lang == 'zh']} = {_val(exp)}"
         st = self.trace.steps[self.layers[layer][0 if field != "output_shape" else -1]]
@@ -214,7 +219,8 @@ class Truth:
             return f"{' + '.join(terms) or '0'} = {_val(exp)}"
         if field == "macs" and rule is not None and rule.family in ("conv", "linear") and st.inputs:
             if rule.family == "linear":
-                return f"|out|·in_features = {number(numel(st.output))}·{text(rule.args['in_features'])} = {_val(exp)}"
+                f_in = text(rule.args["in_features"])
+                return f"|out|·in_features = {number(numel(st.output))}·{f_in} = {_val(exp)}"
             tr = hasattr(rule, "op")
             grid = st.inputs[0] if tr else st.output
             c = rule.c_out if tr else rule.c_in
