@@ -201,21 +201,14 @@ def derive(net: NetArgs, out: OutputArgs, flops, standalone):
     """
     trace, subs = load_trace(net)
     if out.fmt == "json":
-        emit(render_summary(trace, fmt="json", convention=flops, subs=subs), out.output)
-        return
-    try:
-        from .derivation import derive as build
-        from .render import render_derivation
-    except ModuleNotFoundError as e:  # the worked-solution engine is not installed yet: the summary
-        if e.name not in ("symcnn.derivation", "symcnn.render"):
-            raise
-        emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs,
-                            standalone=standalone), out.output)
+        emit(render_summary(trace, fmt="json", convention=flops, subs=subs), out.output, inputs=(net.path,))
         return
     from .conventions import DEFAULT
+    from .derivation import derive as build
+    from .render import render_derivation
 
     d = build(trace, convention=flops or DEFAULT, subs=subs or None)
-    emit(render_derivation(d, fmt=out.fmt, lang=out.lang, standalone=standalone), out.output)
+    emit(render_derivation(d, fmt=out.fmt, lang=out.lang, standalone=standalone), out.output, inputs=(net.path,))
 
 
 @cli.command()
@@ -234,7 +227,8 @@ def summary(net: NetArgs, out: OutputArgs, flops):
       symcnn summary examples/resnet18.py --flops flop --json -o resnet18.json
     """
     trace, subs = load_trace(net)
-    emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs), out.output)
+    emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs), out.output,
+         inputs=(net.path,))
 
 
 def _layer_key(layer: str) -> str:

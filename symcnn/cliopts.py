@@ -155,15 +155,19 @@ def load_trace(net: NetArgs):
     return trace, resolve_sets(trace, subs)
 
 
-def emit(text: str, output: str | None = None) -> None:
+def emit(text: str, output: str | None = None, *, inputs: tuple[str, ...] = ()) -> None:
     """Print ``text`` or write it to ``output`` atomically: a temp file in the same directory, then
-    os.replace. On any error the previous file is untouched and no partial file is left."""
+    os.replace. On any error the previous file is untouched and no partial file is left.
+    ``inputs`` (e.g. the net.py path) are files the output must never overwrite."""
     if not text.endswith("\n"):
         text += "\n"
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
     target = Path(output)
+    for src in inputs:
+        if target.exists() and Path(src).exists() and target.resolve() == Path(src).resolve():
+            raise InputError(f"-o {output} is the input file {src}", fix="write the output to another file")
     if target.is_dir():
         raise InputError(f"-o {output} is a directory", fix="give a file name, e.g. -o net.tex")
     folder = target.parent if str(target.parent) else Path(".")

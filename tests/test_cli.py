@@ -444,3 +444,9 @@ def test_layer_symbols_are_refused_as_input_names():
 
     assert {"K", "S", "P", "D", "G", "C_in", "C_out"} <= LAYER_SYMBOLS
     assert not {"N", "C", "H", "W", "L", "T"} & LAYER_SYMBOLS
+
+
+def test_output_never_overwrites_net_py(runner, net, fake_tracer):
+    before = net.read_text()
+    err = one_error_line(run(runner, "summary", net, "-o", net))
+    assert "is the input file" in err and net.read_text() == before
