@@ -24,6 +24,7 @@ from .errors import SymcnnError
 from .formula_parse import FormulaError, parse_formula
 from .intarith import to_canonical
 from .mistakes import ANY, message
+from .rule import numel
 from .symbols import SPATIAL, size_symbol
 from .truth import Truth
 
@@ -269,6 +270,8 @@ class _Context:
                 found[mid] = origin
         if not found and isinstance(exp, tuple) and truth is self.num:
             found.update(self._carried(a, given, exp))
+        if not found and a.field == "macs" and a.layer and truth is self.num:
+            found.update(self._macs_from_own_shape(a, given, exp))
         if any(o is None for o in found.values()):   # a mistake in this very step explains it best
             found = {m: o for m, o in found.items() if o is None}
         lang = self.g.lang
@@ -315,6 +318,21 @@ class _Context:
                 if src is not None and src >= 0 and len(shape) == len(truth) and not _equal(shape, truth):
                     self._wrong.append((src, b.layer, shape))
         return self._wrong
+
+    def _macs_from_own_shape(self, a: Answer, given, exp) -> dict:
+        """Are these MACs right for the student's own (wrong) output shape of the same conv/linear layer?"""
+        idx = self.num.layers[a.layer]
+        step = self.num.trace.steps[idx[-1]]
+        if len(idx) != 1 or step.rule is None or step.rule.family not in ("conv", "linear") \
+                or hasattr(step.rule, "op"):
+            return {}
+        for b in self.answers.items:
+            if b.layer == a.layer and b.field == "output_shape" and all(isinstance(v, int) for v in b.value):
+                shape = _full(tuple(Integer(v) for v in b.value), tuple(step.output))
+                true = numel(step.output)
+                if len(shape) == len(step.output) and true != 0 and _equal(given, exp * numel(shape) / true):
+                    return {"carried_forward": f"{a.layer}.output_shape"}
+        return {}
 
     def _carried(self, a: Answer, given: tuple, exp: tuple) -> dict:
         """Is this wrong shape what the true rules give from the student's own (wrong) earlier shape?"""

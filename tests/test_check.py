@@ -603,3 +603,11 @@ def test_checker_nets_agree_with_torch(torch, net):
 def test_input_shape_spellings(shape):
     it = one(MNIST, f'[input]\nshape = {shape}\n[layers.conv1]\noutput_shape = "10x(H-4)x(W-4)"\n')
     assert it.correct and it.expected[2] == H - 4
+
+
+def test_macs_consistent_with_the_students_own_wrong_shape():
+    # conv1 output 50x50 (no known mistake) and MACs 96·3·121·50·50 = 87,120,000 computed from it
+    r = grade(ALEX, "[layers.conv1]\noutput_shape = [1, 96, 50, 50]\nmacs = 87120000\n")
+    shape, macs = r.items
+    assert shape.diagnosis == []
+    assert [(d.id, d.origin) for d in macs.diagnosis] == [("carried_forward", "conv1.output_shape")]
