@@ -70,8 +70,11 @@ ANY_DIMS = ("nearest", "nearest-exact", "area")
 
 @rule("nn.Upsample", nd=0)
 class Upsample(Rule):
-    """Resize the trailing spatial dims of an (N, C, ...) input to size, or to ⌊L·scale_factor⌋
-    (double precision, as torch). MACs: 0 (interpolation is not counted)."""
+    """Resizes the spatial dims of an (N, C, ...) input to size, or scales them by scale_factor,
+    rounded down after a double-precision product exactly as torch does.
+
+    MACs: 0 (interpolation is not counted).
+    """
 
     family = "resample"
     reference = TORCH_DOCS + "torch.nn.Upsample.html"
