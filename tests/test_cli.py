@@ -450,3 +450,38 @@ def test_output_never_overwrites_net_py(runner, net, fake_tracer):
     before = net.read_text()
     err = one_error_line(run(runner, "summary", net, "-o", net))
     assert "is the input file" in err and net.read_text() == before
+
+
+def _strings(doc):
+    for lay in doc["layers"]:
+        for key in ("input_shape", "output_shape"):
+            yield from (v for v in lay[key] if isinstance(v, str))
+        yield from (lay[k] for k in ("params", "weights", "biases", "macs", "flops") if isinstance(lay[k], str))
+    yield from (v for v in doc["total"].values() if isinstance(v, str))
+    yield from doc["constraints"]
+
+
+@pytest.mark.parametrize("example", ["mnist.py", "alexnet.py", "resnet18.py", "unet.py", "densenet121.py"])
+def test_symbolic_json_of_examples_parses_back(runner, tracer, example):
+    """Every string value of a symbolic document is an exact SymPy expression over the listed symbols."""
+    from symcnn.jsonout import parse_value
+
+    numeric = json.loads(run(runner, "summary", EX / example, "--json").stdout)
+    n, c = numeric["input_shape"][:2]
+    r = run(runner, "summary", EX / example, "--input", f"{n}x{c}xHxW", "--json", "--flops", "flop+bias")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["symbols"] == ["H", "W"] and doc["flops_convention"] == "flop+bias"
+    values = list(_strings(doc))
+    assert values, "a symbolic input gives symbolic sizes"
+    for v in values:
+        e = parse_value(v, doc["symbols"])
+        assert e.free_symbols and {sym.name for sym in e.free_symbols} <= {"H", "W"}, v
+    # the closed form at the example's own size gives the numeric run's numbers
+    h, w = numeric["input_shape"][2:]
+    at = {s: {"H": h, "W": w}[s.name] for s in (parse_value("H", ["H"]), parse_value("W", ["W"]))}
+    for key in ("macs", "params"):
+        assert parse_value(doc["total"][key], doc["symbols"]).subs(at) == numeric["total"][key], key
+    for got, want in zip(doc["layers"], numeric["layers"], strict=True):
+        assert [parse_value(v, doc["symbols"]).subs(at) for v in got["output_shape"]] == want["output_shape"]
