@@ -281,7 +281,8 @@ class _Reader:
                           'give the shape as [1, 96, 55, 55] or "96x55x55"')
             value = split_shape(value)
         if not isinstance(value, list) or not value:
-            self.fail(key, f"{name} must be a list of sizes, not a {_type(value)}",
+            what = "an empty list" if value == [] else f"a {_type(value)}"
+            self.fail(key, f"{name} must be a list of sizes, not {what}",
                       'write [1, 96, 55, 55] or "96x55x55"')
         if len(value) > 8:
             self.fail(key, f"{name} has {len(value)} sizes", "give at most 8 sizes")
