@@ -13,7 +13,6 @@ Never: import torch at module level (torch is a test oracle, passed in by the ``
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,6 +59,19 @@ def clean_outcome(result, *, graded: bool = False) -> str:
     return err.rstrip("\n")
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped (surrogates dropped)."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        elif not 0xD800 <= ord(ch) <= 0xDFFF:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def toml_value(v) -> str:
     """A Python value (bool, int, float incl. nan/inf, str, list, dict) as a TOML value."""
     if isinstance(v, bool):
@@ -70,12 +82,14 @@ def toml_value(v) -> str:
         if math.isinf(v):
             return "inf" if v > 0 else "-inf"
         return repr(v)
-    if isinstance(v, (int, str)):
-        return json.dumps(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return toml_string(v)
     if isinstance(v, list):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(x)}" for k, x in v.items()) + "}"
+        return "{" + ", ".join(f"{toml_string(str(k))} = {toml_value(x)}" for k, x in v.items()) + "}"
     raise TypeError(f"no TOML form for {v!r}")
 
 
