@@ -208,3 +208,16 @@ def test_symbolic_totals_substitute_to_the_numbers(net, size):
     for name in TOOLS:
         value = total(t, name).xreplace({N: 1, H: size, W: size})
         assert value == BATCH1[net][TOOLS.index(name)], (net, name)
+
+
+def test_transposed_conv_per_layer_seed_dilated():
+    """Seed 001's ConvTranspose2d(8, 16, 3, 2, 1, 0) on 1x8x3x3 -> 1x16x5x5: plain 8·9·16·9 = 10,368."""
+    deconv = next(s for s in traced("dilated").steps if s.key == "nn.ConvTranspose2d")
+    got = {name: flops(deconv, name) for name in ORDER}
+    assert got["mac"] == 10_368 and got["fvcore"] == 10_368 and got["calflops"] == 10_368
+    assert got["torchinfo"] == (8 * 16 * 9 + 16) * 25      # 29,200: output grid with C_in, + bias
+    assert got["thop"] == 16 * 25 * 8 * 9                  # 28,800: output grid
+    assert got["torchscan"] == 28_800 + 4 * 2              # + 4·nd padding arithmetic
+    assert got["ptflops"] == 10_368 + 400 and got["ptflops-aten"] == 10_368 + 400
+    assert got["calflops-flops"] == 2 * 10_368 + 16 * 2 * 2  # bias on the forward-conv grid of the input
+    assert got["flop+bias"] == 2 * 10_368 + 400
