@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 from sympy import Integer
 
-from symcnn.conventions import CONVENTIONS, DEFAULT, ORDER, convention, describe, flops, hides_work, total
+from symcnn.conventions import (
+    CONVENTIONS,
+    DEFAULT,
+    ORDER,
+    convention,
+    describe,
+    flops,
+    hides_work,
+    known_error,
+    total,
+)
 from symcnn.errors import InputError
 from symcnn.symbols import H, N, W
 from symcnn.tracer import trace
@@ -221,3 +231,5 @@ def test_transposed_conv_per_layer_seed_dilated():
     assert got["ptflops"] == 10_368 + 400 and got["ptflops-aten"] == 10_368 + 400
     assert got["calflops-flops"] == 2 * 10_368 + 16 * 2 * 2  # bias on the forward-conv grid of the input
     assert got["flop+bias"] == 2 * 10_368 + 400
+    assert "output grid" in known_error(deconv, "thop") and known_error(deconv, "mac") is None
+    assert known_error(deconv, "fvcore") is None and known_error(deconv, "calflops") is None   # groups = 1

@@ -3,8 +3,8 @@ per-layer-type counting rules that maps a traced step to the number that convent
 symcnn's own ``mul``, ``mac``, ``flop``, ``flop+bias``, and the conventions of the counting tools
 (torchinfo, fvcore, thop, ptflops, calflops, torchscan), each equal to the tool's own total.
 
-Owns: CONVENTIONS, DEFAULT, convention(name), flops(step, name), total(trace, name),
-describe(step, name), hides_work(step, name).
+Owns: CONVENTIONS, DEFAULT, ORDER, convention(name), flops(step, name), total(trace, name),
+describe(step, name), hides_work(step, name), known_error(step, name).
 Never: re-derive shapes (everything comes from the Step and its Rule/Result); import torch or a tool.
 """
 
@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..trace import Step, Trace
 from .base import Convention, Count
 from .hooks import HOOKS
+from .ops import Op
 from .own import OWN
 from .patches import PATCHES
 
@@ -52,10 +53,16 @@ def describe(step: Step, name: str = DEFAULT) -> str:
     return convention(name).rule_for(step).what
 
 
+def known_error(step: Step, name: str) -> str | None:
+    """The known error of the tool behind convention ``name`` that its count of this step reproduces
+    (e.g. a ConvTranspose counted on the output grid), or None."""
+    return convention(name).rule_for(step).bug_for(Op(step))
+
+
 def hides_work(step: Step, name: str) -> bool:
     """True when a tool's convention counts 0 for a step that clearly does arithmetic."""
     return convention(name).hides_work(step)
 
 
 __all__ = ["CONVENTIONS", "DEFAULT", "ORDER", "Convention", "Count", "convention", "describe", "flops",
-           "hides_work", "total"]
+           "hides_work", "known_error", "total"]
