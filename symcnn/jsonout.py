@@ -169,8 +169,9 @@ def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEF
             "params": _cell(values(_counted(s, s.params)), style), "macs": _cell(values(s.macs), style),
             "flops": _cell(values(conventions.flops(s, convention)), style), "shared": not s.first_call,
         })
-    total = {"params": _cell(values(trace.total_params), style), "macs": _cell(values(trace.total_macs), style),
-             "flops": _cell(values(conventions.total(trace, convention)), style)}
+    sums = {"params": values(trace.total_params), "macs": values(trace.total_macs),
+            "flops": values(conventions.total(trace, convention))}
+    total = {k: _cell(v, style) for k, v in sums.items()}
     cols = ("name", "type", "line", "shape", "params", "macs", "flops")
     widths = {c: max([len(r[c]) for r in body] + [len(total.get(c, ""))]) for c in cols}
     kept = constraints(trace, values)
@@ -178,6 +179,7 @@ def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEF
             "input_shape": _shape_cell(values.shape(trace.input_shape), style),
             "output_shape": _shape_cell(values.shape(trace.output_shape), style),
             "rows": body, "total": total, "widths": widths, "convention": convention,
+            "symbolic_total": {k: not isinstance(v, Integer) for k, v in sums.items()},
             "constraints": [_constraint_cell(c, style) for c in kept]}
 
 

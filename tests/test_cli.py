@@ -485,3 +485,27 @@ def test_symbolic_json_of_examples_parses_back(runner, tracer, example):
         assert parse_value(doc["total"][key], doc["symbols"]).subs(at) == numeric["total"][key], key
     for got, want in zip(doc["layers"], numeric["layers"], strict=True):
         assert [parse_value(v, doc["symbols"]).subs(at) for v in got["output_shape"]] == want["output_shape"]
+
+
+@pytest.mark.parametrize(("example", "args", "engine", "expected"), [
+    ("alexnet.py", [], "pdflatex", "62,378,344"),
+    ("mnist.py", ["--input", "1x1xHxW"], "pdflatex", "valid when:"),
+    ("resnet18.py", ["--lang", "zh"], "xelatex", "11,689,512"),
+])
+def test_summary_latex_compiles(runner, tracer, request, tmp_path, example, args, engine, expected):
+    import shutil
+    import subprocess
+
+    exe = request.getfixturevalue(engine)
+    tex = tmp_path / "s.tex"
+    r = run(runner, "summary", EX / example, *args, "-o", tex)
+    assert r.exit_code == 0, r.output
+    done = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout[-3000:]
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        request.getfixturevalue("pdflatex")   # same oracle rule: missing tools fail in CI
+        pytest.skip("pdftotext not installed")
+    text = subprocess.run([pdftotext, "s.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert expected in text
