@@ -61,9 +61,14 @@ class OutputArgs:
     output: str | None = None
 
 
+MAX_TIMEOUT = 86400.0
+
+
 def _timeout(ctx, param, value):
     if value is not None and not value > 0:
         raise InputError(f"--timeout {value} is not positive", fix="give the tracing time limit in seconds, e.g. 30")
+    if value is not None and not value <= MAX_TIMEOUT:
+        raise InputError(f"--timeout {value} is more than a day", fix=f"give at most {MAX_TIMEOUT:g} seconds")
     return value
 
 

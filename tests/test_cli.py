@@ -120,6 +120,8 @@ MALFORMED = [
     (["--format", "text", "--markdown"], "conflicting formats: markdown and text were both asked for"),
     (["--latex", "-o", "out.json"], "-o out.json implies json output but latex was asked for"),
     (["--timeout", "0"], "--timeout 0.0 is not positive"),
+    (["--timeout", "nan"], "--timeout nan is not positive"),
+    (["--timeout", "inf"], "--timeout inf is more than a day. Fix: give at most 86400 seconds"),
     (["--timeout", "soon"], "Invalid value for '--timeout': 'soon' is not a valid float"),
     (["--no-such-option"], "No such option '--no-such-option'"),
 ]
