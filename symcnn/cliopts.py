@@ -169,6 +169,8 @@ def emit(text: str, output: str | None = None, *, inputs: tuple[str, ...] = ()) 
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
+    if not output.strip():
+        raise InputError("-o is empty", fix="give a file name, e.g. -o net.tex, or - for stdout")
     target = Path(output)
     for src in inputs:
         if target.exists() and Path(src).exists() and target.resolve() == Path(src).resolve():

@@ -251,6 +251,15 @@ def test_atomic_output_when_rendering_fails(runner, net, fake_tracer, tmp_path, 
     assert out.read_text() == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["net.py", "s.md"]
 
 
+def test_empty_output_name(runner, net, fake_tracer):
+    assert "-o is empty" in one_error_line(run(runner, "summary", net, "-o", ""))
+
+
+def test_output_dash_is_stdout(runner, net, fake_tracer):
+    r = run(runner, "summary", net, "-o", "-", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["model"] == "Net"
+
+
 def test_output_into_missing_folder(runner, net, fake_tracer, tmp_path):
     err = one_error_line(run(runner, "summary", net, "-o", tmp_path / "no" / "s.md"))
     assert "folder" in err and "does not exist" in err
