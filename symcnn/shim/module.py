@@ -208,7 +208,8 @@ class Layer(Module):
         except SymcnnError as e:
             raise e.located(rec.where(), self._key) from None
         object.__setattr__(self, "_rule", rule)
-        for k, v in rule.raw_args.items():
+        object.__setattr__(self, "_made_at", rec.where())   # errors in forward point here when no
+        for k, v in rule.raw_args.items():                  # net.py frame calls it (nn.Sequential)
             if k not in ("weight", "bias"):
                 object.__setattr__(self, k, _as_torch_stores(self._key, k, v, rule.nd))
         params = rule.parameters()
@@ -238,7 +239,7 @@ class Layer(Module):
         try:
             result = self._rule(input._shape)
         except SymcnnError as e:
-            raise e.located(rec.where(), f"{self._key} {name}") from None
+            raise e.located(rec.where() or self._made_at, f"{self._key} {name}") from None
         out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
                    module_id=id(self), first_call=first, name=name, note=note)
         if result.extra_shapes:
