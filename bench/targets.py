@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .make import write_answers, write_chain
-from .timing import BenchError, Sample, measure
+from .timing import BenchError, Command, Sample, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,26 +53,48 @@ class Row:
 
 
 class Bench:
-    """One benchmark run. ``python`` runs symcnn; ``tools_python`` has torch and the comparison tools."""
+    """One benchmark run. ``python`` runs symcnn; ``tools_python`` has torch and the comparison tools.
+
+    Commands are measured in groups, interleaved (see timing.measure), each group once per run:
+    a target's two sides always come from the same group."""
 
     def __init__(self, work: Path, runs: int, python: str = sys.executable, tools_python: str | None = None,
-                 clock: str = "wall"):
+                 clock: str = "wall", answers: int = 200):
         self.work, self.runs, self.python, self.tools_python = work, runs, python, tools_python
-        self.clock = clock
-        self._cache: dict[str, Sample] = {}
+        self.clock, self.answers = clock, answers
+        self._done: dict[str, Sample] = {}
 
-    def _measure(self, key: str, argv: list[str], **kw) -> Sample:
-        if key not in self._cache:
-            self._cache[key] = measure(argv, self.runs, cwd=str(ROOT), clock=self.clock, **kw)
-        return self._cache[key]
+    def _symcnn(self, *args: str, ok_codes=(0,)) -> Command:
+        return Command((self.python, "-m", "symcnn", *args), ok_codes)
 
-    def symcnn(self, key: str, *args: str, **kw) -> Sample:
-        return self._measure(key, [self.python, "-m", "symcnn", *args], **kw)
+    @cached_property
+    def _groups(self) -> list[dict[str, Command]]:
+        """The command groups; writes the generated inputs (conv chains, answers files) once."""
+        have_tools = bool(self.tools_python) and Path(self.tools_python).exists()
+        chains = {n: write_chain(self.work, n) for n in (100, 1000)}
+        return [
+            {"import sympy": Command((self.python, "-c", "import sympy")),
+             "derive lenet": self._symcnn("derive", "examples/lenet.py"),
+             "resnet152 symbolic": self._symcnn("summary", "examples/resnet152.py", "--input", "1x3xHxW")},
+            {f"chain{n}": Command((self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW", self.clock), report=True)
+             for n, net in chains.items()},
+            {"resnet50 summary": self._symcnn("summary", "examples/resnet50.py", "--input", "1x3x224x224"),
+             **({name: Command((self.tools_python, "-c", code)) for name, code in TOOLS.items()}
+                if have_tools else {})},
+            {"check": self._symcnn("check", "examples/alexnet.py",
+                                   *map(str, write_answers(self.work / "answers", self.answers)), ok_codes=(0, 1))},
+        ]
+
+    def sample(self, key: str) -> Sample:
+        """The measurements of one command (measuring its whole group the first time)."""
+        if key not in self._done:
+            group = next(g for g in self._groups if key in g)
+            self._done.update(measure(group, self.runs, cwd=str(ROOT), clock=self.clock))
+        return self._done[key]
 
     # --- 1. start-up ---
     def startup(self) -> list[Row]:
-        ref = self._measure("import sympy", [self.python, "-c", "import sympy"])
-        got = self.symcnn("derive lenet", "derive", "examples/lenet.py")
+        ref, got = self.sample("import sympy"), self.sample("derive lenet")
         ratio = got.median / ref.median
         return [Row("1. start-up: derive lenet.py vs import sympy", f"{got.median:.3f} s",
                     f"{ref.median:.3f} s", ratio, "<= 1.5", ratio <= 1.5,
@@ -79,22 +102,15 @@ class Bench:
 
     # --- 2. against the tools users use today ---
     def tools(self) -> list[Row]:
-        got = self.symcnn("summary resnet50", "summary", "examples/resnet50.py", "--input", "1x3x224x224")
-        if not self.tools_python or not Path(self.tools_python).exists():
+        got = self.sample("resnet50 summary")
+        if "torchinfo" not in self._done:
             return [Row("2. ResNet-50 summary vs torchinfo", f"{got.median:.3f} s", "not installed",
                         float("nan"), ">= 5", False,
                         f"tools interpreter {self.tools_python!r} missing; see bench/README.md")]
         rows = []
-        for name, code in TOOLS.items():
-            try:
-                ref = self._measure(name, [self.tools_python, "-c", code])
-            except BenchError as e:
-                rows.append(Row(f"2. ResNet-50 summary vs {name}", f"{got.median:.3f} s", "failed",
-                                float("nan"), ">= 5" if name == "torchinfo" else "(info)",
-                                False if name == "torchinfo" else None, str(e)[:120]))
-                continue
-            ratio = ref.median / got.median
-            judged = name == "torchinfo"
+        for name in TOOLS:
+            ref = self._done[name]
+            ratio, judged = ref.median / got.median, name == "torchinfo"
             rows.append(Row(f"2. ResNet-50 summary vs {name}", f"{got.median:.3f} s", f"{ref.median:.3f} s",
                             ratio, ">= 5" if judged else "(info)", ratio >= 5 if judged else None,
                             f"symcnn {got.raw()}; {name} {ref.raw()}"))
@@ -102,17 +118,11 @@ class Bench:
 
     # --- 3. depth: ResNet-152 symbolic; chains of 100 and 1000 convs ---
     def depth(self) -> list[Row]:
-        lenet = self.symcnn("derive lenet", "derive", "examples/lenet.py")
-        deep = self.symcnn("summary resnet152 symbolic", "summary", "examples/resnet152.py", "--input", "1x3xHxW")
+        lenet, deep = self.sample("derive lenet"), self.sample("resnet152 symbolic")
         ratio = deep.median / lenet.median
         rows = [Row("3. ResNet-152 symbolic vs derive lenet.py", f"{deep.median:.3f} s", f"{lenet.median:.3f} s",
                     ratio, "< 2", ratio < 2, f"resnet152 {deep.raw()}; lenet {lenet.raw()}")]
-        chains = {}
-        for n in (100, 1000):
-            net = write_chain(self.work, n)
-            chains[n] = self._measure(f"chain{n}", [self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW", self.clock],
-                                      report=True)
-        a, b = chains[100], chains[1000]
+        a, b = self.sample("chain100"), self.sample("chain1000")
         ratio = b.median_reported / a.median_reported
         rows.append(Row("3. trace 1000 convs vs 100 convs (in-process)", f"{b.median_reported:.3f} s",
                         f"{a.median_reported:.3f} s", ratio, "<= 12", ratio <= 12,
@@ -122,18 +132,17 @@ class Bench:
 
     # --- 4. memory ---
     def memory(self) -> list[Row]:
-        deep = self.symcnn("summary resnet152 symbolic", "summary", "examples/resnet152.py", "--input", "1x3xHxW")
+        deep = self.sample("resnet152 symbolic")
         mb = deep.median_rss * 1024 * 1024 / 1e6
         return [Row("4. peak RSS of ResNet-152 symbolic", f"{mb:.1f} MB", "150 MB", mb / 150, "< 1",
                     mb < 150, f"MiB {deep.raw('MiB')}")]
 
     # --- 5. checking a class ---
-    def check(self, files: int = 200) -> list[Row]:
-        answers = write_answers(self.work / "answers", files)
-        got = self.symcnn("check", "check", "examples/alexnet.py", *map(str, answers), ok_codes=(0, 1))
-        rate = files / got.median
-        return [Row(f"5. check {files} answers files", f"{rate:.1f} files/s", "20 files/s", rate / 20, ">= 1",
-                    rate >= 20, f"{files} files in {got.raw()}")]
+    def check(self) -> list[Row]:
+        got = self.sample("check")
+        rate = self.answers / got.median
+        return [Row(f"5. check {self.answers} answers files", f"{rate:.1f} files/s", "20 files/s", rate / 20,
+                    ">= 1", rate >= 20, f"{self.answers} files in {got.raw()}")]
 
     TARGETS = {"1": "startup", "2": "tools", "3": "depth", "4": "memory", "5": "check"}
 

@@ -1,6 +1,6 @@
 """Whole-process measurements: wall time and peak resident memory of a command, median of N runs.
 
-Owns: Sample, measure, median. Never: know what a target is (targets.py does).
+Owns: Command, Sample, measure (interleaved runs), run_measured. Never: know what a target is (targets.py does).
 """
 
 from __future__ import annotations
@@ -73,27 +73,41 @@ def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.decode(errors="replace")
 
 
-def measure(argv: list[str], runs: int, *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
-            env: dict[str, str] | None = None, warmup: int = 1, report: bool = False,
-            clock: str = "wall") -> Sample:
-    """Run argv ``warmup`` times unmeasured (fills the OS file cache, writes .pyc), then ``runs``
-    times measured. With ``report``, the last line of stdout is a number the command measured itself.
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command to measure: argv, the exit codes that count as success, and whether its last line
+    of output is a time it measured itself (in-process)."""
+
+    argv: tuple[str, ...]
+    ok_codes: tuple[int, ...] = (0,)
+    report: bool = False
+
+
+def measure(commands: dict[str, Command], runs: int, *, cwd: str | None = None, warmup: int = 1,
+            clock: str = "wall") -> dict[str, Sample]:
+    """Measure several commands interleaved (run 1 of each, then run 2 of each, ...), so that a
+    change in the machine's load hits every command alike and their ratios stay fair.
+
+    Each command first runs ``warmup`` times unmeasured (fills the OS file cache, writes .pyc).
     ``clock="cpu"`` judges by user + system time instead of wall time (steadier on a busy machine,
     but it counts every thread: torch's thread pool makes its CPU time exceed its wall time)."""
-    sample = Sample(list(argv))
+    samples = {key: Sample(list(c.argv)) for key, c in commands.items()}
     for _ in range(warmup):
-        run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
+        for c in commands.values():
+            run_measured(list(c.argv), cwd=cwd, ok_codes=c.ok_codes)
     for _ in range(runs):
-        wall, cpu, rss, out = run_measured(argv, cwd=cwd, ok_codes=ok_codes, env=env)
-        sample.wall.append(wall)
-        sample.cpu.append(cpu)
-        sample.seconds.append(cpu if clock == "cpu" else wall)
-        sample.rss_mib.append(rss)
-        if report:
-            lines = out.strip().splitlines()
-            try:
-                sample.reported.append(float(lines[-1]))
-            except (IndexError, ValueError):
-                raise BenchError(f"{' '.join(argv)} did not print its own timing as the last line; "
-                                 f"got {lines[-1:]!r}") from None
-    return sample
+        for key, c in commands.items():
+            wall, cpu, rss, out = run_measured(list(c.argv), cwd=cwd, ok_codes=c.ok_codes)
+            sample = samples[key]
+            sample.wall.append(wall)
+            sample.cpu.append(cpu)
+            sample.seconds.append(cpu if clock == "cpu" else wall)
+            sample.rss_mib.append(rss)
+            if c.report:
+                lines = out.strip().splitlines()
+                try:
+                    sample.reported.append(float(lines[-1]))
+                except (IndexError, ValueError):
+                    raise BenchError(f"{' '.join(c.argv)} did not print its own timing as the last line; "
+                                     f"got {lines[-1:]!r}") from None
+    return samples

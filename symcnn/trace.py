@@ -67,6 +67,18 @@ class Constraint:
     step: int | None = None   # index of the step that introduced it
 
 
+def _total(values: list[Expr]) -> Expr:
+    """The sum: numbers added as Python ints, the symbolic terms in one Add (adding them one by one
+    re-flattens a growing sum, quadratic in the depth of the net)."""
+    number, terms = 0, []
+    for v in values:
+        if isinstance(v, int) or v.is_Integer:
+            number += int(v)
+        else:
+            terms.append(v)
+    return Add(Integer(number), *terms) if terms else Integer(number)
+
+
 @dataclass(slots=True)
 class Trace:
     """Every step of one forward pass of one model on one (possibly symbolic) input."""
@@ -85,13 +97,12 @@ class Trace:
     @property
     def total_params(self) -> Expr:
         """sum(p.numel() for p in model.parameters()): each module once, unused modules too."""
-        # one Add of all terms: adding one by one re-flattens a growing sum (quadratic in depth)
-        return Add(*(s.params for s in self.steps if s.first_call), *(r.params for _, r in self.unused),
-                   self.extra_params)
+        return _total([*(s.params for s in self.steps if s.first_call), *(r.params for _, r in self.unused),
+                       self.extra_params])
 
     @property
     def total_macs(self) -> Expr:
-        return Add(Integer(0), *(s.macs for s in self.steps))
+        return _total([s.macs for s in self.steps])
 
     @property
     def symbols(self) -> set:
