@@ -18,7 +18,7 @@ from sympy import Expr, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanTrue
 
 from . import __version__, conventions, fmt
-from .intarith import canon, to_canonical
+from .intarith import FloorDiv, canon, to_canonical
 from .trace import Step, Trace
 
 
@@ -141,9 +141,11 @@ def _cell(e: Expr, style: str) -> str:
 
 
 def _dim(v: Expr, style: str) -> str:
+    """One size of a shape; sums get parentheses so 1×10×(H − 4) reads right."""
+    bare = v.is_Atom or isinstance(v, FloorDiv)
     if style == "text":
-        return fmt.text(v) if v.is_Atom or v.func.__name__ == "FloorDiv" else f"({fmt.text(v)})"
-    return fmt.latex(v) if v.is_Atom or v.func.__name__ == "FloorDiv" else rf"\left({fmt.latex(v)}\right)"
+        return fmt.text(v) if bare else f"({fmt.text(v)})"
+    return fmt.latex(v) if bare else rf"\left({fmt.latex(v)}\right)"
 
 
 def _shape_cell(shape: list[Expr], style: str) -> str:
