@@ -7,12 +7,13 @@ Never: compute shapes itself (the rules do) or import torch.
 
 from __future__ import annotations
 
+import re
 import types
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from ..errors import SymcnnError, TraceError
+from ..errors import SymcnnError, TraceError, Where
 from ..rule import make
 from ..tensor import SymTensor, emit
 from . import record as rec
@@ -175,7 +176,7 @@ class Module:
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise TraceError(f'Module [{type(self).__name__}] is missing the required "forward" function',
-                         fix="define forward(self, x)").located(rec.where())
+                         fix="define forward(self, x)").located(rec.where() or _class_line(type(self)))
 
     def extra_repr(self) -> str:
         return ""
@@ -194,6 +195,15 @@ def _as_torch_stores(key: str, name: str, value: Any, nd: int) -> Any:
     if key.startswith("nn.Conv") and name in _TUPLED and isinstance(value, int) and not isinstance(value, bool):
         return (value,) * nd
     return value
+
+
+def _class_line(cls: type) -> Where | None:
+    """Where net.py defines ``cls`` (for errors raised when no net.py frame is on the stack)."""
+    s = rec.session()
+    if s is None:
+        return None
+    m = re.search(rf"^[ \t]*class[ \t]+{re.escape(cls.__name__)}\b", s.source, re.MULTILINE)
+    return Where(s.display, s.source.count("\n", 0, m.start()) + 1 if m else None)
 
 
 class Layer(Module):
