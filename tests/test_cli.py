@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -81,6 +82,10 @@ def test_help_lists_every_command_without_importing_them(runner):
     assert r.exit_code == 0
     for name in ("derive", "summary", "formula", "docs", "check", "rf", "inputs", "compare"):
         assert f"\n  {name} " in r.output, name
+    code = ("import sys\nfrom symcnn.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('symcnn.cli_', 'symcnn.tracer', 'torch'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert out.strip().splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize("command", ["derive", "summary", "formula", "docs"])
