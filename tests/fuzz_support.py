@@ -97,8 +97,8 @@ def toml_value(v) -> str:
 
 @dataclass
 class Layer:
-    """One layer of a random stack: ``nn.<kind>(*args, **kwargs)``; ``auto`` names the argument that
-    the test fills in with the true channel/feature count (found by running torch)."""
+    """One layer of a random stack: ``nn.<kind>(*args, **kwargs)``; ``auto`` ("channels" or "features")
+    says that ``args[0]`` is filled in with the true channel / feature count (found by running torch)."""
 
     kind: str
     args: list = field(default_factory=list)
@@ -123,31 +123,25 @@ def net_source(layers: list[Layer], style: str = "sequential") -> str:
 
 
 def torch_run(torch, layers: list[Layer], shape: tuple[int, ...]):
-    """Build the stack in real torch (filling ``auto`` arguments with the true sizes) and run it on
-    ``device="meta"``. Returns ``(output_shape, params)`` or ``(None, error text)`` when torch raises."""
-    nn = torch.nn
-    x = torch.empty(shape, device="meta")
+    """Build the stack in real torch (filling ``auto`` arguments: "channels" from dim 1, "features"
+    from the last dim) and run it in eval mode on zeros. Returns ``(output_shape, params)``, or
+    ``(None, error text)`` when torch raises (later ``auto`` arguments then get an arbitrary 7)."""
+    x = torch.zeros(shape)
     params = 0
-    for layer in layers:
+    for i, layer in enumerate(layers):
         if layer.auto is not None:
-            true = x.shape[1] if x.dim() > 1 else x.shape[0]
-            if layer.auto == "args0":
-                layer.args[0] = int(true)
-            else:
-                layer.kwargs[layer.auto] = int(true)
+            layer.args[0] = int(x.shape[-1] if layer.auto == "features" else x.shape[1] if x.dim() > 1 else 7)
             layer.auto = None
         try:
-            module = getattr(nn, layer.kind)(*layer.args, **layer.kwargs)
+            module = getattr(torch.nn, layer.kind)(*layer.args, **layer.kwargs)
             module.eval()
             params += sum(p.numel() for p in module.parameters())
-            x = module.to("meta")(x)
-        except (RuntimeError, ValueError, TypeError, IndexError) as e:
-            for later in layers[layers.index(layer) + 1:]:   # still a concrete net.py for symcnn
+            with torch.no_grad():
+                x = module(x)
+        except (RuntimeError, ValueError, TypeError, IndexError, NotImplementedError) as e:
+            for later in layers[i + 1:]:
                 if later.auto is not None:
-                    if later.auto == "args0":
-                        later.args[0] = 7
-                    else:
-                        later.kwargs[later.auto] = 7
+                    later.args[0] = 7
                     later.auto = None
             return None, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     return tuple(int(v) for v in x.shape), int(params)
