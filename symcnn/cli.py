@@ -215,7 +215,8 @@ def derive(net: NetArgs, out: OutputArgs, flops, standalone):
 @net_options
 @format_options
 @_flops_option
-def summary(net: NetArgs, out: OutputArgs, flops):
+@click.option("--standalone/--fragment", default=True, help="LaTeX: a complete document, or only the body.")
+def summary(net: NetArgs, out: OutputArgs, flops, standalone):
     """A compact table of NET.py: layer, type, output shape, params, MACs, and the totals.
 
     Exact, and symbolic when the input sizes are symbols. --json gives the same JSON as derive --json.
@@ -227,8 +228,8 @@ def summary(net: NetArgs, out: OutputArgs, flops):
       symcnn summary examples/resnet18.py --flops flop --json -o resnet18.json
     """
     trace, subs = load_trace(net)
-    emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs), out.output,
-         inputs=(net.path,))
+    emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs, standalone=standalone),
+         out.output, inputs=(net.path,))
 
 
 def _layer_key(layer: str) -> str:
@@ -308,8 +309,20 @@ def docs(out_dir, check):
     emit(text, str(target))
 
 
+def _stuck(timeout: float) -> None:
+    """net.py keeps catching the --timeout signal: end the process with one error line (exit 2)."""
+    sys.stderr.write(f"symcnn: error: net.py is still running long after the {timeout:g} s timeout and catches "
+                     "the signal that stops it (a bare `except:` around slow code?). Fix: remove that code "
+                     "from module level and forward\n")
+    sys.stderr.flush()
+    os._exit(2)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``symcnn`` console script and ``python -m symcnn``."""
+    from . import limits
+
+    limits.on_stuck = _stuck   # the command owns the process; a library caller never gets os._exit
     cli.main(args=argv, prog_name="symcnn")
 
 

@@ -525,3 +525,8 @@ def test_summary_latex_compiles(runner, tracer, request, tmp_path, example, args
         pytest.skip("pdftotext not installed")
     text = subprocess.run([pdftotext, "s.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
     assert expected in text
+
+
+def test_summary_latex_fragment(runner, net, fake_tracer):
+    r = run(runner, "summary", net, "--latex", "--fragment")
+    assert r.exit_code == 0 and r.stdout.startswith(r"\section*{Summary: Net}") and "documentclass" not in r.stdout
