@@ -182,6 +182,9 @@ def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEF
             "output_shape": _shape_cell(values.shape(trace.output_shape), style),
             "rows": body, "total": total, "widths": widths, "convention": convention,
             "symbolic_total": {k: not isinstance(v, Integer) for k, v in sums.items()},
+            # parameters in the total that no row shows: modules never called, bare nn.Parameters
+            "unused": [(name(n), _cell(values(r.params), style)) for n, r in trace.unused],
+            "extra_params": _cell(values(trace.extra_params), style) if trace.extra_params != 0 else "",
             "constraints": [_constraint_cell(c, style) for c in kept]}
 
 

@@ -530,3 +530,37 @@ def test_summary_latex_compiles(runner, tracer, request, tmp_path, example, args
 def test_summary_latex_fragment(runner, net, fake_tracer):
     r = run(runner, "summary", net, "--latex", "--fragment")
     assert r.exit_code == 0 and r.stdout.startswith(r"\section*{Summary: Net}") and "documentclass" not in r.stdout
+
+
+UNUSED_NET = """import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3)
+        self.spare = nn.Linear(10, 10)
+        self.scale = nn.Parameter(torch.ones(4))
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+x = torch.rand(1, 1, 8, 8)
+"""
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [
+    ("text", "also in the total: modules never called: spare (110)\nalso in the total: parameters outside any layer: 4"),
+    ("markdown", "also in the total: modules never called: `spare` (110)"),
+    ("latex", r"modules never called: \texttt{spare} (110)\par"),
+])
+def test_summary_names_parameters_no_row_shows(runner, tracer, tmp_path, fmt, expected):
+    p = tmp_path / "net.py"
+    p.write_text(UNUSED_NET)
+    r = run(runner, "summary", p, "--format", fmt)
+    assert r.exit_code == 0, r.output
+    assert expected in r.stdout
+    doc = json.loads(run(runner, "summary", p, "--json").stdout)
+    assert doc["total"]["params"] == 40 + 110 + 4 and sum(lay["params"] for lay in doc["layers"]) == 40
