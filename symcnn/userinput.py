@@ -15,8 +15,8 @@ import sympy
 from sympy import Expr, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanFalse
 
-from .errors import InputError
 from . import symbols
+from .errors import InputError
 from .symbols import size_symbol
 
 MAX_SIZE = 2**63 - 1          # torch sizes are int64

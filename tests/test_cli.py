@@ -11,12 +11,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from test_json import mnist_trace
 
 from symcnn import __version__
 from symcnn.cli import cli
 from symcnn.symbols import H, W
-
-from test_json import mnist_trace
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
