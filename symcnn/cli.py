@@ -79,6 +79,10 @@ class SymcnnGroup(click.Group):
         return code
 
 
+# click >= 8.2 raises this for a group called without a command; older versions print the help themselves
+_NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -90,6 +94,9 @@ def run_main(call, argv, prog_name, complete_var, debug, **extra) -> int:
     except click.exceptions.Abort:
         click.echo("symcnn: error: aborted", err=True)
         return 130
+    except _NoArgsIsHelp as e:   # bare `symcnn`: the help, as `symcnn --help` shows it
+        click.echo(e.format_message())
+        return 0
     except click.UsageError as e:
         hint = f" (see `{e.ctx.command_path} --help`)" if e.ctx is not None else ""
         click.echo(f"symcnn: error: {_one_line(e.format_message())}{hint}", err=True)
