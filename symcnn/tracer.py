@@ -14,9 +14,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
-import signal
 import sys
-import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -25,6 +23,7 @@ from typing import Any
 
 from sympy import Basic, Integer
 
+from . import limits
 from .errors import NetLoadError, SymcnnError, TraceError, Where
 from .shim import nn
 from .shim import record as rec
@@ -59,6 +58,12 @@ def _user_error(e: BaseException, s: rec.Session) -> SymcnnError:
         return TraceError("this line needs the value of a symbolic size (an `if`, int() or range() on "
                           "x.size(i)), which symcnn keeps as a formula",
                           fix="pass the input size as numbers (--input 1x3x224x224)", where=at)
+    if isinstance(e, MemoryError):
+        return NetLoadError(f"used more than the {limits.MEMORY_LIMIT / 2**30:.3g} GiB of memory net.py may take "
+                            "while traced (MemoryError)", fix="remove code that allocates without end", where=at)
+    if isinstance(e, RecursionError):
+        return NetLoadError(f"RecursionError: {msg}", fix="look for a function or forward that calls itself "
+                            "without end; run `python net.py` to see it", where=at)
     if isinstance(e, SystemExit):
         return NetLoadError(f"net.py called sys.exit({e.code!r}) while loading",
                             fix='move it under `if __name__ == "__main__":`', where=at)
@@ -92,7 +97,13 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
                 exec(code, module.__dict__)
                 yield module.__dict__, s
             except (Exception, SystemExit) as e:  # noqa: BLE001 -- user code: report as the user's error
-                raise _user_error(e, s) from None
+                if isinstance(e, MemoryError):
+                    limits.lift()              # first: under the cap every allocation below would fail
+                    module.__dict__.clear()
+                err = _user_error(e, s)
+                e.__traceback__ = None         # free net.py's frames and globals (a huge list) now
+                module.__dict__.clear()
+                raise err from None
     finally:
         rec.deactivate(token)
         sys.path.remove(str(path.resolve().parent))
@@ -104,22 +115,14 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
 
 @contextmanager
 def _deadline(timeout: float | None, s: rec.Session) -> Iterator[None]:
-    if not timeout or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
+    """The --timeout (net.py cannot swallow it: see symcnn.limits) and the memory cap."""
+    try:
+        with limits.memory_cap(), limits.deadline(timeout, lambda: rec.where() if rec.session() else None):
+            yield
+    except limits.Expired as e:
         raise TraceError(f"still running after the {timeout:g} s timeout",
                          fix="remove slow code from module level and forward, or raise the timeout",
-                         where=rec.where() if rec.session() else None)
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+                         where=e.where) from None
 
 
 def _models(ns: dict) -> tuple[dict[str, Any], dict[str, type]]:
