@@ -7,7 +7,7 @@ Exit codes: 0 success; 1 ``check`` found wrong answers (or ``docs --check`` foun
 2 any usage or input error, shown as one line ``symcnn: error: ...`` on stderr; 3 an internal error
 (a bug in symcnn), shown as one line unless ``--debug`` is given, which re-raises with the traceback.
 
-Owns: the click group, main(), the error display, the summary table rendering.
+Owns: the click group, main(), the error display.
 Never: compute shapes or formulas itself, catch bare Exception below main().
 """
 
@@ -16,14 +16,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import unicodedata
-from functools import cache
 
 import click
 
 from . import __version__
 from .cliopts import CliError, NetArgs, OutputArgs, emit, format_options, load_trace, net_options
 from .errors import InputError, SymcnnError
+from .jsonout import render_summary
 
 # name -> ("module:attribute", one-line help shown by `symcnn --help` without importing the module)
 LAZY = {
@@ -148,48 +147,6 @@ def _flops_option(f):
 
     return click.option("--flops", "flops", metavar="NAME", callback=check, default=None,
                         help="FLOPs convention by name (mul, mac, flop, flop+bias, ...; default mac).")(f)
-
-
-# --- summary tables -----------------------------------------------------------------------------
-
-def _wlen(text) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-
-
-def _wpad(text, width: int, right: bool = False) -> str:
-    pad = " " * max(0, width - _wlen(text))
-    return pad + str(text) if right else str(text) + pad
-
-
-@cache
-def _summary_env(kind: str):
-    import jinja2
-
-    opts = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
-            "undefined": jinja2.StrictUndefined, "autoescape": False}
-    if kind == "latex":
-        opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
-                 "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
-    from .tplcache import bytecode_cache
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("symcnn.templates", "."),
-                             bytecode_cache=bytecode_cache(), **opts)
-    env.filters["wlen"] = _wlen
-    env.filters["wpad"] = _wpad
-    return env
-
-
-def render_summary(trace, *, fmt="text", lang="en", convention=None, subs=None, standalone=True) -> str:
-    """The summary of a trace in text, markdown, latex or json (the JSON document of derive --json)."""
-    from . import jsonout
-    from .conventions import DEFAULT
-
-    if fmt == "json":
-        return jsonout.dumps(jsonout.document(trace, convention=convention or DEFAULT, subs=subs))
-    ctx = jsonout.rows(trace, style=fmt, convention=convention or DEFAULT, subs=subs)
-    name = {"text": "summary.text.j2", "markdown": "summary.md.j2", "latex": "summary.tex.j2"}[fmt]
-    return _summary_env(fmt).get_template(name).render(**ctx, lang=lang, show_flops=convention is not None,
-                                                       standalone=standalone)
 
 
 @cli.command()

@@ -1,18 +1,20 @@
-"""The JSON document of a traced net (``derive --json`` and ``summary --json``), and the table rows
-the summary templates show. Schema: docs/schema.json, described in docs/json.md.
+"""The JSON document of a traced net (``derive --json`` and ``summary --json``), and the summary
+table (rows rendered by templates/summary.*). Schema: docs/schema.json, described in docs/json.md.
 
 Every value is a JSON integer when it is a number, else a string that ``sympy.sympify`` parses back
 to the exact expression (floor, ceiling, Max, Min, Piecewise as SymPy names them), given the size
 symbols listed under "symbols" as ``Symbol(name, integer=True, positive=True)``.
 
-Owns: document(trace, ...), dumps(doc), rows(trace, ...), Values (--set substitution of a value).
-Never: trace, parse user input, or catch errors; it only reads a Trace.
+Owns: document(trace, ...), dumps(doc), rows(trace, ...), render_summary(trace, ...), Values (--set
+substitution of a value). Never: trace, parse user input, or catch errors; it only reads a Trace.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from sympy import Expr, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanTrue
@@ -197,4 +199,48 @@ def _constraint_cell(e: Expr, style: str) -> str:
     return fmt.text(e)
 
 
-__all__ = ["Values", "document", "dumps", "layer", "parse_value", "rows"]
+# --- rendering the summary ----------------------------------------------------------------------
+
+def _wlen(text) -> int:
+    """Display width in a terminal: East Asian wide characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _wpad(text, width: int, right: bool = False) -> str:
+    pad = " " * max(0, width - _wlen(text))
+    return pad + str(text) if right else str(text) + pad
+
+
+@cache
+def _summary_env(kind: str):
+    import jinja2
+
+    opts = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
+            "undefined": jinja2.StrictUndefined, "autoescape": False}
+    if kind == "latex":
+        opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
+                 "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
+    from .tplcache import bytecode_cache
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("symcnn.templates", "."),
+                             bytecode_cache=bytecode_cache(), **opts)
+    env.filters["wlen"] = _wlen
+    env.filters["wpad"] = _wpad
+    return env
+
+
+def render_summary(trace: Trace, *, fmt: str = "text", lang: str = "en", convention: str | None = None,
+                   subs: dict | None = None, standalone: bool = True) -> str:
+    """The summary of a trace in text, markdown, latex (templates/summary.*) or json (``document``).
+
+    ``convention=None`` means the default FLOPs convention and no FLOPs column.
+    """
+    if fmt == "json":
+        return dumps(document(trace, convention=convention or conventions.DEFAULT, subs=subs))
+    ctx = rows(trace, style=fmt, convention=convention or conventions.DEFAULT, subs=subs)
+    name = {"text": "summary.text.j2", "markdown": "summary.md.j2", "latex": "summary.tex.j2"}[fmt]
+    return _summary_env(fmt).get_template(name).render(**ctx, lang=lang, show_flops=convention is not None,
+                                                       standalone=standalone)
+
+
+__all__ = ["Values", "document", "dumps", "layer", "parse_value", "render_summary", "rows"]
