@@ -160,7 +160,7 @@ def test_schema_rejects_unknown_keys():
 
 
 def test_summary_rows_text_and_latex():
-    from symcnn.cli import render_summary
+    from symcnn.jsonout import render_summary
 
     trace = mnist_trace((1, 1, H, W))
     text = render_summary(trace)
