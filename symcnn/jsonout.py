@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from sympy import Expr, Integer, Symbol, sympify
+from sympy import Expr, Ge, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanTrue
 
 from . import __version__, conventions, fmt
@@ -187,7 +187,39 @@ def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEF
             # parameters in the total that no row shows: modules never called, bare nn.Parameters
             "unused": [(name(n), _cell(values(r.params), style)) for n, r in trace.unused],
             "extra_params": _cell(values(trace.extra_params), style) if trace.extra_params != 0 else "",
-            "constraints": [_constraint_cell(c, style) for c in kept]}
+            "constraints": [_constraint_cell(c, style) for c in _display_constraints(kept)]}
+
+
+def _lower_bound(rel) -> tuple[Symbol, int] | None:
+    """(s, s0) when ``rel`` is exactly s ≥ s0: a·s + b ≥ k or ⌊(a·s + b)/m⌋ ≥ k with integers a > 0, m > 0."""
+    if getattr(rel, "rel_op", None) != ">=" or not rel.rhs.is_Integer or len(rel.lhs.free_symbols) != 1:
+        return None
+    (sym,) = rel.lhs.free_symbols
+    num, target = rel.lhs, int(rel.rhs)
+    if isinstance(num, FloorDiv):
+        num, den = num.args
+        if not den.is_Integer or den <= 0:
+            return None
+        target *= int(den)
+    a, b = num.coeff(sym, 1), num.coeff(sym, 0)
+    if not (a.is_Integer and b.is_Integer and a > 0) or num != a * sym + b:
+        return None
+    return sym, -((int(b) - target) // int(a))   # ceil((target - b) / a)
+
+
+def _display_constraints(kept: list[Expr]) -> list[Expr]:
+    """For people: the size bounds (H − 4 ≥ 1, ⌊(H − 12)/4⌋ ≥ 1, ...) folded into the strongest H ≥ 16;
+    every other condition unchanged. Exact: only bounds of the forms of ``_lower_bound`` fold."""
+    bounds: dict[Symbol, int] = {}
+    rest = []
+    for c in kept:
+        b = _lower_bound(c)
+        if b is None:
+            rest.append(c)
+        else:
+            bounds[b[0]] = max(bounds.get(b[0], 1), b[1])
+    folded = [Ge(sym, v) for sym, v in sorted(bounds.items(), key=lambda kv: kv[0].name) if v > 1]
+    return folded + rest
 
 
 def _constraint_cell(e: Expr, style: str) -> str:

@@ -563,3 +563,10 @@ def test_summary_names_parameters_no_row_shows(runner, tracer, tmp_path, fmt, ex
     assert expected in r.stdout
     doc = json.loads(run(runner, "summary", p, "--json").stdout)
     assert doc["total"]["params"] == 40 + 110 + 4 and sum(lay["params"] for lay in doc["layers"]) == 40
+
+
+def test_summary_folds_the_size_bounds(runner, tracer):
+    r = run(runner, "summary", EX / "mnist.py", "--input", "1x1xHxW")
+    assert r.stdout.endswith("valid when:\n  H ≥ 16\n  W ≥ 16\n  20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320\n")
+    doc = json.loads(run(runner, "summary", EX / "mnist.py", "--input", "1x1xHxW", "--json").stdout)
+    assert "floor((H - 12)/4) >= 1" in doc["constraints"]   # the JSON keeps every condition as traced

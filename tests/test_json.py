@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sympy import Eq, Integer, floor, simplify
 
 import symcnn
@@ -176,3 +178,29 @@ def test_summary_rows_text_and_latex():
     md = render_summary(trace, fmt="markdown")
     assert "| **total** | | | | **23,880** |" in md
     assert r"| `pool2` | MaxPool2d | 13 | $1 \times 20 \times \left\lfloor \frac{H - 12}{4} \right\rfloor" in md
+
+
+@settings(max_examples=150)
+@given(a=st.integers(1, 5), b=st.integers(-30, 30), m=st.integers(1, 6), k=st.integers(-3, 5),
+       floor_=st.booleans())
+def test_folded_size_bounds_are_exact(a, b, m, k, floor_):
+    """H ≥ s0 from `_lower_bound` holds exactly for the H (1..80) where the original condition holds."""
+    from sympy import Ge
+
+    from symcnn.jsonout import _display_constraints, _lower_bound
+
+    lhs = FloorDiv(a * H + b, m) if floor_ else a * H + b
+    rel = Ge(lhs, k)
+    if rel in (True, False) or not getattr(rel, "is_Relational", False):
+        return
+    bound = _lower_bound(rel)
+    if bound is None:
+        assert _display_constraints([rel]) == [rel]
+        return
+    sym, s0 = bound
+    assert sym == H
+    for h in range(1, 81):
+        assert bool(rel.subs(H, h)) == (h >= s0), (rel, h, s0)
+    shown = _display_constraints([rel, Eq(W, 3)])
+    assert shown == ([Ge(H, s0)] if s0 > 1 else []) + [Eq(W, 3)]
+
