@@ -58,6 +58,10 @@ def test_python_dash_m_symcnn_runs():
     from symcnn import __version__
 
     assert r.returncode == 0 and r.stdout.strip() == f"symcnn {__version__}", r.stderr
+    bad = subprocess.run([sys.executable, "-m", "symcnn", "summary", "no_such_net.py"], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr == "symcnn: error: no_such_net.py: no such file. Fix: give the path of your net.py\n"
 
 
 def _copy_source(dest: Path) -> Path:
