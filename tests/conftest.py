@@ -58,14 +58,15 @@ def runner():
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print how many fuzzed inputs each surface ran (tests/fuzz_support.py counts them)."""
+    """Print how many fuzzed inputs each surface ran and the bench notes (tests/fuzz_support.py)."""
     import sys
 
     support = sys.modules.get("fuzz_support")
     counts = getattr(support, "COUNTS", None)
-    if not counts:
-        return
-    terminalreporter.section("fuzzed inputs")
-    for surface, n in sorted(counts.items()):
-        terminalreporter.write_line(f"{surface:<28} {n:>7,}")
-    terminalreporter.write_line(f"{'total':<28} {sum(counts.values()):>7,}")
+    if counts:
+        terminalreporter.section("fuzzed inputs")
+        for surface, n in sorted(counts.items()):
+            terminalreporter.write_line(f"{surface:<32} {n:>7,}")
+        terminalreporter.write_line(f"{'total':<32} {sum(counts.values()):>7,}")
+    for note in getattr(support, "NOTES", ()):
+        terminalreporter.write_line(f"bench: {note}")

@@ -1,6 +1,7 @@
 """Shared pieces of the fuzz tests (test_fuzz_*.py, test_limits.py, test_safety.py).
 
-- ``COUNTS``: how many fuzzed inputs each surface ran; conftest's ``pytest_terminal_summary`` prints it.
+- ``COUNTS``: how many fuzzed inputs each surface ran; ``NOTES``: bench notes; conftest's
+  ``pytest_terminal_summary`` prints both.
 - ``scaled(n)``: an example count for the ``ci`` profile (n), smaller in the ``dev`` profile.
 - ``invoke`` / ``clean_outcome``: run the real CLI and check the one property every surface shares:
   exit 0 with a result, or exit 2 with exactly one ``symcnn: error: ...`` line on stderr, nothing on
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from hypothesis import settings
 
 COUNTS: Counter[str] = Counter()
+NOTES: list[str] = []   # bench notes (e.g. the 10,000-layer trace time), printed after the counts
 CI_EXAMPLES = 200   # max_examples of the ci profile in conftest
 
 
