@@ -1,7 +1,8 @@
 """``python -m bench`` (or ``bench/run``): run the speed targets of issue 8 and print one table.
 
 Every figure is the median of ``--runs`` whole-process runs (after one unmeasured warm-up run), and
-each target is a ratio of two figures measured in the same run, so a busy machine slows both.
+each target is a ratio of two commands measured interleaved in the same run (run 1 of each, then
+run 2 of each, ...): the ratio is the median of the per-run ratios, so a busy machine slows both sides.
 Exit status: 0 when every judged target passes, 1 otherwise.
 
 Owns: the command line and the table. Never: measure anything itself (targets.py does).

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .make import write_answers, write_chain
-from .timing import BenchError, Command, Sample, measure
+from .timing import BenchError, Command, Sample, measure, paired_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +95,7 @@ class Bench:
     # --- 1. start-up ---
     def startup(self) -> list[Row]:
         ref, got = self.sample("import sympy"), self.sample("derive lenet")
-        ratio = got.median / ref.median
+        ratio = paired_ratio(got.seconds, ref.seconds)
         return [Row("1. start-up: derive lenet.py vs import sympy", f"{got.median:.3f} s",
                     f"{ref.median:.3f} s", ratio, "<= 1.5", ratio <= 1.5,
                     f"derive {got.raw()}; import sympy {ref.raw()}")]
@@ -110,7 +110,7 @@ class Bench:
         rows = []
         for name in TOOLS:
             ref = self._done[name]
-            ratio, judged = ref.median / got.median, name == "torchinfo"
+            ratio, judged = paired_ratio(ref.seconds, got.seconds), name == "torchinfo"
             rows.append(Row(f"2. ResNet-50 summary vs {name}", f"{got.median:.3f} s", f"{ref.median:.3f} s",
                             ratio, ">= 5" if judged else "(info)", ratio >= 5 if judged else None,
                             f"symcnn {got.raw()}; {name} {ref.raw()}"))
@@ -119,11 +119,11 @@ class Bench:
     # --- 3. depth: ResNet-152 symbolic; chains of 100 and 1000 convs ---
     def depth(self) -> list[Row]:
         lenet, deep = self.sample("derive lenet"), self.sample("resnet152 symbolic")
-        ratio = deep.median / lenet.median
+        ratio = paired_ratio(deep.seconds, lenet.seconds)
         rows = [Row("3. ResNet-152 symbolic vs derive lenet.py", f"{deep.median:.3f} s", f"{lenet.median:.3f} s",
                     ratio, "< 2", ratio < 2, f"resnet152 {deep.raw()}; lenet {lenet.raw()}")]
         a, b = self.sample("chain100"), self.sample("chain1000")
-        ratio = b.median_reported / a.median_reported
+        ratio = paired_ratio(b.reported, a.reported)
         rows.append(Row("3. trace 1000 convs vs 100 convs (in-process)", f"{b.median_reported:.3f} s",
                         f"{a.median_reported:.3f} s", ratio, "<= 12", ratio <= 12,
                         f"1000: {b.raw('in-process s')}; 100: {a.raw('in-process s')}; "

@@ -1,6 +1,6 @@
 """Whole-process measurements: wall time and peak resident memory of a command, median of N runs.
 
-Owns: Command, Sample, measure (interleaved runs), run_measured. Never: know what a target is (targets.py does).
+Owns: Command, Sample, measure (interleaved runs), paired_ratio, run_measured. Never: know what a target is (targets.py does).
 """
 
 from __future__ import annotations
@@ -71,6 +71,13 @@ def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int
         tail = (err or out).decode(errors="replace").strip().splitlines()[-3:]
         raise BenchError(f"{' '.join(argv)} exited {proc.returncode}: {' / '.join(tail)}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.decode(errors="replace")
+
+
+def paired_ratio(a: list[float], b: list[float]) -> float:
+    """Median of a[i] / b[i]: runs i of a and b were made one right after the other (interleaved),
+    so each pair saw about the same load; the median of pair ratios cancels slow swings in load that
+    a ratio of two medians keeps."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
