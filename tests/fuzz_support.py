@@ -34,6 +34,11 @@ def count(surface: str, k: int = 1) -> None:
     COUNTS[surface] += k
 
 
+def outcome(surface: str, out: str) -> None:
+    """Count one CLI case under ``surface: result`` or ``surface: error`` (``out`` from clean_outcome)."""
+    COUNTS[f"{surface}: {'result' if out == 'ok' else 'error'}"] += 1
+
+
 def invoke(runner, *args, **kwargs):
     from symcnn.cli import cli
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_support import clean_outcome, count, invoke, scaled
+from fuzz_support import clean_outcome, count, invoke, outcome, scaled
 from symcnn.errors import InputError
 from symcnn.userinput import MAX_DIMS, MAX_SIZE, parse_sets, parse_shape
 
@@ -37,10 +37,14 @@ RAW = st.one_of(st.text(max_size=40), st.binary(max_size=30).map(lambda b: b.dec
                 st.text(alphabet="xX×*,() []", max_size=12), st.just("1x3x8x8" * 80))
 SHAPES = st.one_of(WRAPPED, RAW, PIECES)
 # shapes close to valid for the test net (1..3 x 3 x h x w), so many reach the tracer and succeed
+_OK = st.integers(1, 40)
 NEAR = st.builds(lambda n, c, h, w, sep: sep.join(map(str, (n, c, h, w))),
-                 st.one_of(st.integers(1, 3), NAMES), st.sampled_from(["3", "3", "4", "C", "K"]),
-                 st.one_of(st.integers(0, 40), NAMES), st.one_of(st.integers(0, 40), NAMES),
-                 st.sampled_from(["x", ",", "×"]))
+                 st.one_of(st.integers(1, 3), st.integers(1, 3), st.sampled_from(["N", "B"]), NAMES),
+                 st.sampled_from(["3", "3", "3", "3", "4", "C", "K"]),
+                 st.one_of(_OK, _OK, _OK, st.sampled_from(["H", "W", "H0"]), st.integers(0, 40), NAMES),
+                 st.one_of(_OK, _OK, _OK, st.sampled_from(["H", "W", "W_1"]), st.integers(0, 40), NAMES),
+                 st.sampled_from(["x", "x", ",", "×", " x ", "X"]))
+GOOD_SET = st.builds(lambda name, v: f"{name}={v}", st.sampled_from(["H", "W", "N"]), st.integers(1, 64))
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +92,12 @@ def test_set_parser(items):
 
 
 @settings(max_examples=scaled(800), **SETTINGS)
-@given(text=st.one_of(NEAR, NEAR, SHAPES), command=st.sampled_from(["summary", "summary", "rf", "derive"]))
+@given(text=st.integers(0, 3).flatmap(lambda i: SHAPES if i == 0 else NEAR),
+       command=st.sampled_from(["summary", "summary", "summary", "rf", "derive", "inputs", "compare"]))
 def test_input_through_the_cli(net_path, text, command):
-    count("--input (CLI)")
     r = invoke(RUNNER, command, net_path, "--input", text)
     out = clean_outcome(r)
+    outcome("--input (CLI)", out)
     if out == "ok" and command == "summary":
         shape = parse_shape(text)
         assert r.stdout.startswith("Summary:"), r.stdout[:200]
@@ -103,16 +108,16 @@ def test_input_through_the_cli(net_path, text, command):
 
 @settings(max_examples=scaled(600), **SETTINGS)
 @given(shape=st.sampled_from(["1x3xHxW", "Nx3xHxW", "1x3xH0xW", "2x3xHxH", "1x3x8x8", "1x3xAxB"]),
-       sets=st.lists(st.one_of(
+       sets=st.lists(st.integers(0, 3).flatmap(lambda i: GOOD_SET if i else st.one_of(
            st.builds(lambda a, b: f"{a}={b}", NAMES, st.one_of(SIZES, NAMES)),
-           st.text(max_size=15).filter(lambda t: t != "--debug")), max_size=3))
+           st.text(max_size=15).filter(lambda t: t != "--debug"))), max_size=3))
 def test_set_through_the_cli(net_path, shape, sets):
-    count("--set (CLI)")
     args = ["summary", net_path, "--input", shape]
     for s in sets:
         args += ["--set", s]
     r = invoke(RUNNER, *args)
     out = clean_outcome(r)
+    outcome("--set (CLI)", out)
     if out == "ok" and sets and shape == "1x3xHxW":
         subs = {k.name: int(v) for k, v in parse_sets(sets).items()}
         if set(subs) == {"H", "W"}:

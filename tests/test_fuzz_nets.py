@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_support import Layer, clean_outcome, count, invoke, net_source, scaled, torch_run
+from fuzz_support import Layer, clean_outcome, count, invoke, net_source, outcome, scaled, torch_run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py"))
@@ -181,11 +181,11 @@ def _mutate(src: str, how: str, pick: int, value: int) -> str:
        pick=st.integers(0, 10**6), value=st.sampled_from([0, 1, 2, 3, 7, 10, 64, 100, 513, 4096, 10**12]),
        command=st.sampled_from(["summary", "summary", "derive", "rf"]))
 def test_mutated_examples(work, example, how, pick, value, command):
-    count("net.py mutations of examples")
     src = _mutate(example.read_text(encoding="utf-8"), how, pick, value)
     f = work / example.name
     f.write_text(src, encoding="utf-8")
     r = invoke(RUNNER, "summary" if example.name in BIG else command, f, "--timeout", "20")
     out = clean_outcome(r)
+    outcome("net.py mutations", out)
     if out != "ok":
         assert example.name in out or "--" in out or "net.py" in out or "model" in out, out
