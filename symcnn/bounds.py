@@ -29,8 +29,25 @@ def _lower(x) -> int | None:
     return None
 
 
+def _linear(p: Expr):
+    """The common case, without expand(): p = c + Σ a·x with integer a, c and symbols x."""
+    const, terms = p.as_coeff_add()
+    if not const.is_Integer:
+        return None
+    out = []
+    for t in terms:
+        a, x = t.as_coeff_Mul()
+        if not (a.is_Integer and x.is_Symbol and _lower(x) is not None):
+            return None
+        out.append((int(a), {x: 1}))
+    return int(const), out
+
+
 def _monomials(p: Expr):
     """p as (constant, [(coefficient, {symbol: exponent})]) with integer coefficients, or None."""
+    fast = _linear(p)
+    if fast is not None:
+        return fast
     const, out = 0, []
     for term, c in p.expand().as_coefficients_dict().items():
         if not c.is_Integer:

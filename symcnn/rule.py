@@ -24,6 +24,7 @@ from sympy import Basic, Expr, Integer, Min, sympify
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
 from .errors import RuleError, UnsupportedError
+from .fmt import sympy_str
 from .intarith import FloorDiv, canon, ge
 
 Shape = tuple[Expr, ...]
@@ -115,8 +116,9 @@ def window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1), ceil_mod
         out = FloorDiv(size + shift + s - 1, s)
     else:
         out = canon(FloorDiv(size + 2 * p - d * (k - 1) - 1, s) + 1)
-    require(ge(out, 1), lambda: f"output size{axis} {out} < 1: input size {size} is too small for "
-            f"kernel_size={k}, stride={s}, padding={p}, dilation={d}",
+    # sympy_str is str() memoised: in a chain this size was printed as the previous layer's output
+    require(ge(out, 1), lambda: f"output size{axis} {sympy_str(out)} < 1: input size {sympy_str(size)} is too "
+            f"small for kernel_size={k}, stride={s}, padding={p}, dilation={d}",
             fix="use a larger input, a smaller kernel or more padding")
     return out
 
