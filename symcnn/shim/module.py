@@ -8,6 +8,7 @@ Never: compute shapes itself (the rules do) or import torch.
 from __future__ import annotations
 
 import re
+import sys
 import types
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -197,6 +198,27 @@ def _as_torch_stores(key: str, name: str, value: Any, nd: int) -> Any:
     return value
 
 
+def _site() -> tuple | None:
+    """(display name, code, instruction offset) of the innermost net.py frame. Cheap: the line number
+    is found only if an error needs it (f_lineno scans the code, which made a 10,000-layer
+    nn.Sequential(...) expression quadratic)."""
+    s = rec.session()
+    f = sys._getframe(2) if s is not None else None
+    while f is not None:
+        if f.f_code.co_filename == s.filename:
+            return s.display, f.f_code, f.f_lasti
+        f = f.f_back
+    return None
+
+
+def _site_where(site: tuple | None) -> Where | None:
+    if site is None:
+        return None
+    display, code, lasti = site
+    line = next((ln for start, end, ln in code.co_lines() if start <= lasti < end), None)
+    return Where(display, line)
+
+
 def _class_line(cls: type) -> Where | None:
     """Where net.py defines ``cls`` (for errors raised when no net.py frame is on the stack)."""
     s = rec.session()
@@ -218,8 +240,8 @@ class Layer(Module):
         except SymcnnError as e:
             raise e.located(rec.where(), self._key) from None
         object.__setattr__(self, "_rule", rule)
-        object.__setattr__(self, "_made_at", rec.where())   # errors in forward point here when no
-        for k, v in rule.raw_args.items():                  # net.py frame calls it (nn.Sequential)
+        object.__setattr__(self, "_made_at", _site())   # errors in forward point here when no net.py
+        for k, v in rule.raw_args.items():              # frame calls it (nn.Sequential)
             if k not in ("weight", "bias"):
                 object.__setattr__(self, k, _as_torch_stores(self._key, k, v, rule.nd))
         params = rule.parameters()
@@ -249,7 +271,7 @@ class Layer(Module):
         try:
             result = self._rule(input._shape)
         except SymcnnError as e:
-            raise e.located(rec.where() or self._made_at, f"{self._key} {name}") from None
+            raise e.located(rec.where() or _site_where(self._made_at), f"{self._key} {name}") from None
         out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
                    module_id=id(self), first_call=first, name=name, note=note)
         if result.extra_shapes:
