@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from hypothesis import settings
 
 COUNTS: Counter[str] = Counter()
-NOTES: list[str] = []   # bench notes (e.g. the 10,000-layer trace time), printed after the counts
-CI_EXAMPLES = 200   # max_examples of the ci profile in conftest
+NOTES: list[str] = []  # bench notes (e.g. the 10,000-layer trace time), printed after the counts
+CI_EXAMPLES = 200  # max_examples of the ci profile in conftest
 
 
 def scaled(n: int) -> int:
@@ -52,7 +52,9 @@ def clean_outcome(result, *, graded: bool = False) -> str:
     """
     __tracebackhide__ = True
     code, err = result.exit_code, result.stderr
-    where = f"exit {code}, stderr={err[:600]!r}, stdout={result.stdout[:300]!r}, exception={result.exception!r}"
+    where = (
+        f"exit {code}, stderr={err[:600]!r}, stdout={result.stdout[:300]!r}, exception={result.exception!r}"
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), where
     assert "Traceback" not in result.output and "internal error" not in err, where
     ok_codes = (0, 1) if graded else (0,)
@@ -102,6 +104,7 @@ def toml_value(v) -> str:
 
 # --- random layer stacks -------------------------------------------------------------------------
 
+
 @dataclass
 class Layer:
     """One layer of a random stack: ``nn.<kind>(*args, **kwargs)``; ``auto`` ("channels" or "features")
@@ -123,10 +126,14 @@ def net_source(layers: list[Layer], style: str = "sequential") -> str:
     if style == "sequential":
         body = ",\n    ".join(layer.call() for layer in layers)
         return head + f"net = nn.Sequential(\n    {body}\n)\n"
-    init = "\n".join(f"        self.l{i} = {layer.call()}" for i, layer in enumerate(layers)) or "        pass"
+    init = (
+        "\n".join(f"        self.l{i} = {layer.call()}" for i, layer in enumerate(layers)) or "        pass"
+    )
     fwd = "\n".join(f"        x = self.l{i}(x)" for i in range(len(layers)))
-    return head + ("class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-                   f"{init}\n\n    def forward(self, x):\n{fwd}\n        return x\n\n\nnet = Net()\n")
+    return head + (
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        f"{init}\n\n    def forward(self, x):\n{fwd}\n        return x\n\n\nnet = Net()\n"
+    )
 
 
 def torch_run(torch, layers: list[Layer], shape: tuple[int, ...]):
@@ -146,7 +153,7 @@ def torch_run(torch, layers: list[Layer], shape: tuple[int, ...]):
             with torch.no_grad():
                 x = module(x)
         except (RuntimeError, ValueError, TypeError, IndexError, NotImplementedError) as e:
-            for later in layers[i + 1:]:
+            for later in layers[i + 1 :]:
                 if later.auto is not None:
                     later.args[0] = 7
                     later.auto = None

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from fuzz_support import NOTES, clean_outcome, count, invoke
+
 from symcnn import limits
 from symcnn.cliopts import DEFAULT_TIMEOUT, NetArgs
 from symcnn.fmt import text
@@ -44,14 +44,21 @@ def _error(result) -> str:
 
 LOOPS = {
     "module level": ("while True:\n    pass\n" + NET, (3, 4)),
-    "forward": ("class Net(nn.Module):\n    def forward(self, x):\n        while True:\n            x = x + 1\n"
-                "net = Net()\n", (5, 6)),
+    "forward": (
+        "class Net(nn.Module):\n    def forward(self, x):\n        while True:\n            x = x + 1\nnet = Net()\n",
+        (5, 6),
+    ),
     "sleep": ("import time\nfor _ in range(10**9):\n    time.sleep(0.01)\n" + NET, (4, 5)),
-    "catches Exception": ("import time\nwhile True:\n    try:\n        time.sleep(0.01)\n    except Exception:\n"
-                          "        pass\n" + NET, (4, 5, 6, 7, 8)),
-    "catches the error and retries": ("def f():\n    while True:\n        pass\nfor _ in range(100):\n    try:\n"
-                                      "        f()\n    except Exception as e:\n        print(e)\n" + NET,
-                                      (4, 5, 6, 7, 8, 9, 10)),
+    "catches Exception": (
+        "import time\nwhile True:\n    try:\n        time.sleep(0.01)\n    except Exception:\n"
+        "        pass\n" + NET,
+        (4, 5, 6, 7, 8),
+    ),
+    "catches the error and retries": (
+        "def f():\n    while True:\n        pass\nfor _ in range(100):\n    try:\n"
+        "        f()\n    except Exception as e:\n        print(e)\n" + NET,
+        (4, 5, 6, 7, 8, 9, 10),
+    ),
 }
 
 
@@ -77,17 +84,29 @@ def test_a_net_that_swallows_everything_is_ended_by_the_command(tmp_path):
     """A bare ``except:`` swallows even the re-firing deadline: the command ends the process (exit 2)."""
     count("limits (net.py)")
     f = tmp_path / "net.py"
-    f.write_text(HEAD + "while True:\n    try:\n        while True:\n            pass\n    except:\n        pass\n"
-                 + NET, encoding="utf-8")
-    code = ("import sys\nfrom symcnn import limits\nlimits.GRACE = 0.5\nfrom symcnn.cli import main\n"
-            f"main(['summary', {str(f)!r}, '--timeout', '0.5'])\n")
+    f.write_text(
+        HEAD
+        + "while True:\n    try:\n        while True:\n            pass\n    except:\n        pass\n"
+        + NET,
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\nfrom symcnn import limits\nlimits.GRACE = 0.5\nfrom symcnn.cli import main\n"
+        f"main(['summary', {str(f)!r}, '--timeout', '0.5'])\n"
+    )
     t0 = time.monotonic()
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
+    )
     assert p.returncode == 2, (p.returncode, p.stderr[-800:])
     assert p.stdout == "" and p.stderr.count("\n") == 1, p.stderr[-800:]
-    assert p.stderr.startswith("symcnn: error: net.py is still running long after the 0.5 s timeout"), p.stderr
-    NOTES.append(f"net.py swallowing every exception ended after {time.monotonic() - t0:.1f} s (timeout 0.5 s, "
-                 "grace 0.5 s, interpreter start included)")
+    assert p.stderr.startswith("symcnn: error: net.py is still running long after the 0.5 s timeout"), (
+        p.stderr
+    )
+    NOTES.append(
+        f"net.py swallowing every exception ended after {time.monotonic() - t0:.1f} s (timeout 0.5 s, "
+        "grace 0.5 s, interpreter start included)"
+    )
 
 
 @pytest.fixture
@@ -103,8 +122,13 @@ ALLOCATIONS = {
     "list growing forever": ("x = []\nwhile True:\n    x.append(len(x))\n" + NET, "net.py:5:"),
     "one huge list": ("x = [0] * 10**12\n" + NET, "net.py:3:"),
     "string doubling": ("s = 'ab'\nwhile True:\n    s = s + s\n" + NET, "net.py:5:"),
-    "in forward": ("class Net(nn.Module):\n    def forward(self, x):\n        keep = []\n        while True:\n"
-                   "            keep.append(bytearray(10**6))\nnet = Net()\n", "net.py:7:"),
+    "in forward": (
+        (
+            "class Net(nn.Module):\n    def forward(self, x):\n        keep = []\n        while True:\n"
+            "            keep.append(bytearray(10**6))\nnet = Net()\n"
+        ),
+        "net.py:7:",
+    ),
 }
 
 
@@ -114,8 +138,10 @@ def test_allocating_without_end_is_one_error_line(net, small_memory, case):
     body, where = ALLOCATIONS[case]
     r = invoke(CliRunner(), "summary", net(body), "--timeout", "30")
     err = _error(r)
-    assert err.startswith(f"symcnn: error: {where} used more than the 0.195 GiB of memory net.py may take while "
-                          "traced (MemoryError). Fix: remove code that allocates without end"), err
+    assert err.startswith(
+        f"symcnn: error: {where} used more than the 0.195 GiB of memory net.py may take while "
+        "traced (MemoryError). Fix: remove code that allocates without end"
+    ), err
     # symcnn works normally afterwards (the cap is lifted and net.py's memory freed)
     ok = invoke(CliRunner(), "summary", ROOT / "examples" / "lenet.py")
     assert clean_outcome(ok) == "ok"
@@ -123,10 +149,14 @@ def test_allocating_without_end_is_one_error_line(net, small_memory, case):
 
 RECURSIONS = {
     "module level": ("def f(n):\n    return f(n + 1)\nf(0)\n" + NET, "net.py:4:"),
-    "forward calls itself": ("class Net(nn.Module):\n    def forward(self, x):\n        return self.forward(x)\n"
-                             "net = Net()\n", "net.py:5:"),
-    "net calls itself": ("class Net(nn.Module):\n    def forward(self, x):\n        return self(x)\n"
-                         "net = Net()\n", "net.py:5:"),
+    "forward calls itself": (
+        "class Net(nn.Module):\n    def forward(self, x):\n        return self.forward(x)\nnet = Net()\n",
+        "net.py:5:",
+    ),
+    "net calls itself": (
+        "class Net(nn.Module):\n    def forward(self, x):\n        return self(x)\nnet = Net()\n",
+        "net.py:5:",
+    ),
     "nested Sequential": ("net = nn.ReLU()\nfor _ in range(3000):\n    net = nn.Sequential(net)\n", None),
 }
 
@@ -137,7 +167,7 @@ def test_deep_recursion_is_one_error_line_or_a_result(net, case):
     body, where = RECURSIONS[case]
     r = invoke(CliRunner(), "summary", net(body), "--input", "1x3x8x8", "--timeout", "30")
     out = clean_outcome(r)
-    if where is None:     # a legal net, only deep: a result or the recursion error, never a crash
+    if where is None:  # a legal net, only deep: a result or the recursion error, never a crash
         return
     assert out.startswith(f"symcnn: error: {where} RecursionError: maximum recursion depth exceeded"), out
     assert "Fix: look for a function or forward that calls itself" in out
@@ -152,7 +182,7 @@ def test_a_10000_layer_net_traces_linearly(tmp_path):
     small expressions; the time goes to the bench notes."""
     count("limits (net.py)")
     times = {}
-    for n in (1000, 1000, 10_000):   # the first 1,000 warms the caches
+    for n in (1000, 1000, 10_000):  # the first 1,000 warms the caches
         f = tmp_path / f"deep{n}.py"
         f.write_text(_chain(n, "nn.Conv2d(4, 4, 3, padding=1), nn.ReLU()"), encoding="utf-8")
         t0 = time.perf_counter()
@@ -162,8 +192,10 @@ def test_a_10000_layer_net_traces_linearly(tmp_path):
         assert text(tr.output_shape[2]) == "H" and text(tr.output_shape[3]) == "W"
         assert tr.total_params == 148 * n // 2
         assert text(tr.total_macs) == f"{144 * n // 2}·H·W"
-    NOTES.append(f"tracing 1,000 layers took {times[1000]:.2f} s, 10,000 layers {times[10_000]:.2f} s "
-                 f"(ratio {times[10_000] / times[1000]:.1f}; linear is 10)")
+    NOTES.append(
+        f"tracing 1,000 layers took {times[1000]:.2f} s, 10,000 layers {times[10_000]:.2f} s "
+        f"(ratio {times[10_000] / times[1000]:.1f}; linear is 10)"
+    )
 
 
 def test_shrinking_chains_keep_one_floor(tmp_path):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-import symcnn.cliopts as cliopts
 from fuzz_support import clean_outcome, count, invoke, toml_string
+
+from symcnn import cliopts
 from symcnn.formula_parse import FormulaError, parse_formula
 from symcnn.symbols import H, W
 
@@ -83,8 +83,12 @@ def test_deep_parentheses_within_the_size_limit_parse_quickly():
 def test_an_answers_file_cannot_run_code(tmp_path, monkeypatch):
     """The strings reach the parser as data; nothing runs: no file appears, no import happens."""
     monkeypatch.chdir(tmp_path)
-    evil = ["__import__('os').system('touch PWNED')", "open('PWNED', 'w')", "exec(\"open('PWNED','w')\")",
-            "().__class__.__base__.__subclasses__()"]
+    evil = [
+        "__import__('os').system('touch PWNED')",
+        "open('PWNED', 'w')",
+        "exec(\"open('PWNED','w')\")",
+        "().__class__.__base__.__subclasses__()",
+    ]
     files = []
     for i, formula in enumerate(evil):
         f = tmp_path / f"s{i}.toml"
@@ -120,7 +124,7 @@ def _listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-COMMANDS = {   # command -> (args that fail with exit 2, args that succeed); {out} is the -o file
+COMMANDS = {  # command -> (args that fail with exit 2, args that succeed); {out} is the -o file
     "derive": (["derive", "{bad}", "-o", "{out}"], ["derive", MNIST, "-o", "{out}"]),
     "summary": (["summary", MNIST, "--input", "1x1x0x28", "-o", "{out}"], ["summary", MNIST, "-o", "{out}"]),
     "rf": (["rf", "{bad}", "-o", "{out}"], ["rf", DILATED, "-o", "{out}"]),
@@ -163,8 +167,8 @@ def test_a_failed_write_leaves_the_previous_output_untouched(files, monkeypatch,
     real = os.replace
 
     def replace(src, dst):
-        assert Path(src).read_text(encoding="utf-8")   # the temp file was fully written...
-        raise failure                                  # ...then the rename fails
+        assert Path(src).read_text(encoding="utf-8")  # the temp file was fully written...
+        raise failure  # ...then the rename fails
 
     monkeypatch.setattr(cliopts.os, "replace", replace)
     r = invoke(CliRunner(), *_args(COMMANDS[command][1], files))
@@ -203,6 +207,7 @@ def test_o_into_a_missing_folder_or_onto_a_folder_is_one_line(files):
 
 # --- a class: one broken file never stops the others ------------------------------------------------
 
+
 def test_a_class_with_broken_files_is_still_graded(tmp_path):
     good = tmp_path / "alice.toml"
     good.write_text("[layers.conv1]\nparams = 260\n[total]\nparams = 21840\n")
@@ -226,13 +231,16 @@ def test_a_class_with_broken_files_is_still_graded(tmp_path):
     assert lines[2].startswith(f"{broken}  error: {broken}:1: invalid TOML: ")
     assert lines[3].startswith(f"{evil}  error: {evil}:2: layers.conv1.params: formula ")
     assert lines[4].startswith(f"{binary}  error: {binary}: not UTF-8 text")
-    assert lines[5] == f"{missing}  error: {missing}: no such file. Fix: give the path of an answers .toml file"
+    assert (
+        lines[5] == f"{missing}  error: {missing}: no such file. Fix: give the path of an answers .toml file"
+    )
     rows = csv.read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + len(paths) and rows[1].startswith(f"{good},2,2,ok")
     assert [row.split(",")[3] for row in rows[1:]] == ["ok", "wrong", "error", "error", "error", "error"]
 
 
 # --- README ------------------------------------------------------------------------------------------
+
 
 def test_readme_has_a_safety_section():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
