@@ -159,22 +159,37 @@ def _upsample(d):
     )
 
 
-MAKERS = [
-    _conv,
-    _conv,
-    _conv,
-    _pool,
-    _pool,
-    _simple,
-    _simple,
-    _bn,
-    _adaptive,
-    _flatten,
-    _linear,
-    _linear,
-    _pad,
-    _upsample,
-]
+def _transpose(d):
+    auto = d(st.integers(0, 9), label="wrong in_channels?") > 0
+    kw = {}
+    for name, strat, default in (
+        ("stride", st.sampled_from([1, 2, 3]), 1),
+        ("padding", st.sampled_from([0, 0, 1, 2]), 0),
+        ("output_padding", st.sampled_from([0, 0, 1, 2]), 0),
+        ("dilation", st.sampled_from([1, 1, 2]), 1),
+        ("groups", st.sampled_from([1, 1, 2]), 1),
+    ):
+        v = d(strat, label=name)
+        if v != default:
+            kw[name] = v
+    args = [0 if auto else d(small, label="in_channels"), d(st.sampled_from([1, 2, 4]), label="out_channels"),
+            d(maybe_pair, label="kernel")]
+    return Layer("ConvTranspose2d", args, kw, "channels" if auto else None)
+
+
+def _norm(d):
+    kind = d(st.sampled_from(["GroupNorm", "InstanceNorm2d", "LayerNorm", "LocalResponseNorm"]), label="norm")
+    if kind == "GroupNorm":
+        return Layer(kind, [d(st.sampled_from([1, 2, 3]), label="groups"), d(small, label="channels")])
+    if kind == "InstanceNorm2d":
+        return Layer(kind, [d(small, label="channels")], {"affine": d(st.booleans(), label="affine")})
+    if kind == "LayerNorm":
+        return Layer(kind, [d(st.integers(1, 8), label="normalized_shape")], {}, "features")
+    return Layer(kind, [d(st.integers(1, 5), label="size")])
+
+
+MAKERS = [_conv, _conv, _conv, _pool, _pool, _simple, _simple, _bn, _adaptive, _flatten, _linear, _linear, _pad,
+          _upsample, _transpose, _norm]
 
 
 @st.composite
