@@ -102,6 +102,9 @@ def loads(text: str, path: str = "<answers>") -> Answers:
     """Parse answers from TOML text; ``path`` is used in messages."""
     try:
         doc = tomllib.loads(text)
+    except RecursionError:   # tomllib recurses once per nested [ or {
+        raise AnswersError("invalid TOML: values nested too deeply", where=Where(path),
+                           fix="write plain numbers, strings and lists of sizes") from None
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
