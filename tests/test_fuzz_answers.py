@@ -99,7 +99,8 @@ SHAPED = st.builds(
     st.lists(st.one_of(st.integers(-2, 40), st.sampled_from(["H", "W", "K", "N", "", "1e3", "pi"])),
              max_size=6),
     st.lists(st.tuples(st.sampled_from(FIELDS), SCALARS), min_size=1, max_size=3))
-RAW = st.one_of(st.text(max_size=120), st.lists(st.sampled_from(
+RAW = st.one_of(st.text(max_size=120), st.integers(1, 3000).map(lambda n: "[a]\nb = " + "[" * n + "]" * n),
+                st.lists(st.sampled_from(
     ["[", "]", "[[", "]]", "layers", ".", "conv1", "=", '"', "'", "\n", "#", "params", "1", "{", "}", ",",
      "nan", "inf", "'''", '"""', "\\", "total", "\ufeff", "\x00", "\r"]), max_size=30).map("".join))
 

@@ -105,6 +105,27 @@ def test_an_answers_file_cannot_run_code(tmp_path, monkeypatch):
     assert not (tmp_path / "PWNED").exists()
 
 
+BIG_FILES = {
+    "nested arrays": ("[layers.conv1]\nparams = " + "[" * 5000 + "]" * 5000 + "\n", "values nested too deeply"),
+    "nested tables": ("[layers.conv1]\nparams = " + "{a=" * 3000 + "1" + "}" * 3000 + "\n", "nested too deeply"),
+    "a long formula": ('[layers.conv1]\nparams = "' + "H+" * 100_000 + 'H"\n', "is longer than 400 characters"),
+    "more than 1 MB": ("[layers.conv1]\nparams = 260\n# " + "x" * 1_100_000 + "\n", "is larger than 1000000 bytes"),
+    "6000 answers": ("".join(f"[layers.l{i}]\nparams = {i}\n" for i in range(6000)), "more than 2000"),
+}
+
+
+@pytest.mark.parametrize("case", list(BIG_FILES))
+def test_huge_or_deep_answers_files_are_one_error_line(tmp_path, case):
+    count("safety (answers)")
+    body, expected = BIG_FILES[case]
+    f = tmp_path / "a.toml"
+    f.write_text(body, encoding="utf-8")
+    t0 = time.perf_counter()
+    err = clean_outcome(invoke(CliRunner(), "check", MNIST, f), graded=True)
+    assert time.perf_counter() - t0 < 20
+    assert err.startswith(f"symcnn: error: {f}") and expected in err, err
+
+
 def test_python_in_an_answers_file_is_a_toml_error(tmp_path):
     count("safety (answers)")
     f = tmp_path / "a.toml"
