@@ -85,6 +85,9 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
     except SyntaxError as e:
         raise NetLoadError(f"SyntaxError: {e.msg.rstrip('?.')}", where=Where(s.display, e.lineno),
                            fix="run `python net.py` to see the problem") from None
+    except (RecursionError, MemoryError) as e:   # Python's compiler on absurdly nested expressions
+        raise NetLoadError(f"Python cannot compile it: {type(e).__name__} (an expression nested too deeply)",
+                           where=Where(s.display), fix="run `python net.py` to see the problem") from None
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = s.filename
     old_module = sys.modules.get(MODULE_NAME)
