@@ -173,6 +173,21 @@ def test_deep_recursion_is_one_error_line_or_a_result(net, case):
     assert "Fix: look for a function or forward that calls itself" in out
 
 
+COMPILER_KILLERS = {
+    "100,000 chained +": "x = " + "+".join(["1"] * 100_000) + "\n",
+    "100,000 unary -": "x = " + "-" * 100_000 + "1\n",
+    "300 nested parentheses": "x = " + "(" * 300 + ")" * 300 + "\n",
+    "a null byte": "x = 1\x00\n",
+}
+
+
+@pytest.mark.parametrize("case", list(COMPILER_KILLERS))
+def test_a_net_py_python_cannot_compile_is_one_error_line(net, case):
+    count("limits (net.py)")
+    err = _error(invoke(CliRunner(), "summary", net(COMPILER_KILLERS[case] + NET)))
+    assert err.startswith("symcnn: error: net.py") and "Fix: run `python net.py` to see the problem" in err, err
+
+
 def _chain(n: int, body: str) -> str:
     return HEAD + "net = nn.Sequential(\n" + "".join(f"    {body},\n" for _ in range(n // 2)) + ")\n"
 
