@@ -229,6 +229,11 @@ def test_random_stacks_agree_with_torch(torch, work, case):
     if expected is None:
         assert out != "ok", "torch raises but symcnn gives a result" + note
         return
+    if 0 in expected and out != "ok":
+        # torch is inconsistent about empty outputs: ConvTranspose2d giving 0 rows runs with batch 2
+        # but raises "Output size is too small" with batch 1; symcnn always says the output is empty
+        assert "< 1" in out or "too small" in out or "empty" in out, "torch runs but symcnn fails" + note
+        return
     assert out == "ok", "torch runs but symcnn fails" + note
     doc = json.loads(r.stdout)
     assert tuple(doc["output_shape"]) == expected, note
