@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from math import gcd, lcm
 
-from sympy import Add, Expr, Function, GreaterThan, Integer, ceiling, false, floor, sympify, true
+from sympy import Add, Expr, Function, cacheit, GreaterThan, Integer, ceiling, false, floor, sympify, true
 from sympy.logic.boolalg import Boolean
 
 from .bounds import at_least
@@ -61,6 +61,17 @@ class FloorDiv(Function):
 
     is_integer = True
     nargs = 2
+
+    @cacheit
+    def __new__(cls, num, den, evaluate: bool = True):
+        # Function.__new__ without its generic parts (nargs normalised into a FiniteSet and an
+        # evalf check on every new object): 3x faster, and FloorDiv is built on every layer.
+        num, den = sympify(num), sympify(den)
+        if evaluate:
+            out = cls.eval(num, den)
+            if out is not None:
+                return out
+        return Expr.__new__(cls, num, den)
 
     @classmethod
     def eval(cls, num, den):  # noqa: PLR0911,PLR0912 -- one return per rule reads best here
