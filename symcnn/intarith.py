@@ -219,6 +219,10 @@ def ge(e: Expr, k: int) -> Boolean:
 def to_canonical(e: Expr) -> Expr:
     """Rewrite SymPy's floor/ceiling (from user formulas) as FloorDiv, bottom-up."""
     e = sympify(e)
+    if e.is_Integer or e.is_Symbol:
+        return e
+    if not e.has(floor, ceiling):
+        return canon(e)
 
     def conv(arg: Expr, up: bool) -> Expr:
         num, den = arg.together().as_numer_denom()

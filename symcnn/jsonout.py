@@ -235,7 +235,10 @@ def _constraint_cell(e: Expr, style: str) -> str:
 
 def _wlen(text) -> int:
     """Display width in a terminal: East Asian wide characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    text = str(text)
+    if not text or max(text) < "\u0378":  # Latin, "×": one column each, without a lookup per character
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _wpad(text, width: int, right: bool = False) -> str:
