@@ -27,17 +27,17 @@ from typing import Any
 
 try:
     import resource
-except ImportError:   # not POSIX: no memory cap
-    resource = None   # type: ignore[assignment]
+except ImportError:  # not POSIX: no memory cap
+    resource = None  # type: ignore[assignment]
 
-MEMORY_LIMIT = 2 * 1024**3   # bytes of extra address space net.py may take while it is traced
-REFIRE = 0.5                 # seconds between repeated deadline signals once the deadline passed
-GRACE = 10.0                 # seconds after the deadline before on_stuck is called
+MEMORY_LIMIT = 2 * 1024**3  # bytes of extra address space net.py may take while it is traced
+REFIRE = 0.5  # seconds between repeated deadline signals once the deadline passed
+GRACE = 10.0  # seconds after the deadline before on_stuck is called
 on_stuck: Callable[[float], None] | None = None
-_saved: tuple[int, int] | None = None   # the RLIMIT_AS in force before memory_cap lowered it
+_saved: tuple[int, int] | None = None  # the RLIMIT_AS in force before memory_cap lowered it
 
 
-class Expired(BaseException):  # noqa: N818 -- a signal, not an error users see
+class Expired(BaseException):
     """The deadline passed. ``where`` is the net.py line that was running (or None)."""
 
     def __init__(self, where: Any = None):
