@@ -99,7 +99,10 @@ def _running(path: Path, timeout: float | None) -> Iterator[tuple[dict, rec.Sess
             try:
                 exec(code, module.__dict__)
                 yield module.__dict__, s
-            except (Exception, SystemExit) as e:  # noqa: BLE001 -- user code: report as the user's error
+            except BaseException as e:  # noqa: BLE001 -- user code: report as the user's error
+                if isinstance(e, (KeyboardInterrupt, limits.Expired)) or (
+                        not isinstance(e, (Exception, SystemExit)) and _innermost(e.__traceback__, s) is None):
+                    raise                      # Ctrl-C, the timeout, or not raised by net.py itself
                 if isinstance(e, MemoryError):
                     limits.lift()              # first: under the cap every allocation below would fail
                     module.__dict__.clear()
