@@ -188,6 +188,25 @@ def test_a_net_py_python_cannot_compile_is_one_error_line(net, case):
     assert err.startswith("symcnn: error: net.py") and "Fix: run `python net.py` to see the problem" in err, err
 
 
+ODD_EXITS = {
+    "BaseException subclass": ("class Stop(BaseException):\n    pass\nraise Stop('x')\n", "net.py:5: Stop: x."),
+    "GeneratorExit": ("raise GeneratorExit\n", "net.py:3: GeneratorExit."),
+    "sys.exit": ("import sys\nsys.exit('bye')\n", "net.py:4: net.py called sys.exit('bye') while loading."),
+    "SystemExit in forward": (
+        "class Net(nn.Module):\n    def forward(self, x):\n        raise SystemExit(0)\nnet = Net()\n",
+        "net.py:5: net.py called sys.exit(0) while loading.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ODD_EXITS))
+def test_odd_exits_of_net_py_are_one_error_line(net, case):
+    count("limits (net.py)")
+    body, expected = ODD_EXITS[case]
+    err = _error(invoke(CliRunner(), "summary", net(body), "--input", "1x3x8x8"))
+    assert err.startswith(f"symcnn: error: {expected}"), err
+
+
 def _chain(n: int, body: str) -> str:
     return HEAD + "net = nn.Sequential(\n" + "".join(f"    {body},\n" for _ in range(n // 2)) + ")\n"
 
