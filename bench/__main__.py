@@ -46,9 +46,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="interpreter with torch==2.13.0 and the comparison tools (default: "
                          "$SYMCNN_BENCH_PYTHON or ../benchvenv/bin/python)")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                    help="judge by wall time (default) or by user+system CPU time (steadier when the machine is "
-                         "busy; torch's threads make the tools' CPU time larger than their wall time)")
-    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for bench/README.md)")
+                    help="judge by wall time (default) or by user+system CPU time (steadier when the "
+                         "machine is busy; torch's threads make the tools' CPU time larger than their "
+                         "wall time)")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print the table as Markdown (for bench/README.md)")
     args = ap.parse_args(argv)
     if args.runs < 5:
         print(f"note: --runs {args.runs} < 5: fine for a try, not for the figures in bench/README.md",

@@ -76,13 +76,15 @@ class Bench:
             {"import sympy": Command((self.python, "-c", "import sympy")),
              "derive lenet": self._symcnn("derive", "examples/lenet.py"),
              "resnet152 symbolic": self._symcnn("summary", "examples/resnet152.py", "--input", "1x3xHxW")},
-            {f"chain{n}": Command((self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW", self.clock), report=True)
+            {f"chain{n}": Command((self.python, "-c", TRACE_TIMER, str(net), "1x8xHxW", self.clock),
+                                  report=True)
              for n, net in chains.items()},
             {"resnet50 summary": self._symcnn("summary", "examples/resnet50.py", "--input", "1x3x224x224"),
              **({name: Command((self.tools_python, "-c", code)) for name, code in TOOLS.items()}
                 if have_tools else {})},
             {"check": self._symcnn("check", "examples/alexnet.py",
-                                   *map(str, write_answers(self.work / "answers", self.answers)), ok_codes=(0, 1))},
+                                   *map(str, write_answers(self.work / "answers", self.answers)),
+                                   ok_codes=(0, 1))},
         ]
 
     def sample(self, key: str) -> Sample:
@@ -120,8 +122,9 @@ class Bench:
     def depth(self) -> list[Row]:
         lenet, deep = self.sample("derive lenet"), self.sample("resnet152 symbolic")
         ratio = paired_ratio(deep.seconds, lenet.seconds)
-        rows = [Row("3. ResNet-152 symbolic vs derive lenet.py", f"{deep.median:.3f} s", f"{lenet.median:.3f} s",
-                    ratio, "< 2", ratio < 2, f"resnet152 {deep.raw()}; lenet {lenet.raw()}")]
+        rows = [Row("3. ResNet-152 symbolic vs derive lenet.py", f"{deep.median:.3f} s",
+                    f"{lenet.median:.3f} s", ratio, "< 2", ratio < 2,
+                    f"resnet152 {deep.raw()}; lenet {lenet.raw()}")]
         a, b = self.sample("chain100"), self.sample("chain1000")
         ratio = paired_ratio(b.reported, a.reported)
         rows.append(Row("3. trace 1000 convs vs 100 convs (in-process)", f"{b.median_reported:.3f} s",

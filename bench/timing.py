@@ -1,6 +1,7 @@
 """Whole-process measurements: wall time and peak resident memory of a command, median of N runs.
 
-Owns: Command, Sample, measure (interleaved runs), paired_ratio, run_measured. Never: know what a target is (targets.py does).
+Owns: Command, Sample, measure (interleaved runs), paired_ratio, run_measured.
+Never: know what a target is (targets.py does).
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def run_measured(argv: list[str], *, cwd: str | None = None, ok_codes: tuple[int, ...] = (0,),
                  env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
-    """Run argv once; return (wall seconds, CPU seconds, peak RSS MiB, stdout). The child is reaped with os.wait4
-    to read its own peak RSS (ru_maxrss, KiB). Raises BenchError on an exit code not in ok_codes."""
+    """Run argv once; return (wall seconds, CPU seconds, peak RSS MiB, stdout). The child is reaped
+    with os.wait4 to read its own peak RSS (ru_maxrss, KiB). Raises BenchError on an exit code not
+    in ok_codes."""
     start = time.perf_counter()
     with open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(argv, cwd=cwd, stdin=devnull, stdout=subprocess.PIPE,

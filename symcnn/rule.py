@@ -117,8 +117,8 @@ def window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1), ceil_mod
     else:
         out = canon(FloorDiv(size + 2 * p - d * (k - 1) - 1, s) + 1)
     # sympy_str is str() memoised: in a chain this size was printed as the previous layer's output
-    require(ge(out, 1), lambda: f"output size{axis} {sympy_str(out)} < 1: input size {sympy_str(size)} is too "
-            f"small for kernel_size={k}, stride={s}, padding={p}, dilation={d}",
+    require(ge(out, 1), lambda: f"output size{axis} {sympy_str(out)} < 1: input size {sympy_str(size)} "
+            f"is too small for kernel_size={k}, stride={s}, padding={p}, dilation={d}",
             fix="use a larger input, a smaller kernel or more padding")
     return out
 

@@ -20,7 +20,8 @@ MNIST = FloorDiv(H - 12, 4)
     (FloorDiv(H + 31, 32), "⌈H/32⌉", r"\left\lceil \frac{H}{32} \right\rceil"),
     (FloorDiv(H - 35, 32), "⌊(H − 35)/32⌋", r"\left\lfloor \frac{H - 35}{32} \right\rfloor"),
     (20 * MNIST * FloorDiv(W - 12, 4), "20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋",
-     r"20 \cdot \left\lfloor \frac{H - 12}{4} \right\rfloor \cdot \left\lfloor \frac{W - 12}{4} \right\rfloor"),
+     r"20 \cdot \left\lfloor \frac{H - 12}{4} \right\rfloor \cdot "
+     r"\left\lfloor \frac{W - 12}{4} \right\rfloor"),
     (FloorDiv(-H, 3), "⌊(−H)/3⌋", r"\left\lfloor \frac{- H}{3} \right\rfloor"),
     (FloorDiv(H, S), "⌊H/S⌋", r"\left\lfloor \frac{H}{S} \right\rfloor"),
     (FloorDiv(H + 2 * S - 1, S) + 1, "⌊(H + 2·S − 1)/S⌋ + 1",

@@ -26,7 +26,8 @@ def render(folder, name, **opts):
 
 
 def test_cached_render_is_identical(cache_dir, tmp_path):
-    (tmp_path / "t.j2").write_text("{{ x }} ((( x ))) {% if x %}yes{% endif %} ((* if x *))latex((* endif *))")
+    (tmp_path / "t.j2").write_text("{{ x }} ((( x ))) {% if x %}yes{% endif %} "
+                                   "((* if x *))latex((* endif *))")
     plain = render(tmp_path, "t.j2")
     latex = render(tmp_path, "t.j2", **LATEX)
     assert plain == "3 ((( x ))) yes ((* if x *))latex((* endif *))"
