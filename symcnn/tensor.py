@@ -297,7 +297,9 @@ class SymTensor:
                           conditions=conds if i == 0 else ()) for i, n in enumerate(sizes))
 
     # --- arithmetic ---
-    def _binary(self, other, op: str, swap: bool = False) -> SymTensor:
+    def _binary(self, other, op: str, swap: bool = False, key: str | None = None) -> SymTensor:
+        """An elementwise binary op. ``key`` tells an explicit call (``Tensor.add``, ``torch.add``:
+        some FLOPs counters count those) from the operator (``a + b``: key ``add``)."""
         if not isinstance(other, SymTensor):
             if isinstance(other, (int, float, Basic)):
                 return self
@@ -305,7 +307,7 @@ class SymTensor:
             raise UnsupportedError(what, fix="use tensors or numbers").located(rec.where())
         a, b = (other, self) if swap else (self, other)
         out, conds = checked(broadcast, a._shape, b._shape, op)
-        return emit(op, [a, b], out, conditions=conds)
+        return emit(key or op, [a, b], out, conditions=conds, name=op)
 
     def __add__(self, o): return self._binary(o, "add")
     def __radd__(self, o): return self._binary(o, "add", True)
@@ -317,8 +319,12 @@ class SymTensor:
     def __rtruediv__(self, o): return self._binary(o, "div", True)
     def __pow__(self, o): return self._binary(o, "pow")
     __iadd__, __isub__, __imul__, __itruediv__ = __add__, __sub__, __mul__, __truediv__
-    add, sub, mul, div = __add__, __sub__, __mul__, __truediv__
-    add_, sub_, mul_, div_ = __add__, __sub__, __mul__, __truediv__
+
+    def add(self, o, *, _key="Tensor.add"): return self._binary(o, "add", key=_key)
+    def sub(self, o, *, _key="Tensor.sub"): return self._binary(o, "sub", key=_key)
+    def mul(self, o, *, _key="Tensor.mul"): return self._binary(o, "mul", key=_key)
+    def div(self, o, *, _key="Tensor.div"): return self._binary(o, "div", key=_key)
+    add_, sub_, mul_, div_ = add, sub, mul, div
     def maximum(self, o): return self._binary(o, "maximum")
     def minimum(self, o): return self._binary(o, "minimum")
 

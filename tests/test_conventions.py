@@ -74,12 +74,7 @@ BATCH2 = {
 }
 
 # (net, convention) pairs symcnn cannot reproduce yet, with the reason
-KNOWN_GAPS = {
-    ("edge_functional", "ptflops"): "the tracer records torch.add(a, b) with the key 'add' like a + b; "
-                                    "ptflops counts the explicit call (+16), not the operator",
-    ("edge_functional", "calflops-flops"): "the tracer records torch.add(a, b) with the key 'add' like "
-                                           "a + b; calflops counts the explicit call (+16), not the operator",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}  # (net, convention) -> why symcnn cannot match yet
 # the nets the real tools run on (unet's 572x572 forward is slow: its tool numbers are in BATCH1)
 ACCEPTANCE = ("resnet18", "resnet50", "vgg16", "mobilenetv2", "densenet121", "alexnet", "dilated",
               "edge_acts", "edge_norms", "edge_functional", "edge_functional2")

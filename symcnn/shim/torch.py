@@ -234,11 +234,20 @@ def _method(name: str):
 
 
 for _n in ("reshape", "squeeze", "unsqueeze", "transpose", "permute", "mean", "sum", "amax", "amin", "max",
-           "min", "argmax", "std", "var", "matmul", "mm", "bmm", "chunk", "split", "t", "add", "sub", "mul",
-           "div", "maximum", "minimum", "numel", "abs", "exp", "log", "sqrt", "clamp", "clone", "detach",
+           "min", "argmax", "std", "var", "matmul", "mm", "bmm", "chunk", "split", "t", "maximum", "minimum", "numel", "abs", "exp", "log", "sqrt", "clamp", "clone", "detach",
            "softmax", "log_softmax"):
     globals()[_n] = _method(_n)
 del _n
+
+
+def _explicit(op: str):
+    def call(input: SymTensor, other: Any, *args: Any, **kwargs: Any) -> SymTensor:
+        return getattr(input, op)(other, _key=f"torch.{op}")
+    call.__name__ = op
+    return call
+
+
+add, sub, mul, div = (_explicit(op) for op in ("add", "sub", "mul", "div"))
 
 
 def relu(input: SymTensor, inplace: Any = False) -> SymTensor:
