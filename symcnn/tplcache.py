@@ -6,8 +6,7 @@ jinja2 version and the environment's syntax options (LaTeX and text use differen
 checked against the template source by jinja2 itself. The cache is best effort: an unusable
 directory means templates are compiled as before, never an error.
 
-Where: ``$SYMCNN_CACHE_DIR`` (set it empty to turn the cache off), else jinja2's private per-user
-directory in the system temp dir.
+Off unless ``$SYMCNN_CACHE_DIR`` names a directory: symcnn writes no files of its own unless asked.
 
 Owns: bytecode_cache(). Never: render anything, or import jinja2 before a template is needed.
 """
@@ -52,12 +51,11 @@ def bytecode_cache():
                 pass
 
     directory = os.environ.get("SYMCNN_CACHE_DIR")
-    if directory == "":
+    if not directory:
         return None
     try:
-        if directory:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-        return _Cache(directory or None, pattern="symcnn_%s.jinja")
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        return _Cache(directory, pattern="symcnn_%s.jinja")
     except (OSError, RuntimeError):  # no safe temp directory
         return None
 

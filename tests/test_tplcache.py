@@ -47,6 +47,9 @@ def test_corrupt_entry_is_recompiled(cache_dir, tmp_path):
 
 
 def test_off_and_unusable(tmp_path, monkeypatch):
+    monkeypatch.delenv("SYMCNN_CACHE_DIR", raising=False)
+    tplcache.bytecode_cache.cache_clear()
+    assert tplcache.bytecode_cache() is None  # off by default: symcnn writes no files unless asked
     monkeypatch.setenv("SYMCNN_CACHE_DIR", "")
     tplcache.bytecode_cache.cache_clear()
     assert tplcache.bytecode_cache() is None
