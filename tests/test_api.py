@@ -1,0 +1,39 @@
+"""The public Python API: symcnn.make / trace / derive as documented in the README and architecture."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import symcnn
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_make_a_layer_numeric_and_symbolic():
+    from symcnn.symbols import H
+
+    conv = symcnn.make("nn.Conv2d", 3, 96, 11, stride=4)
+    assert (conv.params, conv.weights, conv.biases) == (34944, 34848, 96)
+    r = conv((1, 3, 227, 227))
+    assert r.shape == (1, 96, 55, 55) and r.macs == 105415200
+    assert str(conv((1, 3, H, H)).shape[2]) == "floor((H - 7)/4)"
+
+
+def test_trace_and_derive_are_functions_even_after_importing_the_submodules():
+    import symcnn.derivation  # noqa: F401
+    import symcnn.trace  # noqa: F401  (the data-model submodule must not shadow the function)
+    import symcnn.tracer  # noqa: F401
+
+    t = symcnn.trace(ROOT / "examples" / "alexnet.py")
+    assert callable(symcnn.trace) and isinstance(t, symcnn.Trace)
+    assert t.total_params == 62378344 and t.output_shape == (1, 1000)
+    assert symcnn.derive(t).params == 62378344
+
+
+def test_import_symcnn_does_not_import_torch_or_jinja2():
+    code = ("import sys; import symcnn; "
+            "print(sorted(m for m in ('torch', 'jinja2', 'click') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
