@@ -162,15 +162,12 @@ def exact(v, style: str = "text") -> str:
 
 @cache
 def _env(kind: str):
-    import jinja2
+    """render's shared environment, with the comparison's number filters added (an overlay)."""
+    from .render import environment
 
-    opts = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
-            "undefined": jinja2.StrictUndefined, "autoescape": False}
-    if kind == "latex":
-        opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
-                 "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
-    env = jinja2.Environment(loader=jinja2.PackageLoader("symcnn.templates", "compare"), **opts)
-    env.filters.update(short=short, signed=signed, exact=exact, ratio=ratio, tex=_tex, md=_md)
+    env = environment(kind, "en").overlay()
+    env.filters = {**env.filters, "short": short, "signed": signed, "exact": exact, "ratio": ratio,
+                   "tex": _tex, "md": _md}
     return env
 
 
@@ -200,7 +197,8 @@ def render(c: Comparison, fmt_: str = "text", *, standalone: bool = True) -> str
     """The comparison as text, markdown, latex (a standalone document unless standalone=False) or json."""
     if fmt_ == "json":
         return json.dumps(c.to_dict(), indent=2, ensure_ascii=False)
-    name = {"text": "compare.text.j2", "markdown": "compare.md.j2", "latex": "compare.tex.j2"}.get(fmt_)
+    name = {"text": "compare/compare.text.j2", "markdown": "compare/compare.md.j2",
+            "latex": "compare/compare.tex.j2"}.get(fmt_)
     if name is None:
         raise InputError(f"unknown format {fmt_!r}", fix="use text, markdown, latex or json")
     return _env(fmt_).get_template(name).render(**_context(c), standalone=standalone)
@@ -228,7 +226,7 @@ def flops_doc(trace: Trace) -> str:
     """docs/flops.md, "Why do FLOPs numbers disagree?": every convention's counting rules (from the
     convention tables) and the comparison table of ``trace`` (ResNet-50 in the checked-in page)."""
     c = compare(trace)
-    return _env("markdown").get_template("flops_doc.md.j2").render(
+    return _env("markdown").get_template("compare/flops_doc.md.j2").render(
         **_context(c), all_convs=[CONVENTIONS[n] for n in ORDER], rules={n: rules_of(n) for n in ORDER},
         standalone=False)
 

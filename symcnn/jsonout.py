@@ -248,19 +248,11 @@ def _wpad(text, width: int, right: bool = False) -> str:
 
 @cache
 def _summary_env(kind: str):
-    import jinja2
+    """render's shared environment, with the summary's width filters added (an overlay)."""
+    from .render import environment
 
-    opts = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
-            "undefined": jinja2.StrictUndefined, "autoescape": False}
-    if kind == "latex":
-        opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
-                 "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
-    from .tplcache import bytecode_cache
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("symcnn.templates", "."),
-                             bytecode_cache=bytecode_cache(), **opts)
-    env.filters["wlen"] = _wlen
-    env.filters["wpad"] = _wpad
+    env = environment(kind, "en").overlay()
+    env.filters = {**env.filters, "wlen": _wlen, "wpad": _wpad}
     return env
 
 
