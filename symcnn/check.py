@@ -6,68 +6,29 @@ Numbers are compared exactly; a formula answer is correct when it equals the tru
 every valid input: first by canonical form, then confirmed by evaluation over valid inputs (every
 constraint of the net holds); a wrong one gets the smallest counterexample found.
 
-Owns: Grader, Report, Item, Diagnosis, grade_files.
-Never: print, choose an output format, or catch bare Exception.
+Owns: Grader, grade_files (Report, Item, Diagnosis are defined in checkreport.py and re-exported;
+naming the mistake is diagnose.py's Diagnoser).
+Never: print, choose an output format, write a word in Python, or catch bare Exception.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 
-from sympy import Integer, Rational
+from sympy import Integer
 
 from . import conventions
 from .answers import Answer, Answers, AnswersError, load
-from .equiv import Symbolic, _num, compare, value_at
+from .checkreport import Diagnosis, Item, Report, say
+from .diagnose import Diagnoser, equal, free, show
+from .equiv import Symbolic, compare, value_at
 from .errors import SymcnnError
 from .formula_parse import FormulaError, parse_formula
 from .intarith import to_canonical
-from .mistakes import ANY, message
-from .rule import numel
 from .symbols import SPATIAL, size_symbol
 from .truth import Truth
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
-    id: str
-    message: str
-    origin: str | None = None   # the layer where it was made, if not this item's ("all": every layer)
-
-
-@dataclass(slots=True)
-class Item:
-    key: str
-    expected: object
-    given: object
-    correct: bool
-    points: float
-    max_points: float
-    diagnosis: list[Diagnosis] = field(default_factory=list)
-    note: str | None = None      # counterexample, or how far off when no mistake reproduces it
-    how: str | None = None       # the correct step
-    line: int | None = None
-    raw: object = None           # the answer as written in the file (int, formula string, or a list)
-
-
-@dataclass(slots=True)
-class Report:
-    path: str
-    items: list[Item] = field(default_factory=list)
-    error: str | None = None     # the file could not be graded (one line)
-
-    @property
-    def score(self) -> float:
-        return sum(i.points for i in self.items)
-
-    @property
-    def max_score(self) -> float:
-        return sum(i.max_points for i in self.items)
-
-    @property
-    def all_correct(self) -> bool:
-        return self.error is None and all(i.correct for i in self.items)
 
 
 class Grader:
@@ -133,7 +94,7 @@ class Grader:
         return report
 
 
-class _Context:
+class _Context(Diagnoser):
     """One answers file against the (cached) traces of its input shape."""
 
     def __init__(self, grader: Grader, answers: Answers):
@@ -212,14 +173,9 @@ class _Context:
             it.correct, cex = compare(given, it.expected, eq)
             if cex:
                 where = ", ".join(f"{k}={v}" for k, v in cex.items() if k not in ("expected", "given"))
-                e, g = _show(cex["expected"]), _show(cex["given"])
-                if symbolic:
-                    it.note = (f"在 {where} 时应为 {e}，你的公式给出 {g}" if self.g.lang == "zh"
-                               else f"at {where}: expected {e}, your formula gives {g}")
-                else:
-                    it.note = (f"答案随输入尺寸变化，应写成公式：在 {where} 时是 {e}" if self.g.lang == "zh"
-                               else f"the answer depends on the input size, write a formula: "
-                                    f"at {where} it is {e}")
+                e, g = show(cex["expected"]), show(cex["given"])
+                it.note = say(self.g.lang, "counterexample" if symbolic else "needs_formula",
+                              where=where, expected=e, given=g)
             point = None
             if cex and symbolic:   # diagnose where the formula is wrong (a numeric trace at that input)
                 point = {sym: cex[sym.name] for sym in eq.symbols if sym.name in cex}
@@ -230,13 +186,13 @@ class _Context:
                 at = value_at(given, point)
                 if at is not None:
                     self._diagnose(it, a, at, num)
-            elif not it.correct and not symbolic and not _free(it.expected):
+            elif not it.correct and not symbolic and not free(it.expected):
                 self._diagnose(it, a, given, truth)   # sizes do not matter: diagnose on the symbolic trace
             if not it.correct:
                 it.how = truth.how(a.layer, a.field, self.g.lang)
         else:
             it.expected = self.num.expected(a.layer, a.field)
-            it.correct = _equal(given, it.expected)
+            it.correct = equal(given, it.expected)
             if not it.correct:
                 self._diagnose(it, a, given)
                 it.how = self.num.how(a.layer, a.field, self.g.lang)
@@ -253,143 +209,6 @@ class _Context:
             return self.g.truth(self.g.trace(shape), self.conv)
         except SymcnnError:
             return None
-
-    def _diagnose(self, it: Item, a: Answer, given, truth: Truth | None = None) -> None:
-        truth = truth or self.num
-        exp = truth.expected(a.layer, a.field)
-        if _equal(given, exp):
-            return
-        found: dict[str, str | None] = {}
-        if isinstance(exp, tuple) and _batch_only(given, exp):
-            found["off_by_batch"] = None
-        if isinstance(exp, tuple) and len(exp) >= 3 and _equal(given, (exp[0], *exp[2:], exp[1])):
-            found["channels_last"] = None
-        for mid, origin, value in truth.alternatives(a.layer, a.field):
-            hit = (given != exp and given != 0) if value is ANY else _equal(given, value)
-            if hit and (mid not in found or (found[mid] is not None and origin is None)):
-                found[mid] = origin
-        if not found and isinstance(exp, tuple) and truth is self.num:
-            found.update(self._carried(a, given, exp))
-        if not found and a.field == "macs" and a.layer and truth is self.num:
-            found.update(self._macs_from_own_shape(a, given, exp))
-        if any(o is None for o in found.values()):   # a mistake in this very step explains it best
-            found = {m: o for m, o in found.items() if o is None}
-        lang = self.g.lang
-        for mid, origin in found.items():
-            msg = message(mid, lang)
-            if mid == "carried_forward":
-                msg = msg.format(layer=origin)
-            elif origin == "all":
-                msg += " (每一层都犯了这个错误)" if lang == "zh" else " (in every layer)"
-            elif origin is not None:
-                msg = (f"由 {origin} 的错误导致：" if lang == "zh" else f"follows from {origin}: ") + msg
-            it.diagnosis.append(Diagnosis(mid, msg, origin))
-        if it.note is not None:
-            return
-        if not found and not isinstance(exp, tuple) and exp != 0:
-            it.note = _how_far(given, exp, lang)
-        elif not found and isinstance(exp, tuple):
-            bad = [str(i) for i, (x, y) in enumerate(zip(_full(given, exp), exp)) if x != y]
-            if bad:
-                it.note = (f"第 {', '.join(bad)} 维不对" if lang == "zh"
-                           else f"wrong in dimension {', '.join(bad)} (counting from 0)")
-
-
-    def _step_of(self, layer: str, fld: str) -> int | None:
-        """The step whose output a shape answer states (input_shape: the producing step)."""
-        tr = self.num.trace
-        idx = self.num.layers[layer]
-        if fld == "output_shape":
-            return idx[-1]
-        first = tr.steps[idx[0]]
-        return first.parents[0] if first.parents else None
-
-    def _wrong_shapes(self) -> list[tuple[int, str, tuple]]:
-        """(step, layer, full shape) of every wrong numeric shape answer in this file (computed once)."""
-        if not hasattr(self, "_wrong"):
-            self._wrong = []
-            for b in self.answers.items:
-                if b.layer is None or b.layer not in self.num.layers or not isinstance(b.value, tuple) \
-                        or not all(isinstance(v, int) for v in b.value):
-                    continue
-                src = self._step_of(b.layer, b.field)
-                truth = self.num.expected(b.layer, b.field)
-                shape = _full(tuple(Integer(v) for v in b.value), truth)
-                if src is not None and src >= 0 and len(shape) == len(truth) and not _equal(shape, truth):
-                    self._wrong.append((src, b.layer, shape))
-        return self._wrong
-
-    def _macs_from_own_shape(self, a: Answer, given, exp) -> dict:
-        """Are these MACs right for the student's own (wrong) output shape of the same conv/linear layer?"""
-        idx = self.num.layers[a.layer]
-        step = self.num.trace.steps[idx[-1]]
-        if len(idx) != 1 or step.rule is None or step.rule.family not in ("conv", "linear") \
-                or hasattr(step.rule, "op"):
-            return {}
-        for b in self.answers.items:
-            if b.layer == a.layer and b.field == "output_shape" and all(isinstance(v, int) for v in b.value):
-                shape = _full(tuple(Integer(v) for v in b.value), tuple(step.output))
-                true = numel(step.output)
-                if len(shape) == len(step.output) and true != 0 and _equal(given, exp * numel(shape) / true):
-                    return {"carried_forward": f"{a.layer}.output_shape"}
-        return {}
-
-    def _carried(self, a: Answer, given: tuple, exp: tuple) -> dict:
-        """Is this wrong shape what the true rules give from the student's own (wrong) earlier shape?"""
-        from .mistakes import Scenario
-
-        target = self._step_of(a.layer, a.field) if a.layer else None
-        if target is None:
-            return {}
-        earlier = [w for w in self._wrong_shapes() if w[0] < target]
-        if not earlier:
-            return {}
-        src, layer, shape = max(earlier, key=lambda w: w[0])
-        sc = Scenario(self.num.trace, "carried_forward", src, seed=shape, memo=self.num._memo)
-        if target in sc.changed and _equal(given, sc.changed[target][0]):
-            return {"carried_forward": layer}
-        return {}
-
-
-def _how_far(given, exp, lang: str) -> str | None:
-    """'off by -656 (-0.11%)', or 'off by +1,135,256,096 (2 × the expected value)'."""
-    d = given - exp
-    if not (d.is_Integer and given.is_Rational):
-        return None
-    ratio = float(Rational(given, exp))
-    if abs(ratio - 1) < 0.1:
-        rel = f"{(ratio - 1) * 100:+.2g}%"
-        return f"差 {int(d):+,}（{rel}）" if lang == "zh" else f"off by {int(d):+,} ({rel})"
-    return (f"差 {int(d):+,}（是正确值的 {ratio:.4g} 倍）" if lang == "zh"
-            else f"off by {int(d):+,} ({ratio:.4g} × the expected value)")
-
-
-def _free(v) -> bool:
-    return any(getattr(x, "free_symbols", None) for x in (v if isinstance(v, tuple) else (v,)))
-
-
-def _full(given: tuple, exp: tuple) -> tuple:
-    return (exp[0], *given) if len(given) == len(exp) - 1 else given
-
-
-def _equal(given, exp) -> bool:
-    if isinstance(exp, tuple) or isinstance(given, tuple):
-        if not (isinstance(exp, tuple) and isinstance(given, tuple)):
-            return False
-        if len(given) == len(exp) - 1:
-            exp = exp[1:]
-        return len(given) == len(exp) and all(_equal(x, y) for x, y in zip(given, exp))
-    return _num(given) == _num(exp)
-
-
-def _batch_only(given: tuple, exp: tuple) -> bool:
-    if len(given) == len(exp) + 1:
-        return _equal(given[1:], exp) or _equal(given[:-1], exp)
-    return len(given) == len(exp) and len(exp) > 1 and given[0] != exp[0] and _equal(given[1:], exp[1:])
-
-
-def _show(v) -> str:
-    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
 
 
 def grade_files(net_path: str, paths, **options) -> list[Report]:

@@ -8,13 +8,17 @@ Two kinds:
   to a mistake made in conv1;
 - count mistakes change one count of one layer (``mistaken_counts``: params, weights, biases, macs).
 
-Owns: MISTAKES (ids with en/zh messages), message, mistaken_output, mistaken_counts, flatten_sites,
-Scenario.
-Never: read answers, format reports, or change a Trace.
+The words of each mistake live in the message catalogues (templates/i18n/<lang>.toml, table
+[mistakes]); this module only knows the ids and how to recompute each one.
+
+Owns: IDS, MISTAKES (a read-only view of the catalogues' messages), message, mistaken_output,
+mistaken_counts, flatten_sites, Scenario.
+Never: write a message in Python, read answers, format reports, or change a Trace.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from math import prod
 
@@ -30,72 +34,35 @@ ANY = object()   # a count mistake that matches any wrong non-zero value (pool_h
 
 @dataclass(frozen=True, slots=True)
 class Mistake:
+    """One mistake id with its message in each language (read from the catalogues)."""
     id: str
     en: str
     zh: str
 
 
-MISTAKES: dict[str, Mistake] = {m.id: m for m in (
-    Mistake("forgot_plus_one", "forgot the + 1: out = ⌊(L + 2P − D(K − 1) − 1)/S⌋ + 1",
-            "漏了 + 1：输出尺寸 = ⌊(L + 2P − D(K − 1) − 1)/S⌋ + 1"),
-    Mistake("padding_one_side", "padded one side only: the formula adds 2P (P on each side)",
-            "只算了一侧的填充：公式里是 2P（两侧各 P）"),
-    Mistake("padding_ignored",
-            "left out the padding: the formula adds 2P (P on each side); pools take padding too",
-            "漏了填充：公式里要加 2P（两侧各 P）；池化层同样有 padding 参数"),
-    Mistake("padding_subtracted",
-            "subtracted the padding (the course notes' sign error): padding enlarges the input, "
-            "out = ⌊(L + 2P − K_eff)/S⌋ + 1 with K_eff = K + (K − 1)(D − 1)",
-            "把填充减掉了（笔记里的符号错误）：填充使输入变大，输出 = ⌊(L + 2P − K_eff)/S⌋ + 1，"
-            "K_eff = K + (K − 1)(D − 1)"),
-    Mistake("ceil_instead_of_floor",
-            "rounded up: without ceil_mode PyTorch rounds the output size down (floor)",
-            "向上取整了：没有 ceil_mode 时 PyTorch 对输出尺寸向下取整（floor）"),
-    Mistake("floor_instead_of_ceil", "rounded down: with ceil_mode=True PyTorch rounds up (ceil), dropping "
-            "a last window that would start in the right padding",
-            "向下取整了：ceil_mode=True 时 PyTorch 向上取整（ceil），但丢掉从右侧填充区开始的最后一个窗口"),
-    Mistake("forgot_bias", "left out the bias: params = weights + one bias per output channel",
-            "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置"),
-    Mistake("counted_bias_when_none", "counted a bias, but this layer has bias=False",
-            "多算了偏置：这一层 bias=False，没有偏置"),
-    Mistake("forgot_input_channels", "left out the input channels: each filter spans C_in/groups channels, "
-            "weights = C_out·(C_in/groups)·K",
-            "漏了输入通道：每个卷积核覆盖 C_in/groups 个通道，权重 = C_out·(C_in/groups)·K"),
-    Mistake("groups_ignored", "ignored groups: each filter sees only C_in/groups input channels",
-            "忽略了分组：每个卷积核只看 C_in/groups 个输入通道"),
-    Mistake("dilation_ignored", "ignored dilation: the effective kernel is K + (K − 1)(D − 1)",
-            "忽略了空洞（dilation）：等效卷积核大小是 K + (K − 1)(D − 1)"),
-    Mistake("dilation_rf_formula", "used (K + 1)(D − 1) + K as the dilated kernel (a receptive field on top "
-            "of another conv); one dilated layer's effective kernel is K + (K − 1)(D − 1)",
-            "把 (K + 1)(D − 1) + K 当成了空洞卷积核（那是叠在另一层卷积上的感受野）；单层的等效卷积核是 "
-            "K + (K − 1)(D − 1)"),
-    Mistake("transposed_as_conv", "used the convolution formula for a transposed convolution: out = "
-            "(L − 1)·S − 2P + D(K − 1) + output_padding + 1, MACs = |in|·(C_out/groups)·K",
-            "把转置卷积当成了普通卷积：输出 = (L − 1)·S − 2P + D(K − 1) + output_padding + 1，"
-            "MACs = |输入|·(C_out/groups)·K"),
-    Mistake("macs_vs_flops", "off by a factor of 2: MACs versus FLOPs (one MAC is a multiplication and an "
-            "addition, 2 FLOPs); check which one is asked",
-            "差了 2 倍：混淆了 MACs 和 FLOPs（一次乘加 = 一次乘法 + 一次加法 = 2 FLOPs），看清题目要哪一个"),
-    Mistake("flops_with_input_size", "used the input size instead of the output size: a conv computes one "
-            "window per output position, MACs = |out|·(C_in/groups)·K",
-            "用了输入尺寸而不是输出尺寸：卷积每个输出位置算一个窗口，MACs = |输出|·(C_in/groups)·K"),
-    Mistake("bn_running_stats", "counted running_mean and running_var: they are buffers, not parameters; "
-            "BatchNorm has 2C parameters (weight and bias)",
-            "把 running_mean 和 running_var 也算成了参数：它们是缓冲区，"
-            "BatchNorm 只有 2C 个参数（weight 和 bias）"),
-    Mistake("pool_has_params", "pooling has no learnable parameters: params = 0",
-            "池化层没有可学习的参数：参数量 = 0"),
-    Mistake("flatten_before_pool",
-            "flattened before the last pooling: the flattened size is C·H·W after the pool",
-            "在最后一次池化之前就展平了：展平后的大小是池化之后的 C·H·W"),
-    Mistake("carried_forward", "follows from your own answer for {layer}: given that answer this step is "
-            "right; correct {layer} first",
-            "由你对 {layer} 的答案推出：在那个答案的基础上这一步是对的，请先改正 {layer}"),
-    Mistake("channels_last", "wrote the shape channels-last (H×W×C); PyTorch shapes are N×C×H×W",
-            "把形状写成了通道在后（H×W×C）；PyTorch 的形状是 N×C×H×W"),
-    Mistake("off_by_batch", "forgot or added the batch dimension N (shapes are N×C×H×W; counts scale with N)",
-            "漏了或多加了批大小 N（形状是 N×C×H×W，计算量随 N 成倍增长）"),
-)}
+IDS = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted", "ceil_instead_of_floor",
+       "floor_instead_of_ceil", "forgot_bias", "counted_bias_when_none", "forgot_input_channels",
+       "groups_ignored", "dilation_ignored", "dilation_rf_formula", "transposed_as_conv", "macs_vs_flops",
+       "flops_with_input_size", "bn_running_stats", "pool_has_params", "flatten_before_pool",
+       "carried_forward", "channels_last", "off_by_batch")
+
+
+class _Messages(Mapping):
+    """MISTAKES: id -> Mistake, the messages read from templates/i18n/<lang>.toml [mistakes] on first use."""
+
+    def __getitem__(self, mid: str) -> Mistake:
+        if mid not in IDS:
+            raise KeyError(mid)
+        return Mistake(mid, message(mid, "en"), message(mid, "zh"))
+
+    def __iter__(self):
+        return iter(IDS)
+
+    def __len__(self) -> int:
+        return len(IDS)
+
+
+MISTAKES: Mapping[str, Mistake] = _Messages()
 
 SHAPE_MISTAKES = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted",
                   "ceil_instead_of_floor", "floor_instead_of_ceil", "dilation_ignored", "dilation_rf_formula",
@@ -105,8 +72,10 @@ COUNT_MISTAKES = ("forgot_bias", "counted_bias_when_none", "forgot_input_channel
 
 
 def message(mid: str, lang: str = "en") -> str:
-    m = MISTAKES[mid]
-    return m.zh if lang == "zh" else m.en
+    """The message of mistake ``mid`` in ``lang``, from the [mistakes] table of that language's catalogue."""
+    from .render import catalogue
+
+    return catalogue(lang)["mistakes"][mid]
 
 
 # --- shape mistakes -------------------------------------------------------------------------------
@@ -325,5 +294,5 @@ class Scenario:
             self.broken.add(st.index)
 
 
-__all__ = ["ANY", "COUNT_MISTAKES", "MISTAKES", "SHAPE_MISTAKES", "Mistake", "Scenario", "flatten_sites",
+__all__ = ["ANY", "COUNT_MISTAKES", "IDS", "MISTAKES", "SHAPE_MISTAKES", "Mistake", "Scenario", "flatten_sites",
            "message", "mistaken_counts", "mistaken_output", "pool_param_guesses"]
