@@ -180,6 +180,8 @@ def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
     w = _window_layer(s.rule, nd) if s.rule is not None else None
     if w is not None:
         return _windowed(s, prev, *w, exact)
+    if kind == "getitem" and getattr(s, "slices", None) is not None:
+        return _crop(s, prev, nd, exact)
     if kind in PASS or (s.rule is None and kind in {"getitem"} and _same_spatial(s, nd)):
         note = next((v for k, v in NOTES.items() if kind.startswith(k)), prev.note if len(parents) > 1 else None)
         return LayerField(s.index, s.name, s.type, prev.axes, prev.exact and exact, note,
@@ -189,8 +191,7 @@ def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
     if getattr(s.rule, "family", "") == "pad" and hasattr(s.rule, "npad"):
         return _pad(s, prev, nd, exact)
     if kind == "getitem":
-        base.note = ("not applicable: a slice/crop changes the positions and the tracer does not record "
-                     "its offset")
+        base.note = "not applicable: the slice offsets of this step were not recorded"
         return base
     if kind.startswith("adaptive") or kind in {"linear", "flatten", "view", "reshape", "bilinear",
                                                "layernorm", "groupnorm", "instancenorm1d",
@@ -243,6 +244,18 @@ def _pad(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
     note = None if s.rule.name.startswith(("Zero", "Constant")) else \
         f"{s.type}: border units see mirrored/copied pixels; the numbers hold for interior units"
     return LayerField(s.index, s.name, s.type, tuple(axes), exact and prev.exact, note, (*prev.path, s.index))
+
+
+def _crop(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
+    """x[..., a:b:t, c:d]: output unit i is input unit a + i·t, so u shifts by a·j and j grows t-fold."""
+    kept = [sl for sl in s.slices if sl is not None]
+    if len(kept) != len(s.slices) or len(s.output) != len(s.slices) or len(kept) < nd:
+        return LayerField(s.index, s.name, s.type, None, exact,
+                          "not applicable: the indexing removes or adds axes")
+    axes = tuple(Field(f.rf, canon(f.jump * step), canon(f.left + start * f.jump))
+                 for f, (start, step) in zip(prev.axes, kept[-nd:]))
+    return LayerField(s.index, s.name, s.type, axes, exact and prev.exact, prev.note if not prev.exact else None,
+                      (*prev.path, s.index))
 
 
 def _upsample(s, prev: LayerField, nd: int, exact: bool) -> LayerField:

@@ -277,7 +277,13 @@ class SymTensor:
         from .shim.indexing import index_shape
 
         out, conds = checked(index_shape, self._shape, index)
-        return emit("Tensor.__getitem__", [self], out, conditions=conds, name="getitem")
+        t = emit("Tensor.__getitem__", [self], out, conditions=conds, name="getitem")
+        s = rec.session()
+        if s is not None and t.step is not None and t.step >= 0:   # the crop offsets, for rf.py
+            from .shim.indexing import slice_starts
+
+            s.steps[t.step].slices = slice_starts(self._shape, index)
+        return t
 
     def chunk(self, chunks: int, dim: int = 0):
         from .shim.indexing import chunk_sizes

@@ -34,6 +34,9 @@ class Step:
     module_id: int | None = None    # id of the nn.Module instance (a module called twice: same id)
     first_call: bool = True         # params are counted once per module, on its first call
     note: str | None = None         # e.g. the constraint a fixed-size view introduced
+    # x[index] only: per input axis, (start, step) of the slice that keeps it (start >= 0), or None
+    # where an integer index removes the axis; axes added by None are not listed (rf.py uses this)
+    slices: tuple[tuple[Expr, Expr] | None, ...] | None = None
 
     @property
     def type(self) -> str:

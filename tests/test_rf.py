@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from sympy import Rational
+from sympy import Rational, sympify
 
 import symcnn
 from symcnn.rf import receptive_fields
@@ -339,3 +339,98 @@ def test_traced_examples(example, kernel, stride, padding):
     if padding is not None:
         assert eq.padding == (padding, padding)
     assert rep.layers[-1].axes is None and "whole input" in rep.layers[-1].note   # the classifier
+
+
+# ------------------------------------------------------------- crops by slicing (UNet skips)
+def test_random_stacks_with_crops_equal_brute_force():
+    """x[:, :, a::t] maps output unit o to input unit a + o·t: a window with k=1, s=t, p=−a."""
+    rng = random.Random(3)
+    for _ in range(200):
+        layers, net = random_stack(rng)
+        for _ in range(rng.randint(1, 2)):
+            a, t = rng.randint(0, 6), rng.randint(1, 2)
+            net.op("crop", "Tensor.__getitem__")
+            net.steps[-1].slices = ((0, 1), (0, 1), (sympify(a), sympify(t)))
+            layers.append((1, t, -a, 1))
+            k, s, p = rng.randint(1, 5), rng.randint(1, 2), rng.randint(0, 2)
+            net.op("after", "nn.Conv1d", 1, 1, k, stride=s, padding=p)
+            layers.append((k, s, p, 1))
+        last = net.fields().layers[-1]
+        assert last.exact and (last.axes[0].rf, last.axes[0].jump, last.axes[0].left) == brute_1d(layers), layers
+
+
+def test_traced_slices_record_start_and_step():
+    from symcnn.shim.indexing import index_shape, slice_starts
+
+    shape = (sympify(1), sympify(8), sympify(30), sympify(20))
+    assert slice_starts(shape, (slice(None), slice(None), slice(4, 26), slice(-5, None, 2))) == (
+        (0, 1), (0, 1), (4, 1), (15, 2))
+    assert slice_starts(shape, (Ellipsis, slice(3, None))) == ((0, 1), (0, 1), (0, 1), (3, 1))
+    assert slice_starts(shape, (0, Ellipsis)) == (None, (0, 1), (0, 1), (0, 1))
+    assert len(index_shape(shape, (0, Ellipsis))) == 3
+
+
+def _slim_unet(torch):
+    """examples/unet.py with channels divided by 64 (fields do not depend on channels), positive
+    weights and average pools (same index maps as the max pools, but every input gets a gradient)."""
+    import importlib.util
+
+    nn = torch.nn
+    spec = importlib.util.spec_from_file_location("unet_example", "examples/unet.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    net = mod.UNet()
+    for parent in list(net.modules()):
+        for cname, child in list(parent.named_children()):
+            if isinstance(child, (nn.Conv2d, nn.ConvTranspose2d)):
+                c_in, c_out = (c if c < 64 else c // 64 for c in (child.in_channels, child.out_channels))
+                new = type(child)(c_in, c_out, child.kernel_size, stride=child.stride).double()
+                with torch.no_grad():
+                    new.weight.fill_(1.0 / new.weight[0].numel())
+                    new.bias.zero_()
+                setattr(parent, cname, new)
+            elif isinstance(child, nn.MaxPool2d):
+                setattr(parent, cname, nn.AvgPool2d(child.kernel_size, child.stride))
+    return net
+
+
+def test_unet_crops_follow_torch_gradients(torch):
+    """examples/unet.py at its 572×572 input: each center crop's field equals the support of the real
+    gradient (exact); after a transposed conv the fractional numbers bound every unit's support."""
+    from symcnn import tracer
+
+    t = tracer.trace("examples/unet.py")
+    rep = receptive_fields(t.steps, t.input_shape)
+    crops = [lf for lf in rep.layers if lf.type == "__getitem__"]
+    cats = [lf for lf in rep.layers if lf.type == "cat"]
+    assert len(crops) == 4 and all(lf.exact and lf.axes is not None for lf in crops)
+    # hand check: s4 has rf 68, jump 8, u 0; the crop starts at (64 − 56)//2 = 4, so u = 4·8 = 32
+    assert (crops[0].axes[0].rf, crops[0].axes[0].jump, crops[0].axes[0].left) == (68, 8, 32)
+    assert rep.layers[-1].axes[0].rf == 215 and not rep.layers[-1].exact
+
+    net = _slim_unet(torch)
+    seen = {}
+    for name in ("up4", "up3", "up2", "up1"):
+        getattr(net, name).conv.register_forward_hook(lambda m, i, o, name=name: seen.__setitem__(name, i[0]))
+    x = torch.ones(1, 1, 572, 572, dtype=torch.float64, requires_grad=True)
+    y = net(x)
+
+    def rows(value):
+        (g,) = torch.autograd.grad(value, x, retain_graph=True)
+        nz = torch.nonzero(g[0, 0].abs().sum(1)).flatten()
+        return nz.min().item(), nz.max().item()
+
+    def span(f, unit):
+        return f.left + unit * f.jump, f.left + unit * f.jump + f.rf - 1
+
+    for name, crop, cat in zip(("up4", "up3", "up2", "up1"), crops, cats):
+        half = seen[name].shape[1] // 2
+        for unit in (0, 3):
+            assert rows(seen[name][0, 0, unit, 1]) == span(crop.axes[0], unit), (name, unit)  # skip half
+            lo, hi = rows(seen[name][0, half, unit, 1])                                     # upsampled half
+            c_lo, c_hi = span(cat.axes[0], unit)
+            assert c_lo <= lo and hi <= c_hi, (name, unit)
+    for unit in (100, 101):
+        lo, hi = rows(y[0, 0, unit, 5])
+        h_lo, h_hi = span(rep.layers[-1].axes[0], unit)
+        assert h_lo <= lo and hi <= h_hi, unit

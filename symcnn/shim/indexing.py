@@ -1,7 +1,7 @@
 """Shape arithmetic of tensor operations on symbolic sizes: broadcasting, view/reshape with -1,
 indexing and slicing, chunk/split, matmul.
 
-Owns: broadcast, view_shape, index_shape, chunk_sizes, split_sizes, matmul_shape (pure functions of shapes).
+Owns: broadcast, view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape (pure functions of shapes).
 Never: record steps (tensor.py does) or hold data.
 """
 
@@ -68,6 +68,32 @@ def index_shape(shape: tuple, index) -> tuple:
                                    fix="use ints, slices, None or ...")
         axis += 1
     return tuple(out) + tuple(shape[axis:])
+
+
+def slice_starts(shape: tuple, index) -> tuple:
+    """Per input axis of x[index]: (start, step) of the slice that keeps it, None where an integer
+    removes it (the offsets receptive fields need; index_shape has validated the index)."""
+    from ..tensor import sym
+
+    idx = index if isinstance(index, tuple) else (index,)
+    used = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    if Ellipsis in idx:
+        k = idx.index(Ellipsis)
+        idx = idx[:k] + (slice(None),) * (len(shape) - used) + idx[k + 1:]
+    out = []
+    for i in (i for i in idx if i is not None):
+        if not isinstance(i, slice):
+            out.append(None)
+            continue
+        n, step = shape[len(out)], sym(1 if i.step is None else i.step)
+        if n.is_Integer and all(v is None or isinstance(v, int) for v in (i.start, i.stop)):
+            start = Integer(range(*i.indices(int(n))).start)
+        else:
+            start = Integer(0) if i.start is None else sympify(i.start)
+            start = sym(start + n if start.is_Integer and start < 0 else start)
+        out.append((start, step))
+    out += [(Integer(0), Integer(1))] * (len(shape) - len(out))
+    return tuple(out)
 
 
 def chunk_sizes(n, chunks: int) -> list:
