@@ -4,8 +4,10 @@ Registered lazily by the group in cli.py as ``symcnn.cli_check:check``. Exit cod
 right; 1 some answer wrong; 2 unusable input (the net, an option, or an answers file that cannot be
 graded: with several files the others are still graded and printed, and the exit code is 2).
 
-Owns: check (the click command), the text / JSON / Gradescope / CSV forms of a Report.
-Never: grade anything itself (check.py does) or catch bare Exception.
+Owns: check (the click command), the text / JSON / Gradescope / CSV forms of a Report. Every word
+of the text forms comes from the templates templates/check/*.text.j2 and the [check] table of the
+catalogue (a new language is a new catalogue); JSON and CSV are data.
+Never: grade anything itself (check.py does), write a user-facing word in Python, or catch bare Exception.
 """
 
 from __future__ import annotations
@@ -19,16 +21,7 @@ import click
 from .cliopts import CliError, NetArgs, emit, load_trace, net_options
 from .errors import InputError
 from .fmt import jsonable, number, text
-
-WORDS = {
-    "en": {"expected": "expected", "given": "given", "score": "score", "line": "line", "correct": "Correct",
-           "none": "no known mistake gives this", "error": "error",
-           "solution": "Worked solution of the wrong items",
-           "wrong": "wrong"},
-    "zh": {"expected": "应为", "given": "给出", "score": "得分", "line": "行", "correct": "正确做法",
-           "none": "不是已知的常见错误", "error": "错误", "solution": "错题的详细解答", "wrong": "错误项"},
-}
-
+from .render import catalogue, environment, languages, render_derivation
 
 def _value(v) -> str:
     if isinstance(v, tuple):
@@ -58,31 +51,27 @@ def _pts(x: float):
     return int(x) if float(x).is_integer() else round(x, 4)
 
 
-def _explain(it, w: dict) -> str:
-    parts = [f"{d.id}: {d.message}" for d in it.diagnosis]
-    if not it.diagnosis and not it.correct:
-        parts.append(w["none"] + (f" ({it.note})" if it.note else ""))
-    elif it.note:
-        parts.append(it.note)
-    if it.how and not it.correct:
-        parts.append(f"{w['correct']}: {it.how}")
-    return ("；" if w is WORDS["zh"] else "; ").join(parts)
+# --- the words: templates/check/*.text.j2 with the catalogue's [check] table -----------------------
+def _item(it) -> dict:
+    """One graded item as the templates see it (values printed, words left to the templates)."""
+    return {"key": it.key, "correct": it.correct, "expected": _value(it.expected), "given": _given(it),
+            "diagnosis": it.diagnosis, "note": it.note, "how": it.how}
+
+
+def _context(r, wrong_only: bool = False) -> dict:
+    if r.error:
+        return {"path": r.path, "error": r.error, "items": [], "score": 0, "max": 0}
+    return {"path": r.path, "error": None, "score": _pts(r.score), "max": _pts(r.max_score),
+            "items": [_item(i) for i in r.items if not (wrong_only and i.correct)]}
+
+
+def _template(name: str, lang: str):
+    return environment("text", lang).get_template(f"check/{name}.text.j2")
 
 
 def report_text(r, lang: str = "en") -> str:
-    w = WORDS[lang]
-    if r.error:
-        return f"{r.path}: {w['error']}: {r.error}"
-    width = max((len(i.key) for i in r.items), default=0)
-    lines = []
-    for it in r.items:
-        mark = "✓" if it.correct else "✗"
-        line = (f"{mark} {it.key.ljust(width)}  {w['expected']} {_value(it.expected)}  "
-                f"{w['given']} {_given(it)}")
-        why = _explain(it, w)
-        lines.append(line + (f"  — {why}" if why and not it.correct else ""))
-    lines.append(f"{w['score']}: {_pts(r.score)}/{_pts(r.max_score)}")
-    return "\n".join(lines)
+    """The text report of one answers file: one line per item, then the score."""
+    return _template("report", lang).render(**_context(r))
 
 
 def report_dict(r) -> dict:
@@ -99,31 +88,24 @@ def report_dict(r) -> dict:
 
 def report_gradescope(r, lang: str = "en") -> dict:
     """A Gradescope autograder results.json: one test per item, points from [points]."""
-    w = WORDS[lang]
+    words = _template("gradescope", lang).module
     if r.error:
-        return {"score": 0, "output": f"{w['error']}: {r.error}", "tests": []}
-    tests = []
-    for it in r.items:
-        out = f"{w['expected']} {_value(it.expected)}, {w['given']} {_given(it)}"
-        why = _explain(it, w)
-        tests.append({"name": it.key, "score": _pts(it.points), "max_score": _pts(it.max_points),
-                      "output": out + (f"\n{why}" if why and not it.correct else ""),
-                      "status": "passed" if it.correct else "failed"})
-    return {"score": _pts(r.score), "output": f"{w['score']}: {_pts(r.score)}/{_pts(r.max_score)}",
-            "tests": tests}
+        return {"score": 0, "output": str(words.error(r.error)), "tests": []}
+    tests = [{"name": it.key, "score": _pts(it.points), "max_score": _pts(it.max_points),
+              "output": str(words.test(_item(it))), "status": "passed" if it.correct else "failed"}
+             for it in r.items]
+    score = environment("text", lang).get_template("check/_item.j2").module.score_line
+    return {"score": _pts(r.score), "output": str(score(_pts(r.score), _pts(r.max_score))), "tests": tests}
 
 
 def class_line(r, lang: str = "en") -> str:
-    w = WORDS[lang]
-    if r.error:
-        return f"{r.path}  {w['error']}: {r.error}"
-    wrong = [f"{i.key}" + (f" ({', '.join(d.id for d in i.diagnosis)})" if i.diagnosis else "")
-             for i in r.items if not i.correct]
-    tail = f"  {w['wrong']}: {'; '.join(wrong)}" if wrong else ""
-    return f"{r.path}  {_pts(r.score)}/{_pts(r.max_score)}{tail}"
+    """One line of a class listing: the file, its score and its wrong items with their mistake ids."""
+    return _template("class_line", lang).render(**_context(r, wrong_only=True))
 
 
 def class_csv(reports) -> str:
+    """One row per answers file. The header and the status (ok, wrong, error) are field names and
+    values for spreadsheets, like JSON keys: the same in every language."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(["file", "score", "max_score", "status", "wrong", "diagnosis", "error"])
@@ -143,22 +125,23 @@ def _solution(grader, r, lang: str) -> str:
     wrong = [i for i in r.items if not i.correct]
     if not wrong:
         return ""
-    w = WORDS[lang]
-    steps = [f"{i.key}: {i.how}" for i in wrong if i.how]
+    steps = [_item(i) for i in wrong if i.how]
     try:
         import dataclasses
 
         from .derivation import derive
-        from .render import render_derivation
     except ImportError:
-        return "\n".join([f"{w['solution']}:", *steps])
+        return _template("solution", lang).render(items=steps, derivation=None)
     trace = grader.last_trace
     truth = grader.truth(trace, grader.last_convention)
     names = {i.key.split(".", 1)[1].rsplit(".", 1)[0] for i in wrong if i.key.startswith("layers.")}
     wanted = {i for n in names for i in truth.layers.get(n, ())}
     d = derive(trace, convention=grader.last_convention)
     d = dataclasses.replace(d, layers=[lay for lay in d.layers if lay.index in wanted])
-    return "\n".join([f"{w['solution']}:", *steps, "", render_derivation(d, "text", lang)])
+    return _template("solution", lang).render(items=steps, derivation=render_derivation(d, "text", lang))
+
+
+LANGS = [lang for lang in languages() if "check" in catalogue(lang)]   # a catalogue with a [check] table
 
 
 @click.command()
@@ -167,7 +150,7 @@ def _solution(grader, r, lang: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(("text", "json", "gradescope")), default="text",
               show_default=True, help="Report format; gradescope writes an autograder results.json.")
 @click.option("--json", "sh_json", is_flag=True, help="Same as --format json.")
-@click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the messages.")
 @click.option("--solution", is_flag=True,
               help="After grading, show the worked derivation of each wrong item.")

@@ -12,6 +12,7 @@ from math import prod
 from sympy import Expr, Integer
 
 from . import conventions
+from .checkreport import say
 from .fmt import number, text
 from .mistakes import ANY, COUNT_MISTAKES, SHAPE_MISTAKES, Scenario, flatten_sites, mistaken_counts
 from .mistakes import mistaken_output, pool_param_guesses
@@ -189,13 +190,8 @@ class Truth:
     def how(self, layer: str | None, field: str, lang: str = "en") -> str:
         """The correct computation of one item, with the numbers: ⌊(227 − 11)/4⌋ + 1 = 55."""
         exp = self.expected(layer, field)
-        if layer is None:
-            words = {"params": ("sum of every layer's params", "各层参数量之和"),
-                     "macs": ("sum of every layer's MACs", "各层 MACs 之和"),
-                     "flops": (f"sum of every layer's FLOPs ({self.convention})",
-                               f"各层 FLOPs 之和（{self.convention}）"),
-                     "output_shape": ("the last layer's output", "最后一层的输出")}[field]
-            return f"{words[lang == 'zh']} = {_val(exp)}"
+        if layer is None:   # the words: [check.how] of the catalogue
+            return say(lang, f"how.{field}", value=_val(exp), convention=self.convention)
         st = self.trace.steps[self.layers[layer][0 if field != "output_shape" else -1]]
         rule = st.rule
         if field == "output_shape" and rule is not None and getattr(rule, "p", None) is not None \
