@@ -611,3 +611,110 @@ def test_macs_consistent_with_the_students_own_wrong_shape():
     shape, macs = r.items
     assert shape.diagnosis == []
     assert [(d.id, d.origin) for d in macs.diagnosis] == [("carried_forward", "conv1.output_shape")]
+
+
+# --- words: templates/check/*.j2 and the catalogues' [check] and [mistakes] tables --------------------
+
+def test_every_catalogue_names_every_mistake_and_has_every_check_word():
+    from symcnn.mistakes import IDS
+    from symcnn.render import catalogue, languages
+
+    en = catalogue("en")
+    assert set(en["mistakes"]) == set(IDS) == set(MISTAKES)
+    for lang in languages():
+        c = catalogue(lang)
+        assert set(c["mistakes"]) == set(IDS), lang
+        assert set(c["check"]) == set(en["check"]) and set(c["check"]["how"]) == set(en["check"]["how"]), lang
+    assert MISTAKES["forgot_bias"].zh == catalogue("zh")["mistakes"]["forgot_bias"] == "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置"
+
+
+def test_checker_code_has_no_words_of_any_language():
+    """The messages live in the catalogues: no Chinese (and no English message table) in the checker's code."""
+    for name in ("check.py", "checkreport.py", "diagnose.py", "cli_check.py", "mistakes.py", "truth.py"):
+        src = (ROOT / "symcnn" / name).read_text(encoding="utf-8")
+        assert not [ch for ch in src if "\u4e00" <= ch <= "\u9fff"], name
+        assert "forgot the + 1" not in src and "WORDS" not in src, name
+
+
+ZH_NOTES = [   # (net, answers, what the zh note or diagnosis says)
+    (ALEX, "[layers.conv2]\nparams = 614000\n", "差 -656（-0.11%）"),
+    (ALEX, "[total]\nmacs = 123\n", "差 -1,135,255,973（是正确值的 1.083e-07 倍）"),
+    (MNIST, "[layers.conv1]\noutput_shape = [1, 10, 20, 20]\n", "第 2, 3 维不对"),
+    (ALEX, '[layers.conv1]\noutput_shape = [1, 96, "floor((H - 11)/4)", "floor((W - 11)/4)"]\n',
+     "在 H=227, W=227 时应为 55，你的公式给出 54"),
+    (MNIST, MNIST_SYM + "[layers.conv1]\noutput_shape = [1, 10, 24, 24]\n",
+     "答案随输入尺寸变化，应写成公式：在 H=29, W=29 时是 25"),
+    (ALEX, f"[total]\nparams = {62378344 - 10568}\n", "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置 (每一层都犯了这个错误)"),
+    (DILATED, _toml(None, "conv3", "output_shape", [1, 16, 13, 13]), "由 conv2 的错误导致：忽略了空洞"),
+]
+
+
+@pytest.mark.parametrize(("net", "toml", "words"), ZH_NOTES, ids=[w[:12] for *_, w in ZH_NOTES])
+def test_zh_notes_and_diagnoses_are_chinese(net, toml, words):
+    from symcnn.cli_check import report_gradescope, report_text
+
+    it = one(net, toml, lang="zh")
+    said = [it.note or ""] + [d.message for d in it.diagnosis]
+    assert any(words in s for s in said), said
+    r = grade(net, toml, "zh")
+    text = report_text(r, "zh")
+    assert words in text
+    for english in ("expected", "given", "score", "Correct", "off by", "no known mistake", "follows from",
+                    "in every layer", "wrong in dimension", "your formula", "sum of every"):
+        assert english not in text, english
+    assert words in report_gradescope(r, "zh")["tests"][0]["output"]
+
+
+def test_a_new_language_is_a_catalogue_not_code(monkeypatch, tmp_path):
+    """Copy the templates, add i18n/xx.toml (the English catalogue with other words): the report speaks xx."""
+    import shutil
+
+    from symcnn import render
+    from symcnn.cli_check import class_line, report_gradescope, report_text
+
+    root = tmp_path / "templates"
+    shutil.copytree(render.template_root(), root)
+    en = (root / "i18n" / "en.toml").read_text(encoding="utf-8")
+    xx = (en.replace('expected = "expected"', 'expected = "EXP"').replace('score = "score: {score}/{max}"',
+                                                                          'score = "PTS {score} OF {max}"')
+          .replace('forgot_bias = "left out the bias', 'forgot_bias = "NO BIAS').replace('wrong = "wrong"', 'wrong = "BAD"')
+          .replace('correct = "Correct: {how}"', 'correct = "RIGHT WAY: {how}"'))
+    (root / "i18n" / "xx.toml").write_text(xx, encoding="utf-8")
+    for f in (render.catalogue, render.environment):
+        f.cache_clear()
+    monkeypatch.setattr(render, "template_root", lambda: root)
+    try:
+        r = Grader(ALEX, lang="xx").grade(loads("[layers.conv1]\nparams = 34848\n", "a.toml"))
+        assert report_text(r, "xx") == ("✗ layers.conv1.params  EXP 34,944  given 34,848  — forgot_bias: NO BIAS: params = "
+                                        "weights + one bias per output channel; RIGHT WAY: 96·3·11·11 + 96 = 34,944\n"
+                                        "PTS 0 OF 1")
+        assert class_line(r, "xx") == "a.toml  0/1  BAD: layers.conv1.params (forgot_bias)"
+        assert report_gradescope(r, "xx")["output"] == "PTS 0 OF 1"
+        assert "xx" in render.languages()
+    finally:
+        monkeypatch.undo()
+        for f in (render.catalogue, render.environment):
+            f.cache_clear()
+
+
+def test_templates_render_errors_and_empty_lists():
+    from symcnn.checkreport import Report
+    from symcnn.cli_check import class_line, report_gradescope, report_text
+
+    bad = Report("a.toml", error="a.toml:1: invalid TOML")
+    assert report_text(bad, "zh") == "a.toml: 错误: a.toml:1: invalid TOML"
+    assert class_line(bad, "en") == "a.toml  error: a.toml:1: invalid TOML"
+    assert report_gradescope(bad, "zh") == {"score": 0, "output": "错误: a.toml:1: invalid TOML", "tests": []}
+    empty = Report("b.toml")
+    assert report_text(empty, "en") == "score: 0/0"
+    assert class_line(empty, "zh") == "b.toml  0/0"
+
+
+def test_solution_header_in_chinese(runner, tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("[layers.conv1]\noutput_shape = [1, 96, 54, 54]\n")
+    r = _cli(runner, "check", ALEX, str(f), "--solution", "--lang", "zh")
+    assert r.exit_code == 1
+    head, rest = r.output.split("\n\n错题的详细解答:\nlayers.conv1.output_shape: ⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = 55"
+                                " → 1×96×55×55\n\n", 1)
+    assert head.endswith("得分: 0/1") and "conv1" in rest
