@@ -40,8 +40,8 @@ class Mistake:
     zh: str
 
 
-IDS = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted", "ceil_instead_of_floor",
-       "floor_instead_of_ceil", "forgot_bias", "counted_bias_when_none", "forgot_input_channels",
+IDS = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted",
+       "ceil_instead_of_floor", "floor_instead_of_ceil", "forgot_bias", "counted_bias_when_none", "forgot_input_channels",
        "groups_ignored", "dilation_ignored", "dilation_rf_formula", "transposed_as_conv", "macs_vs_flops",
        "flops_with_input_size", "bn_running_stats", "pool_has_params", "flatten_before_pool",
        "carried_forward", "channels_last", "off_by_batch")
@@ -294,5 +294,5 @@ class Scenario:
             self.broken.add(st.index)
 
 
-__all__ = ["ANY", "COUNT_MISTAKES", "IDS", "MISTAKES", "SHAPE_MISTAKES", "Mistake", "Scenario", "flatten_sites",
-           "message", "mistaken_counts", "mistaken_output", "pool_param_guesses"]
+__all__ = ["ANY", "COUNT_MISTAKES", "IDS", "MISTAKES", "SHAPE_MISTAKES", "Mistake", "Scenario",
+           "flatten_sites", "message", "mistaken_counts", "mistaken_output", "pool_param_guesses"]

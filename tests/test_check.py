@@ -625,11 +625,12 @@ def test_every_catalogue_names_every_mistake_and_has_every_check_word():
         c = catalogue(lang)
         assert set(c["mistakes"]) == set(IDS), lang
         assert set(c["check"]) == set(en["check"]) and set(c["check"]["how"]) == set(en["check"]["how"]), lang
-    assert MISTAKES["forgot_bias"].zh == catalogue("zh")["mistakes"]["forgot_bias"] == "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置"
+    assert MISTAKES["forgot_bias"].zh == catalogue("zh")["mistakes"]["forgot_bias"] \
+        == "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置"
 
 
 def test_checker_code_has_no_words_of_any_language():
-    """The messages live in the catalogues: no Chinese (and no English message table) in the checker's code."""
+    """The messages live in the catalogues: no Chinese (nor an English message table) in the checker."""
     for name in ("check.py", "checkreport.py", "diagnose.py", "cli_check.py", "mistakes.py", "truth.py"):
         src = (ROOT / "symcnn" / name).read_text(encoding="utf-8")
         assert not [ch for ch in src if "\u4e00" <= ch <= "\u9fff"], name
@@ -677,7 +678,8 @@ def test_a_new_language_is_a_catalogue_not_code(monkeypatch, tmp_path):
     en = (root / "i18n" / "en.toml").read_text(encoding="utf-8")
     xx = (en.replace('expected = "expected"', 'expected = "EXP"').replace('score = "score: {score}/{max}"',
                                                                           'score = "PTS {score} OF {max}"')
-          .replace('forgot_bias = "left out the bias', 'forgot_bias = "NO BIAS').replace('wrong = "wrong"', 'wrong = "BAD"')
+          .replace('forgot_bias = "left out the bias', 'forgot_bias = "NO BIAS')
+          .replace('wrong = "wrong"', 'wrong = "BAD"')
           .replace('correct = "Correct: {how}"', 'correct = "RIGHT WAY: {how}"'))
     (root / "i18n" / "xx.toml").write_text(xx, encoding="utf-8")
     for f in (render.catalogue, render.environment):
@@ -685,9 +687,9 @@ def test_a_new_language_is_a_catalogue_not_code(monkeypatch, tmp_path):
     monkeypatch.setattr(render, "template_root", lambda: root)
     try:
         r = Grader(ALEX, lang="xx").grade(loads("[layers.conv1]\nparams = 34848\n", "a.toml"))
-        assert report_text(r, "xx") == ("✗ layers.conv1.params  EXP 34,944  given 34,848  — forgot_bias: NO BIAS: params = "
-                                        "weights + one bias per output channel; RIGHT WAY: 96·3·11·11 + 96 = 34,944\n"
-                                        "PTS 0 OF 1")
+        assert report_text(r, "xx") == ("✗ layers.conv1.params  EXP 34,944  given 34,848  — forgot_bias: "
+                                        "NO BIAS: params = weights + one bias per output channel; "
+                                        "RIGHT WAY: 96·3·11·11 + 96 = 34,944\nPTS 0 OF 1")
         assert class_line(r, "xx") == "a.toml  0/1  BAD: layers.conv1.params (forgot_bias)"
         assert report_gradescope(r, "xx")["output"] == "PTS 0 OF 1"
         assert "xx" in render.languages()
@@ -715,6 +717,6 @@ def test_solution_header_in_chinese(runner, tmp_path):
     f.write_text("[layers.conv1]\noutput_shape = [1, 96, 54, 54]\n")
     r = _cli(runner, "check", ALEX, str(f), "--solution", "--lang", "zh")
     assert r.exit_code == 1
-    head, rest = r.output.split("\n\n错题的详细解答:\nlayers.conv1.output_shape: ⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = 55"
-                                " → 1×96×55×55\n\n", 1)
+    head, rest = r.output.split("\n\n错题的详细解答:\nlayers.conv1.output_shape: "
+                                "⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = 55 → 1×96×55×55\n\n", 1)
     assert head.endswith("得分: 0/1") and "conv1" in rest
