@@ -177,7 +177,7 @@ def rows(trace: Trace, *, style: str = "text", convention: str = conventions.DEF
             "flops": values(conventions.total(trace, convention))}
     total = {k: _cell(v, style) for k, v in sums.items()}
     cols = ("name", "type", "line", "shape", "params", "macs", "flops")
-    widths = {c: max([len(r[c]) for r in body] + [len(total.get(c, ""))]) for c in cols}
+    widths = {c: _width([len(r[c]) for r in body], len(total.get(c, ""))) for c in cols}
     kept = constraints(trace, values)
     return {"model": name(trace.model), "source": name(trace.source),
             "input_shape": _shape_cell(values.shape(trace.input_shape), style),
@@ -239,6 +239,13 @@ def _wlen(text) -> int:
     if not text or max(text) < "\u0378":  # Latin, "×": one column each, without a lookup per character
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _width(cells: list[int], total: int) -> int:
+    """A column's width: its cells, and the total unless that is a long symbolic sum (which then
+    runs past the column on its own line instead of widening every row of the table)."""
+    widest = max(cells, default=0)
+    return max(widest, total) if total <= max(widest, 24) else widest
 
 
 def _wpad(text, width: int, right: bool = False) -> str:
