@@ -215,15 +215,15 @@ class Truth:
             return f"{' + '.join(terms) or '0'} = {_val(exp)}"
         if field == "macs" and rule is not None and rule.family in ("conv", "linear") and st.inputs:
             if rule.family == "linear":
-                f_in = text(rule.args["in_features"])
-                return f"|out|·in_features = {number(numel(st.output))}·{f_in} = {_val(exp)}"
+                return say(lang, "how.macs_linear", out=number(numel(st.output)),
+                           in_features=text(rule.args["in_features"]), value=_val(exp))
             tr = hasattr(rule, "op")
             grid = st.inputs[0] if tr else st.output
             c = rule.c_out if tr else rule.c_in
             per = f"({text(c)}/{text(rule.groups)})" if rule.groups != 1 else text(c)
-            head = "|in|·(C_out/groups)·K" if tr else "|out|·(C_in/groups)·K"
-            return f"{head} = {number(numel(grid))}·{per}·{text(prod(rule.k))} = {_val(exp)}"
-        return f"{field} = {_val(exp)}"
+            return say(lang, "how.macs_transposed" if tr else "how.macs_conv", grid=number(numel(grid)), per=per,
+                       kernel=text(prod(rule.k)), value=_val(exp))
+        return say(lang, "how.field", field=say(lang, f"fields.{field}"), value=_val(exp))
 
 
 def _val(v) -> str:

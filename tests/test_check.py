@@ -720,3 +720,21 @@ def test_solution_header_in_chinese(runner, tmp_path):
     head, rest = r.output.split("\n\n错题的详细解答:\nlayers.conv1.output_shape: "
                                 "⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = 55 → 1×96×55×55\n\n", 1)
     assert head.endswith("得分: 0/1") and "conv1" in rest
+
+
+@pytest.mark.parametrize(("toml", "en", "zh"), [
+    ("[layers.conv1]\nmacs = 1\n", "|out|·(C_in/groups)·K = 290,400·3·121 = 105,415,200",
+     "|输出|·(C_in/groups)·K = 290,400·3·121 = 105,415,200"),
+    ("[layers.fc1]\nmacs = 1\n", "|out|·in_features = 4,096·9216 = 37,748,736", "|输出|·in_features = 4,096·9216 = 37,748,736"),
+    ("[layers.relu1]\nmacs = 1\n", "macs = 0", "MACs = 0"),
+    ("[layers.conv1]\ninput_shape = [1, 3, 220, 227]\n", "input_shape = 1×3×227×227", "输入形状 = 1×3×227×227"),
+    ("[layers.pool1]\nparams = 1\n", "params = 0", "参数量 = 0"),
+])
+def test_correct_step_words_in_each_language(toml, en, zh):
+    assert one(ALEX, toml).how == en
+    assert one(ALEX, toml, lang="zh").how == zh
+
+
+def test_transposed_macs_correct_step_in_chinese():
+    # ConvTranspose2d(8, 16, 3) on 1×8×3×3: |in|·(C_out/groups)·K = 72·16·9
+    assert one(DILATED, "[layers.conv3]\nmacs = 1\n", lang="zh").how == "|输入|·(C_out/groups)·K = 72·16·9 = 10,368"
