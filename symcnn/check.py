@@ -29,8 +29,6 @@ from .symbols import SPATIAL, size_symbol
 from .truth import Truth
 
 
-
-
 class Grader:
     """Grades answers files against one net; traces are cached by input shape."""
 

@@ -13,7 +13,7 @@ from sympy import Integer
 from .answers import Answer
 from .checkreport import Item, diagnosis, how_far, say
 from .equiv import _num
-from .mistakes import ANY
+from .mistakes import ANY, Scenario
 from .rule import numel
 from .truth import Truth
 
@@ -94,8 +94,6 @@ class Diagnoser:
 
     def _carried(self, a: Answer, given: tuple, exp: tuple) -> dict:
         """Is this wrong shape what the true rules give from the student's own (wrong) earlier shape?"""
-        from .mistakes import Scenario
-
         target = self._step_of(a.layer, a.field) if a.layer else None
         if target is None:
             return {}
