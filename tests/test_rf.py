@@ -316,11 +316,49 @@ def test_zero_pad_shifts_start_and_nearest_upsample_divides_jump():
     assert net.fields().layers[-1].axes is None and "bilinear" in net.fields().layers[-1].note
 
 
-def test_cli_rf_chinese_text_and_refused_markdown(runner):
+def test_cli_rf_chinese_text_and_markdown(runner):
     r = _run(runner, "rf", "examples/dilated.py", "--lang", "zh")
     assert r.exit_code == 0 and r.output.splitlines()[0].split() == ["层", "类型", "感受野", "跳距", "起点"]
-    r = _run(runner, "rf", "examples/dilated.py", "--lang", "zh", "--markdown")
-    assert r.exit_code == 2 and "--lang zh is not available for markdown output" in r.output
+    assert "注：conv2：seed 001 的空洞卷积感受野 (k + 1)(d − 1) + k = 11；等效卷积核是 k + (k − 1)(d − 1) = 7" in r.output
+    r = _run(runner, "rf", "examples/alexnet.py", "--lang", "zh", "--markdown")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("## 感受野\n") and "| 层 | 类型 | 感受野 | 跳距 | 起点 | 注 |" in r.output
+    assert "### 正向递推（沿最大感受野的路径，第一个轴）" in r.output and "- conv1: r = 1 + (11 − 1)·1 = 11" in r.output
+    assert "pool1：seed 001 的 r = r_prev·S + (K − S) 得到 23，实际感受野是 19" in r.output
+    assert "kernel = rf = 195, stride = jump = 32, padding = (rf − 1)/2 − start = 64." in r.output
+
+
+def _pdf_text(engine, tex: str, tmp_path) -> str:
+    import subprocess
+
+    (tmp_path / "doc.tex").write_text(tex, encoding="utf-8")
+    p = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=240)
+    assert p.returncode == 0, p.stdout[-2000:]
+    out = subprocess.run(["pdftotext", "-layout", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True)
+    return out.stdout
+
+
+def test_cli_rf_chinese_latex_compiles_with_xelatex(runner, xelatex, tmp_path):
+    r = _run(runner, "rf", "examples/alexnet.py", "--lang", "zh", "--latex")
+    assert r.exit_code == 0, r.output
+    assert r"\documentclass{ctexart}" in r.output and "% !TEX program = xelatex" in r.output
+    text = _pdf_text(xelatex, r.output, tmp_path)
+    assert "感受野" in text and "正向递推" in text and "反向递推" in text and "等效单层卷积" in text
+    assert "整个输入" in text and "pool1：seed 001 的 r = r_prev·S + (K - S) 得到 23，实际感受野是 19" in text
+    r = _run(runner, "rf", "examples/unet.py", "--lang", "zh", "--latex")
+    text = _pdf_text(xelatex, r.output, tmp_path)
+    assert "up4.conv.conv1" in text and "不适用" not in text     # every crop has a field now
+
+
+def test_cli_rf_unet_text_follows_crops(runner):
+    """The four center crops of examples/unet.py have a field (s4 cropped by 4 at jump 8: u = 32)."""
+    r = _run(runner, "rf", "examples/unet.py", "--json")
+    doc = __import__("json").loads(r.output)
+    crops = [d for d in doc["layers"] if d["type"] == "__getitem__"]
+    assert [(d["rf"], d["jump"], d["start"]) for d in crops] == [
+        (68, 8, "131/2"), (32, 4, "159/2"), (14, 2, "173/2"), (5, 1, 90)]
+    assert doc["layers"][-1]["rf"] == 215 and doc["layers"][-1]["exact"] is False
 
 
 @pytest.mark.parametrize("example, kernel, stride, padding", [

@@ -110,3 +110,28 @@ def test_cli_solve_from_net_py(runner, tmp_path):
 def test_symbolic_target_needs_symbolic_input():
     with pytest.raises(InputError, match="H is not a size of the net's input"):
         solve_rule("nn.Conv2d", (1, 1, 3), {"padding": P}, P, "out=H", (1, 1, 8, 8))
+
+
+def test_cli_solve_chinese_markdown_and_latex(runner, tmp_path, pdflatex):
+    """The solution line in every format and language (words from templates/i18n/*.toml [inputs])."""
+    import subprocess
+
+    from symcnn.cli import cli as main
+
+    net = tmp_path / "net.py"
+    net.write_text(NET)
+    base = ["inputs", str(net), "--solve", "P", "--target", "out=56"]
+    r = runner.invoke(main, [*base, "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    assert "P：⌈(P + 108)/2⌉ = 56 → P ∈ {3, 4}（已尝试 0..64 内的每个整数）" in r.output
+    r = runner.invoke(main, [*base, "--markdown"])
+    assert r.output.startswith("## Solving for P\n")
+    assert "P: ⌈(P + 108)/2⌉ = 56 → P ∈ {3, 4} (every integer in 0..64 tried)" in r.output
+    r = runner.invoke(main, [*base, "--range", "0..2"])
+    assert "P: ⌈(P + 108)/2⌉ = 56 → no value of P works (every integer in 0..2 tried)" in r.output
+    out = tmp_path / "solve.tex"
+    r = runner.invoke(main, [*base, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout[-2000:]

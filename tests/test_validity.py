@@ -346,3 +346,43 @@ def test_cli_inputs_symbolic_batch_is_one_sample(runner):
     assert "valid square sizes in 1..64: 28..31" in r.output
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--input", "1xCxHxW"])
     assert r.exit_code == 2 and "the input size C must be a number" in r.output
+
+
+def test_cli_inputs_chinese_text_markdown_and_xelatex(runner, xelatex, tmp_path):
+    """--lang zh for every format of `inputs`: the words come from templates/i18n/zh.toml [inputs]."""
+    import subprocess
+
+    from symcnn.cli import cli as main
+
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "条件：" and "各轴最小尺寸（仅按该轴自身的条件）：H ≥ 16, W ≥ 16" in lines
+    assert "1..64 内有效的正方形尺寸：28..31   (H = W ∈ {28..31})" in lines
+    assert "  H ∈ 20..23 且 W ∈ 44..47" in lines
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh", "--markdown"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("## 有效的输入尺寸\n") and "| 条件 | 解出 | 层 | 类别 |" in r.output
+    assert "- **警告**：当 H = W ∈ {44..47, 60..63} 时网络能运行" in r.output
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh", "--latex"])
+    assert r.exit_code == 0 and r"\documentclass{ctexart}" in r.output
+    (tmp_path / "doc.tex").write_text(r.output, encoding="utf-8")
+    p = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=240)
+    assert p.returncode == 0, p.stdout[-2000:]
+    text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert "有效的输入尺寸" in text and "警告" in text and "H ∈ 20..23 且 W ∈ 44..47" in text
+
+
+def test_cli_inputs_markdown_warning_and_traced_fallback_words(runner, tmp_path):
+    from symcnn.cli import cli as main
+
+    r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--markdown"])
+    assert "- **Warning**: at H = W ∈ {44..47, 60..63} the net runs but view turns one sample into" in r.output
+    assert "- Valid square sizes in 1..64: 28..31 (H = W ∈ {28..31})" in r.output
+    net = tmp_path / "ctrl.py"
+    net.write_text(CONTROL_FLOW)
+    r = runner.invoke(main, ["inputs", str(net), "--range", "1..30", "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    assert "1..30 内逐个追踪得到的有效尺寸：3..30   (H = W ≥ 3)" in r.output
+    assert r.output.startswith("有效尺寸没有闭式表达（")
