@@ -22,9 +22,10 @@ from .answers import Answer, Answers, AnswersError, load
 from .checkreport import Diagnosis, Item, Report, say
 from .diagnose import Diagnoser, equal, free, show
 from .equiv import Symbolic, compare, value_at
-from .errors import SymcnnError
+from .errors import InputError, SymcnnError
 from .formula_parse import FormulaError, parse_formula
 from .intarith import to_canonical
+from .render import catalogue
 from .symbols import SPATIAL, size_symbol
 from .truth import Truth
 
@@ -36,6 +37,9 @@ class Grader:
                  timeout: float | None = None, lang: str = "en", flops: str | None = None,
                  trace=None, tracer=None):
         self.net_path, self.model, self.input_shape, self.timeout = net_path, model, input_shape, timeout
+        if "check" not in catalogue(lang) or "mistakes" not in catalogue(lang):   # unknown lang: InputError
+            raise InputError(f"the message catalogue of {lang!r} has no [check] or [mistakes] table",
+                             fix=f"add them to templates/i18n/{lang}.toml (copy them from en.toml)")
         self.lang, self.flops = lang, flops
         self._tracer = tracer
         self._traces: dict = {}

@@ -738,3 +738,10 @@ def test_correct_step_words_in_each_language(toml, en, zh):
 def test_transposed_macs_correct_step_in_chinese():
     # ConvTranspose2d(8, 16, 3) on 1×8×3×3: |in|·(C_out/groups)·K = 72·16·9
     assert one(DILATED, "[layers.conv3]\nmacs = 1\n", lang="zh").how == "|输入|·(C_out/groups)·K = 72·16·9 = 10,368"
+
+
+def test_grader_in_a_language_without_a_catalogue_is_one_clear_error():
+    from symcnn.errors import InputError
+
+    with pytest.raises(InputError, match=r"^no message catalogue for language 'fr'. Fix: use one of: "):
+        Grader(ALEX, lang="fr")
