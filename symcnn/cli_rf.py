@@ -227,7 +227,7 @@ def _eq_closed(c) -> str:
 
     if not isinstance(c, Eq) or not c.rhs.is_Integer:
         return ""
-    coeff, rest = c.lhs.as_coeff_Mul()
+    coeff, _rest = c.lhs.as_coeff_Mul()
     g = gcd(coeff, c.rhs) if coeff.is_Integer else 1
     return f"{fmt.text(c.lhs / g)} = {fmt.text(c.rhs / g)}" if g not in (0, 1) else ""
 

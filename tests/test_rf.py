@@ -296,7 +296,7 @@ def test_cli_rf_latex_compiles(runner, pdflatex, tmp_path):
     out = tmp_path / "rf.tex"
     r = _run(runner, "rf", "examples/dilated.py", "-o", str(out))
     assert r.exit_code == 0, r.output
-    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], cwd=tmp_path,
+    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], check=False, cwd=tmp_path,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:]
     assert r"(k + 1)(d - 1) + k = 11" in out.read_text()
@@ -332,10 +332,10 @@ def _pdf_text(engine, tex: str, tmp_path) -> str:
     import subprocess
 
     (tmp_path / "doc.tex").write_text(tex, encoding="utf-8")
-    p = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+    p = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], check=False, cwd=tmp_path,
                        capture_output=True, text=True, timeout=240)
     assert p.returncode == 0, p.stdout[-2000:]
-    out = subprocess.run(["pdftotext", "-layout", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True)
+    out = subprocess.run(["pdftotext", "-layout", "doc.pdf", "-"], check=False, cwd=tmp_path, capture_output=True, text=True)
     return out.stdout
 
 

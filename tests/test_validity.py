@@ -249,7 +249,7 @@ def test_cli_inputs_markdown_and_latex_compile(runner, pdflatex, tmp_path):
     out = tmp_path / "inputs.tex"
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "-o", str(out)])
     assert r.exit_code == 0, r.output
-    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], cwd=tmp_path,
+    p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], check=False, cwd=tmp_path,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:]
 
@@ -367,10 +367,10 @@ def test_cli_inputs_chinese_text_markdown_and_xelatex(runner, xelatex, tmp_path)
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh", "--latex"])
     assert r.exit_code == 0 and r"\documentclass{ctexart}" in r.output
     (tmp_path / "doc.tex").write_text(r.output, encoding="utf-8")
-    p = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+    p = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], check=False, cwd=tmp_path,
                        capture_output=True, text=True, timeout=240)
     assert p.returncode == 0, p.stdout[-2000:]
-    text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", "doc.pdf", "-"], check=False, cwd=tmp_path, capture_output=True, text=True).stdout
     assert "有效的输入尺寸" in text and "警告" in text and "H ∈ 20..23 且 W ∈ 44..47" in text
 
 

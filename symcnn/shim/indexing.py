@@ -13,8 +13,7 @@ from sympy import Eq, Integer, Mod, sympify
 
 from ..errors import RuleError, UnsupportedError
 from ..fmt import text
-from ..intarith import FloorDiv
-from ..intarith import to_canonical
+from ..intarith import FloorDiv, to_canonical
 from ..rule import fmt_shape, require
 
 
