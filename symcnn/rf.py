@@ -21,7 +21,8 @@ from typing import Any
 
 from sympy import Expr, Integer, Max, Min, Rational, sympify
 
-from .intarith import canon
+from .intarith import FloorDiv
+from .intarith import canon as _canon_raw
 
 # Layers that keep every position's value a function of the same position only.
 PASS = {"relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu", "mish", "sigmoid",
@@ -34,6 +35,23 @@ PASS = {"relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu", "mi
 NOTES = {"batchnorm": "BatchNorm in eval mode is per-position (in training mode its statistics "
                       "see the whole batch)",
          "softmax": "softmax over the channel axis is per-position"}
+
+
+def canon(e) -> Expr:
+    """Canonical form, with floors that differ by a whole number merged: ⌊(H − 60)/16⌋ − ⌊(H − 124)/16⌋
+    is 4 (a symbolic UNet's crop offsets). Kept only when it removes floors."""
+    e = _canon_raw(e)
+    floors = e.atoms(FloorDiv) if isinstance(e, Expr) else set()
+    reps = {}
+    for f in floors:
+        num, den = f.args
+        c, rest = num.as_coeff_Add()
+        if c.is_Integer and den.is_Integer and den > 0 and not 0 <= c < den:
+            reps[f] = FloorDiv(rest + c % den, den) + c // den
+    if not reps:
+        return e
+    out = _canon_raw(e.xreplace(reps))
+    return out if len(out.atoms(FloorDiv)) < len(floors) else e
 
 
 def _norm(key: str) -> str:

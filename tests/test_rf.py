@@ -472,3 +472,22 @@ def test_unet_crops_follow_torch_gradients(torch):
         lo, hi = rows(y[0, 0, unit, 5])
         h_lo, h_hi = span(rep.layers[-1].axes[0], unit)
         assert h_lo <= lo and hi <= h_hi, unit
+
+
+def test_unet_symbolic_fields_match_numeric_traces():
+    """With a symbolic input (H, W) the crop offsets are floors of H; substituted at valid sizes they
+    give the fields of the numeric traces (the merged floors make the first crop's start constant)."""
+    from symcnn import tracer
+    from symcnn.symbols import size_symbol
+
+    H = size_symbol("H")
+    t = tracer.trace("examples/unet.py", input_shape=(1, 1, H, size_symbol("W")))
+    sym = receptive_fields(t.steps, t.input_shape)
+    crops = [lf for lf in sym.layers if lf.type == "__getitem__"]
+    assert crops[0].axes[0].start == Rational(131, 2)                  # no floor of H left
+    for h in (188, 572):
+        tr = tracer.trace("examples/unet.py", input_shape=(1, 1, h, h))
+        num = receptive_fields(tr.steps, tr.input_shape)
+        for a, b in zip(sym.layers, num.layers):
+            got = [(f.rf.subs(H, h), f.jump, f.left.subs(H, h)) for f in a.axes[:1]]
+            assert got == [(f.rf, f.jump, f.left) for f in b.axes[:1]], (a.name, h)
