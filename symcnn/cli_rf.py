@@ -34,6 +34,12 @@ def render(name: str, out, **ctx) -> str:
     return environment(out.fmt, out.lang).get_template(f"{name}.{FORMATS[out.fmt]}.j2").render(**ctx)
 
 
+def _tex_escape(text) -> str:
+    from .render import tex_escape
+
+    return tex_escape(text)
+
+
 def _per_axis(values):
     vals = [fmt.jsonable(v) for v in values]
     return vals[0] if len(set(map(str, vals))) == 1 else vals
@@ -53,8 +59,10 @@ def rf_context(report, latex: bool = False) -> dict:
     for lf in report.layers:
         note = "" if lf.note in seen else lf.note or ""      # a repeated note is said once
         seen.add(lf.note)
-        row = {"name": lf.name, "type": lf.type, "note": note, "exact": lf.exact, "status": None,
-               "rf": None, "jump": None, "start": None}
+        key = getattr(note, "key", None)     # rf.Note: said in the output's language by the template
+        args = {k: _tex_escape(v) if latex else v for k, v in getattr(note, "args", {}).items()}
+        row = {"name": lf.name, "type": lf.type, "note": note, "why": key, "args": args, "exact": lf.exact,
+               "status": None, "rf": None, "jump": None, "start": None}
         if lf.axes is None:
             row["status"] = "whole" if lf.note and "whole input" in lf.note else "na"
         else:

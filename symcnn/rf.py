@@ -10,7 +10,8 @@ are marked ``exact=False``. Layers that mix every position (Linear, flatten, ada
 the field the whole input (``rf=None`` with a note), never a guessed number. Several parents
 (residual add, concat): the union of their fields, and the path of the largest one.
 
-Owns: Field, LayerField, FieldReport, receptive_fields(steps), Equivalent.
+Owns: Field, LayerField, FieldReport, receptive_fields(steps), Equivalent, Note (a note with its
+catalogue key).
 Never: import torch, print, or format text (cli_rf.py and templates do).
 """
 
@@ -32,9 +33,25 @@ PASS = {"relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu", "mi
         "batchnorm3d", "batchnorm", "add", "iadd", "radd", "sub", "mul", "imul", "rmul", "div",
         "truediv", "neg", "contiguous", "clone", "detach", "float", "to", "sum", "stack",
         "relu_", "addmul", "softmax", "logsoftmax", "softmin", "cat", "concat", "concatenate"}
-NOTES = {"batchnorm": "BatchNorm in eval mode is per-position (in training mode its statistics "
-                      "see the whole batch)",
-         "softmax": "softmax over the channel axis is per-position"}
+
+
+class Note(str):
+    """A note in English (the JSON value) that also carries its catalogue key and arguments, so that
+    templates can say it in another language (templates/i18n/<lang>.toml, [rf.why])."""
+
+    key: str
+    args: dict
+
+
+def _note(key: str, text: str, **args) -> Note:
+    n = Note(text)
+    n.key, n.args = key, args
+    return n
+
+
+NOTES = {"batchnorm": _note("batchnorm", "BatchNorm in eval mode is per-position (in training mode its "
+                            "statistics see the whole batch)"),
+         "softmax": _note("softmax", "softmax over the channel axis is per-position")}
 
 
 def canon(e) -> Expr:
@@ -131,7 +148,7 @@ def _window_layer(rule, nd: int) -> tuple[list[dict], str | None, bool] | None:
     note = None
     if ps is None:   # padding='same': torch pads d(k − 1) in total, the extra pixel on the right
         ps = tuple((d * (k - 1)) // 2 for k, d in zip(ks, ds))
-        note = "padding='same': left padding ⌊d(k − 1)/2⌋"
+        note = _note("same", "padding='same': left padding ⌊d(k − 1)/2⌋")
     transposed = hasattr(rule, "op")
     axes = [{"k": sympify(k), "d": sympify(d), "k_eff": sympify(d * (k - 1) + 1), "s": sympify(s),
              "p": sympify(p)} for k, s, p, d in zip(ks, ss, ps, ds)]
@@ -176,24 +193,26 @@ def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
     kind = _norm(s.key)
     base = LayerField(s.index, s.name, s.type, None)
     if not parents:
-        base.note = "no known parent"
+        base.note = _note("no_parent", "no known parent")
         return base
     dead = [p for p in parents if p.axes is None]
     if dead:  # a parent without a field: say so, never guess
         whole = dead[0].note and dead[0].note.startswith("whole input")
-        base.note = f"whole input (after {dead[0].name})" if whole else f"not applicable (after {dead[0].name})"
+        base.note = (_note("whole_after", f"whole input (after {dead[0].name})", name=dead[0].name) if whole
+                     else _note("na_after", f"not applicable (after {dead[0].name})", name=dead[0].name))
         base.exact = all(p.exact for p in parents)
         return base
     exact = all(p.exact for p in parents)
     if len(parents) > 1:
         axes, same_jump = _union([p.axes for p in parents])
         best = max(parents, key=lambda p: _size_key(p))
-        note = None if same_jump else "the parents' jumps differ: unit 0's field is exact, other units' may not be"
+        note = None if same_jump else _note("jumps_differ", "the parents' jumps differ: unit 0's field is "
+                                            "exact, other units' may not be")
         prev = LayerField(s.index, s.name, s.type, axes, exact and same_jump, note, best.path)
     else:
         prev = parents[0]
     if nd == 0:
-        base.note = "no spatial axes"
+        base.note = _note("no_spatial", "no spatial axes")
         return base
     w = _window_layer(s.rule, nd) if s.rule is not None else None
     if w is not None:
@@ -209,14 +228,16 @@ def _step(s, nd: int, state: dict[int, LayerField]) -> LayerField:
     if getattr(s.rule, "family", "") == "pad" and hasattr(s.rule, "npad"):
         return _pad(s, prev, nd, exact)
     if kind == "getitem":
-        base.note = "not applicable: the slice offsets of this step were not recorded"
+        base.note = _note("no_offsets", "not applicable: the slice offsets of this step were not recorded")
         return base
     if kind.startswith("adaptive") or kind in {"linear", "flatten", "view", "reshape", "bilinear",
                                                "layernorm", "groupnorm", "instancenorm1d",
                                                "instancenorm2d", "instancenorm3d", "mean"}:
-        base.note = f"whole input: every output of {s.type} depends on every input position"
+        base.note = _note("whole", f"whole input: every output of {s.type} depends on every input position",
+                          type=s.type)
         return base
-    base.note = f"not applicable: symcnn does not know how {s.type} maps positions"
+    base.note = _note("unknown", f"not applicable: symcnn does not know how {s.type} maps positions",
+                      type=s.type)
     return base
 
 
@@ -245,8 +266,8 @@ def _windowed(s, prev: LayerField, axes: list[dict], note: str | None, transpose
                              canon(f.left - p * f.jump)))
     if transposed:
         exact = False
-        note = ("transposed conv: fractional jump 1/S as in the literature; the field is a span in "
-                "input coordinates, the inputs a unit actually sees vary with its position mod S")
+        note = _note("transposed", "transposed conv: fractional jump 1/S as in the literature; the field is "
+                     "a span in input coordinates, the inputs a unit actually sees vary with its position mod S")
     elif not prev.exact:
         note = note or prev.note
     return LayerField(s.index, s.name, s.type, tuple(out), exact and prev.exact, note,
@@ -259,8 +280,9 @@ def _pad(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
     for i in range(min(rule.npad, nd)):
         a = axes[nd - 1 - i]              # the first (left, right) pair pads the last axis
         axes[nd - 1 - i] = Field(a.rf, a.jump, canon(a.left - sympify(rule.padding[2 * i]) * a.jump))
-    note = None if s.rule.name.startswith(("Zero", "Constant")) else \
-        f"{s.type}: border units see mirrored/copied pixels; the numbers hold for interior units"
+    note = None if s.rule.name.startswith(("Zero", "Constant")) else _note(
+        "pad", f"{s.type}: border units see mirrored/copied pixels; the numbers hold for interior units",
+        type=s.type)
     return LayerField(s.index, s.name, s.type, tuple(axes), exact and prev.exact, note, (*prev.path, s.index))
 
 
@@ -269,7 +291,7 @@ def _crop(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
     kept = [sl for sl in s.slices if sl is not None]
     if len(kept) != len(s.slices) or len(s.output) != len(s.slices) or len(kept) < nd:
         return LayerField(s.index, s.name, s.type, None, exact,
-                          "not applicable: the indexing removes or adds axes")
+                          _note("axes", "not applicable: the indexing removes or adds axes"))
     axes = tuple(Field(f.rf, canon(f.jump * step), canon(f.left + start * f.jump))
                  for f, (start, step) in zip(prev.axes, kept[-nd:]))
     return LayerField(s.index, s.name, s.type, axes, exact and prev.exact, prev.note if not prev.exact else None,
@@ -283,16 +305,17 @@ def _upsample(s, prev: LayerField, nd: int, exact: bool) -> LayerField:
     scales = tuple(scale) if isinstance(scale, (tuple, list)) else (scale,) * nd
     scales = tuple(None if v is None else _whole(sympify(v)) for v in scales)
     if mode != "nearest" or None in scales:
-        why = (f"{mode} upsampling mixes 1 or 2 neighbours depending on the position and align_corners"
-               if mode != "nearest" else "nearest upsampling by a size or a non-integer scale repeats "
-               "input units unevenly")
-        return LayerField(s.index, s.name, s.type, None, exact, f"not applicable: {why}")
+        note = (_note("mixing", f"not applicable: {mode} upsampling mixes 1 or 2 neighbours depending on the "
+                      "position and align_corners", mode=mode) if mode != "nearest" else
+                _note("uneven", "not applicable: nearest upsampling by a size or a non-integer scale repeats "
+                      "input units unevenly"))
+        return LayerField(s.index, s.name, s.type, None, exact, note)
     axes = []
     for f, sc in zip(prev.axes, scales):
         axes.append(Field(f.rf, canon(f.jump / sympify(sc)), f.left))
     return LayerField(s.index, s.name, s.type, tuple(axes), False,
-                      "nearest upsampling: each unit copies one input unit; the jump is the average "
-                      "1/scale (neighbouring units may share a field)", (*prev.path, s.index))
+                      _note("nearest", "nearest upsampling: each unit copies one input unit; the jump is "
+                            "the average 1/scale (neighbouring units may share a field)"), (*prev.path, s.index))
 
 
 def _whole(v):
@@ -310,4 +333,4 @@ def rational(e) -> Expr:
     return Rational(e) if e.is_Rational else e
 
 
-__all__ = ["Equivalent", "Field", "FieldReport", "LayerField", "receptive_fields"]
+__all__ = ["Equivalent", "Field", "FieldReport", "LayerField", "Note", "receptive_fields"]

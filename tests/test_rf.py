@@ -491,3 +491,32 @@ def test_unet_symbolic_fields_match_numeric_traces():
         for a, b in zip(sym.layers, num.layers):
             got = [(f.rf.subs(H, h), f.jump, f.left.subs(H, h)) for f in a.axes[:1]]
             assert got == [(f.rf, f.jump, f.left) for f in b.axes[:1]], (a.name, h)
+
+
+def test_notes_have_catalogue_entries_in_every_language():
+    """Each rf.Note key has a message in en and zh ([rf.why]); the English message is the note itself."""
+    import re
+    from pathlib import Path
+
+    from symcnn import tracer
+    from symcnn.render import catalogue
+
+    keys = set(re.findall(r'_note\(\s*"(\w+)"', Path("symcnn/rf.py").read_text()))
+    assert len(keys) == 17
+    assert keys == set(catalogue("en")["rf"]["why"]) == set(catalogue("zh")["rf"]["why"])
+    net = Net((1, 1, 10, 10))
+    net.op("pad", "nn.ReflectionPad2d", 1)
+    net.op("c", "nn.Conv2d", 1, 1, 3, padding="same")
+    net.op("up", "nn.Upsample", scale_factor=2)
+    net.op("bil", "nn.Upsample", scale_factor=2, mode="bilinear")
+    reports = [net.fields()]
+    for name in ("alexnet", "dilated", "googlenet"):
+        t = tracer.trace(f"examples/{name}.py")
+        reports.append(receptive_fields(t.steps, t.input_shape))
+    seen = set()
+    for rep in reports:
+        for lf in rep.layers:
+            if lf.note:
+                assert catalogue("en")["rf"]["why"][lf.note.key].format(**lf.note.args) == lf.note
+                seen.add(lf.note.key)
+    assert {"pad", "same", "nearest", "mixing", "whole", "whole_after", "transposed"} <= seen, seen
