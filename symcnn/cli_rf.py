@@ -190,8 +190,7 @@ def inputs_context(v, rng: range) -> dict:
     from .validity import describe, fmt_ranges
 
     names = [s.name for s in v.symbols]
-    conds = [{"cond": _cond_text(c.holds), "tex": fmt.latex(c.holds),
-              "closed": c.closed() or _eq_closed(c.holds) or _scanned(c, rng),
+    conds = [{"cond": c.text, "tex": fmt.latex(c.holds), "closed": c.closed(rng) or "",
               "what": c.what, "step": c.step or "", "kind": c.kind, "json": fmt.sympy_str(c.holds)}
              for c in v.conds]
     valid, accepted, exact = (v.sizes(rng, which=w) for w in ("valid", "accepted", "exact"))
@@ -210,34 +209,6 @@ def inputs_context(v, rng: range) -> dict:
     if len(names) == 2 and v.joint_conds():
         ctx["blocks"] = [{"h": fmt_ranges(h), "w": fmt_ranges(w)} for h, w in v.rectangles(rng)]
     return ctx
-
-
-def _scanned(c, rng: range) -> str:
-    """A one-size condition without a closed form, described from its values over the range."""
-    from .validity import compile_expr, describe
-
-    if len(c.symbols) != 1:
-        return ""
-    (s,) = c.symbols
-    f = compile_expr(c.holds, (s,))
-    return f"{describe(s.name, [h for h in rng if f(h)], rng.start, rng.stop - 1)} (in {rng.start}..{rng.stop - 1})"
-
-
-def _cond_text(c) -> str:
-    from sympy import Eq
-
-    return f"{fmt.text(c.lhs)} = {fmt.text(c.rhs)}" if isinstance(c, Eq) else fmt.text(c)
-
-
-def _eq_closed(c) -> str:
-    """20·a·b = 320 -> 'a·b = 16' (the common integer factor divided out)."""
-    from sympy import Eq, gcd
-
-    if not isinstance(c, Eq) or not c.rhs.is_Integer:
-        return ""
-    coeff, _rest = c.lhs.as_coeff_Mul()
-    g = gcd(coeff, c.rhs) if coeff.is_Integer else 1
-    return f"{fmt.text(c.lhs / g)} = {fmt.text(c.rhs / g)}" if g not in (0, 1) else ""
 
 
 @click.command()
@@ -314,11 +285,11 @@ def _catalogue(lang: str) -> dict:
 
 
 def _solve(net, out, unknown, target, rng_text):
-    from .solve import parse_target, solve
+    from .solve import free_symbols, parse_target, solve
 
     tgt = parse_target(target)
     trace, _ = load_trace(net)
-    sym = next((s for s in _symbols(trace) if s.name == unknown), None)
+    sym = next((s for s in free_symbols(trace) if s.name == unknown), None)
     if sym is None:
         raise InputError(f"--solve {unknown}: no symbol {unknown} in the net",
                          fix=f"write {unknown} = sympy.Symbol('{unknown}', integer=True) in NET.py and use it "
@@ -337,9 +308,3 @@ def _solve(net, out, unknown, target, rng_text):
         emit(render("inputs/inputs", out, mode="solve", unknown=unknown, quantity=_show(sol.quantity), op=op,
                     wanted=_show(sol.wanted), values=vals if sol.values else "", notes=sol.notes,
                     range=(sol.tried.start, sol.tried.stop - 1)), out.output)
-
-
-def _symbols(trace) -> set:
-    from .solve import free_symbols
-
-    return free_symbols(trace)

@@ -19,7 +19,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from sympy import (Add, And, Basic, Eq, Expr, Ge, Gt, Integer, Le, Lt, Max, Min, Mod, Mul, Ne, Not, Or,
-                   Pow, Rational, Symbol, ceiling, floor, sympify)
+                   Pow, Symbol, ceiling, floor, sympify)
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from . import fmt
@@ -98,9 +98,32 @@ class Cond:
     def symbols(self) -> set:
         return set(getattr(self.holds, "free_symbols", set()))
 
-    def closed(self) -> str | None:
-        """The condition solved for its size when it is a linear floor bound (H ≥ 16)."""
-        return closed_form(self.holds)
+    def closed(self, rng: range | None = None) -> str | None:
+        """The condition solved for its size when it is a linear floor bound (H ≥ 16); an equation
+        with its common factor divided out (a·b = 16); else, given a range, the sizes in it where a
+        one-size condition holds."""
+        found = closed_form(self.holds) or _eq_closed(self.holds)
+        if found or rng is None or len(self.symbols) != 1:
+            return found
+        (s,) = self.symbols
+        f = compile_expr(self.holds, (s,))
+        return f"{describe(s.name, [h for h in rng if f(h)], rng.start, rng.stop - 1)} (in {rng.start}..{rng.stop - 1})"
+
+    @property
+    def text(self) -> str:
+        c = self.holds
+        return f"{fmt.text(c.lhs)} = {fmt.text(c.rhs)}" if isinstance(c, Eq) else fmt.text(c)
+
+
+def _eq_closed(c) -> str | None:
+    """20·a·b = 320 -> 'a·b = 16' (the common integer factor divided out)."""
+    from sympy import gcd
+
+    if not isinstance(c, Eq) or not c.rhs.is_Integer:
+        return None
+    coeff, _rest = c.lhs.as_coeff_Mul()
+    g = gcd(coeff, c.rhs) if coeff.is_Integer else 1
+    return f"{fmt.text(c.lhs / g)} = {fmt.text(c.rhs / g)}" if g not in (0, 1) else None
 
 
 def closed_form(c) -> str | None:
