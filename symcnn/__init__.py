@@ -19,7 +19,7 @@ from . import rules as _rules  # noqa: E402,F401  (registers the built-in rules)
 
 # symcnn.trace is both a submodule (the Trace data model) and the public function: import the module
 # first, so that a later import of it cannot rebind the name, then define the function.
-from . import trace as _trace_model  # noqa: E402
+from . import trace as _trace_model  # noqa: E402,F401  (bound before the function below)
 from .trace import Step, Trace  # noqa: E402
 
 

@@ -207,7 +207,7 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         lay.at = {"size": tuple(x(v) for v in lay.size), "output": tuple(x(v) for v in lay.output),
                   "params": x(lay.params), "macs": x(lay.macs_value), "flops": x(lay.flops)}
-        for c in [*lay.sizes, *(a for c in lay.sizes for a in c.also), lay.weights, lay.biases, lay.macs]:
+        for c in [*lay.sizes, *(a for s in lay.sizes for a in s.also), lay.weights, lay.biases, lay.macs]:
             if c is not None and is_symbolic(c.value):
                 c.at = x(c.value)
     return lay

@@ -156,7 +156,7 @@ def _msg(s: str, **kw) -> str:
 def _msg_tex(s: str, **kw) -> str:
     """A catalogue message for LaTeX: its words escaped, its {placeholders} filled in as given."""
     out = []
-    for text, name, spec, conv in string.Formatter().parse(str(s)):
+    for text, name, _spec, _conv in string.Formatter().parse(str(s)):
         out.append(tex_escape(text))
         if name is not None:
             out.append(str(kw[name]))

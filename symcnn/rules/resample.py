@@ -216,7 +216,7 @@ class ReflectionPad(_Pad):
     def forward(self, x):
         self._dims(x)
         rows = self._outs(x)
-        for L, a, b, o in rows:
+        for L, a, b, _o in rows:
             require((a < L) & (b < L), lambda: f"padding ({a}, {b}) must be smaller than the input size {L}",
                     fix=f"use padding < {L}, or ReplicationPad")
         if self._crops():
