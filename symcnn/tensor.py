@@ -66,13 +66,13 @@ def _sizes(args: tuple) -> tuple:
 
 def emit(key: str, inputs: Sequence[SymTensor], shape: Sequence, *, via: str = "tensor",
          rule=None, result=None, conditions=(), note=None, module_id=None, first_call=True,
-         name: str | None = None) -> SymTensor:
+         name: str | None = None, made_at=None) -> SymTensor:
     """Make the output tensor of an op and record it as a step (when the tracer is recording)."""
     out = tuple(shape) if result is not None else tuple(sym(v) for v in shape)
     parents = tuple(t.step for t in inputs if t.step is not None)
     idx = rec.record(key, name or key.removeprefix("Tensor."), via, tuple(t._shape for t in inputs),
                      out, rule=rule, result=result, parents=parents, module_id=module_id,
-                     first_call=first_call, note=note, conditions=tuple(conditions))
+                     first_call=first_call, note=note, conditions=tuple(conditions), made_at=made_at)
     return SymTensor(out, idx)
 
 

@@ -37,3 +37,9 @@ def test_import_symcnn_does_not_import_torch_or_jinja2():
             "print(sorted(m for m in ('torch', 'jinja2', 'click') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_layers_of_a_module_level_sequential_carry_the_line_that_built_them():
+    t = symcnn.trace(ROOT / "examples" / "lenet.py")
+    lines = [(s.type, s.where.line) for s in t.steps[:4]]
+    assert lines == [("Conv2d", 6), ("Sigmoid", 6), ("AvgPool2d", 7), ("Conv2d", 8)]

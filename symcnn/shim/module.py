@@ -273,7 +273,8 @@ class Layer(Module):
         except SymcnnError as e:
             raise e.located(rec.where() or _site_where(self._made_at), f"{self._key} {name}") from None
         out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
-                   module_id=id(self), first_call=first, name=name, note=note)
+                   module_id=id(self), first_call=first, name=name, note=note,
+                   made_at=_site_where(self._made_at))
         if result.extra_shapes:
             return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
         return out

@@ -85,13 +85,15 @@ def add_conditions(conds: tuple[Condition, ...], at: Where | None, step: int | N
 
 def record(key: str, name: str, via: str, inputs: tuple, output: tuple, *, rule: Rule | None = None,
            result: Result | None = None, parents: tuple[int, ...] = (), module_id: int | None = None,
-           first_call: bool = True, note: str | None = None, conditions: tuple[Condition, ...] = ()
-           ) -> int | None:
-    """Append a Step (when recording) and its undecided conditions; returns the step index."""
+           first_call: bool = True, note: str | None = None, conditions: tuple[Condition, ...] = (),
+           made_at: Where | None = None) -> int | None:
+    """Append a Step (when recording) and its undecided conditions; returns the step index.
+    The step's line is the call in net.py, else (a module called by nn.Sequential or by symcnn
+    itself) ``made_at``, the line that constructed the module."""
     s = _current.get()
     if s is None or not s.recording:
         return None
-    at = where(2)
+    at = where(2) or made_at
     idx = len(s.steps)
     s.steps.append(Step(idx, name, key, via, at, tuple(inputs), tuple(output), rule, result,
                         tuple(parents), module_id, first_call, note))
