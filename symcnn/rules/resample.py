@@ -164,6 +164,16 @@ class _Pad(Rule):
     def _shape(self, x, rows):
         return Result((*x[:len(x) - self.npad], *(o for *_, o in reversed(rows))), Integer(0))
 
+    def _check_crops(self, rows) -> None:
+        """With negative padding (a crop): no size below 0, and some output size at least 1."""
+        if not self._crops():
+            return
+        for _L, a, b, o in rows:
+            require(o >= 0, lambda: f"padding ({a}, {b}) gives a negative size {o}",
+                    fix="use less negative padding")
+        require(Or(*(o >= 1 for *_, o in rows)), lambda: f"{self.name}: every output size would be "
+                f"below 1 ({', '.join(str(o) for *_, o in rows)})", fix="use less negative padding")
+
     def _dims(self, x):
         n = self.npad
         if n > 3 or len(x) not in (n + 1, n + 2):
@@ -199,11 +209,6 @@ class ConstantPad(ZeroPad):
         self._padding(padding)
 
 
-def _some_output(rows, name):
-    require(Or(*(o >= 1 for *_, o in rows)), lambda: f"{name}: every output size would be below 1 "
-            f"({', '.join(str(o) for *_, o in rows)})", fix="use less negative padding")
-
-
 @rule("nn.ReflectionPad1d", "nn.ReflectionPad2d", "nn.ReflectionPad3d")
 class ReflectionPad(_Pad):
     """Pads by reflecting at the border; each padding must be smaller than the input size.
@@ -219,11 +224,7 @@ class ReflectionPad(_Pad):
         for L, a, b, _o in rows:
             require((a < L) & (b < L), lambda: f"padding ({a}, {b}) must be smaller than the input size {L}",
                     fix=f"use padding < {L}, or ReplicationPad")
-        if self._crops():
-            for _L, a, b, o in rows:
-                require(o >= 0, lambda: f"padding ({a}, {b}) gives a negative size {o}",
-                        fix="use less negative padding")
-            _some_output(rows, self.name)
+        self._check_crops(rows)
         return self._shape(x, rows)
 
 
@@ -236,11 +237,7 @@ class ReplicationPad(_Pad):
     def forward(self, x):
         self._dims(x)
         rows = self._outs(x)
-        if self._crops():
-            for _L, a, b, o in rows:
-                require(o >= 0, lambda: f"padding ({a}, {b}) gives a negative size {o}",
-                        fix="use less negative padding")
-            _some_output(rows, self.name)
+        self._check_crops(rows)
         return self._shape(x, rows)
 
 
