@@ -129,13 +129,7 @@ class Truth:
         if field == "flops":
             m = self.expected(layer, "macs")
             out = [(mid, w, exp * v / m if m != 0 and v is not ANY else v) for mid, w, v in out]
-        if field in ("macs", "flops"):
-            out += [("macs_vs_flops", None, exp * 2), ("macs_vs_flops", None, exp / 2)]
-        if field in ("macs", "flops", "params") and self.batch != 1:
-            out.append(("off_by_batch", None, exp * self.batch))
-            if field != "params":
-                out.append(("off_by_batch", None, exp / self.batch))
-        return out
+        return out + self._count_alternatives(field, exp)
 
     def _total_alternatives(self, field: str) -> list[Alt]:
         t = self.trace
@@ -178,6 +172,12 @@ class Truth:
                 delta = sum((macs - t.steps[i].macs for i, (_, macs) in sc.changed.items()), Integer(0))
                 if delta != 0:
                     out.append((mid, where, exp + k * delta))
+        return out + self._count_alternatives(field, exp)
+
+    def _count_alternatives(self, field: str, exp) -> list[Alt]:
+        """Mistakes about what a count counts, for a layer or the total: MACs vs FLOPs (a factor 2)
+        and the batch dimension left out or added."""
+        out: list[Alt] = []
         if field in ("macs", "flops"):
             out += [("macs_vs_flops", None, exp * 2), ("macs_vs_flops", None, exp / 2)]
         if field in ("macs", "flops", "params") and self.batch != 1:
