@@ -74,11 +74,10 @@ def compile_expr(e, symbols: tuple[Symbol, ...]):
     try:
         src = f"lambda {', '.join(names.values()) or '_=None'}: {_py(e, names)}"
         return eval(src, {"Fraction": Fraction, "math": math})  # noqa: S307 -- source built above
-    except (TypeError, KeyError):
-        def slow(*vals):
-            v = e.xreplace(dict(zip(symbols, map(Integer, vals))))
-            return bool(v) if v.is_Boolean or v.is_Relational else Fraction(int(v.p), int(v.q)) if v.is_Rational else v
-        return slow
+    except (TypeError, KeyError):  # a node _py does not translate: the exact interpreter instead
+        from .formula_parse import evaluate
+
+        return lambda *vals: evaluate(e, dict(zip(symbols, vals)))
 
 
 @dataclass(slots=True)
