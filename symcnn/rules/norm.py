@@ -13,7 +13,7 @@ from sympy import Eq, Integer, Mod, Ne
 
 from ..errors import RuleError
 from ..intarith import FloorDiv
-from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule
+from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule, split_batch
 from ..symbols import C, G, K
 
 
@@ -84,15 +84,11 @@ class InstanceNorm(_Affine):
         self.affine_shape = (num_features,)
 
     def forward(self, x):
-        nd = self.nd
-        if len(x) not in (nd + 1, nd + 2):
-            raise RuleError(f"{self.name} expects a {nd + 1}-D or {nd + 2}-D input, got a {len(x)}-D "
-                            f"input of shape {fmt_shape(x)}", fix=f"reshape the input to (N, C, {nd} sizes)")
-        c = x[-nd - 1]
+        _, c, spatial = split_batch(x, self.nd, self.name)
         if self.affine or self.track:
             _channels(c, self.num_features, self.name)
         if not self.track:
-            require(Ne(numel(x[-nd:]), 1),
+            require(Ne(numel(spatial), 1),
                     lambda: f"{self.name} needs more than 1 spatial element, got input "
                     f"{fmt_shape(x)}", fix="use a larger input or track_running_stats=True")
         return Result(x, Integer(0))

@@ -14,7 +14,7 @@ from sympy import Float, Function, Integer, Or, sympify
 
 from ..errors import RuleError
 from ..intarith import FloorDiv
-from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, require, rule
+from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, require, rule, split_batch
 from ..symbols import P
 
 
@@ -253,9 +253,7 @@ class CircularPad(_Pad):
     reference = TORCH_DOCS + "torch.nn.CircularPad2d.html"
 
     def forward(self, x):
-        if len(x) not in (self.nd + 1, self.nd + 2):   # the module checks its own dims first
-            raise RuleError(f"{self.name} expects a {self.nd + 1}-D or {self.nd + 2}-D input, got "
-                            f"{fmt_shape(x)}", fix="add or remove the batch dimension")
+        split_batch(x, self.nd, self.name)   # the module checks its own dims first
         self._dims(x)
         rows = self._outs(x)
         for L, a, b, o in rows:
