@@ -167,15 +167,8 @@ def _env(kind: str):
 
     env = environment(kind, "en").overlay()
     env.filters = {**env.filters, "short": short, "signed": signed, "exact": exact, "ratio": ratio,
-                   "tex": _tex, "md": _md}
+                   "tex": env.filters["tex_escape"], "md": _md}
     return env
-
-
-def _tex(text: str) -> str:
-    rep = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-           "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "|": r"$|$", "·": r"$\cdot$",
-           "−": "-", "×": r"$\times$", "≥": r"$\geq$", "'": "'", "→": r"$\to$"}
-    return "".join(rep.get(ch, ch) for ch in str(text))
 
 
 def _md(text: str) -> str:

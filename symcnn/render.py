@@ -33,7 +33,7 @@ _REL = {"text": {"eq": "=", "ne": "≠", "ge": "≥", "le": "≤", "gt": ">", "l
 _TEX = {"×": r"$\times$", "·": r"$\cdot$", "⌊": r"$\lfloor$", "⌋": r"$\rfloor$", "⌈": r"$\lceil$",
         "⌉": r"$\rceil$", "−": "-", "≥": r"$\geq$", "≤": r"$\leq$", "→": r"$\to$",
         "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "|": r"$|$",
         "∈": r"$\in$", "≡": r"$\equiv$", "⇔": r"$\Leftrightarrow$", "≠": r"$\neq$", "–": "--"}
 
 
