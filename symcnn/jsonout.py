@@ -12,9 +12,7 @@ substitution of a value). Never: trace, parse user input, or catch errors; it on
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 
 from sympy import Expr, Ge, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanTrue
@@ -233,34 +231,11 @@ def _constraint_cell(e: Expr, style: str) -> str:
 
 # --- rendering the summary ----------------------------------------------------------------------
 
-def _wlen(text) -> int:
-    """Display width in a terminal: East Asian wide characters take two columns."""
-    text = str(text)
-    if not text or max(text) < "\u0378":  # Latin, "×": one column each, without a lookup per character
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _width(cells: list[int], total: int) -> int:
     """A column's width: its cells, and the total unless that is a long symbolic sum (which then
     runs past the column on its own line instead of widening every row of the table)."""
     widest = max(cells, default=0)
     return max(widest, total) if total <= max(widest, 24) else widest
-
-
-def _wpad(text, width: int, right: bool = False) -> str:
-    pad = " " * max(0, width - _wlen(text))
-    return pad + str(text) if right else str(text) + pad
-
-
-@cache
-def _summary_env(kind: str):
-    """render's shared environment, with the summary's width filters added (an overlay)."""
-    from .render import environment
-
-    env = environment(kind, "en").overlay()
-    env.filters = {**env.filters, "wlen": _wlen, "wpad": _wpad}
-    return env
 
 
 def render_summary(trace: Trace, *, fmt: str = "text", lang: str = "en", convention: str | None = None,
@@ -273,7 +248,9 @@ def render_summary(trace: Trace, *, fmt: str = "text", lang: str = "en", convent
         return dumps(document(trace, convention=convention or conventions.DEFAULT, subs=subs))
     ctx = rows(trace, style=fmt, convention=convention or conventions.DEFAULT, subs=subs)
     name = {"text": "summary.text.j2", "markdown": "summary.md.j2", "latex": "summary.tex.j2"}[fmt]
-    return _summary_env(fmt).get_template(name).render(**ctx, lang=lang, show_flops=convention is not None,
+    from .render import environment
+
+    return environment(fmt, "en").get_template(name).render(**ctx, lang=lang, show_flops=convention is not None,
                                                        standalone=standalone)
 
 

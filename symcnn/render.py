@@ -133,8 +133,18 @@ def _dims(kind: str):
     return dims
 
 
-def width(s: str) -> int:
+def width(s) -> int:
+    """Display width in a terminal: East Asian wide characters take two columns."""
+    s = str(s)
+    if not s or max(s) < "\u0378":  # Latin, "×": one column each, without a lookup per character
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def pad(text, w: int, right: bool = False) -> str:
+    """text padded with spaces to display width w (on the left when right-aligned)."""
+    fill = " " * max(0, w - width(text))
+    return fill + str(text) if right else str(text) + fill
 
 
 def columns(rows: list, align: str) -> list[str]:
@@ -143,8 +153,7 @@ def columns(rows: list, align: str) -> list[str]:
     widths = [max(width(r[i]) for r in rows) for i in range(len(align))]
     out = []
     for r in rows:
-        cells = [(c + " " * (w - width(c))) if a == "l" else (" " * (w - width(c)) + c)
-                 for c, w, a in zip(r, widths, align)]
+        cells = [pad(c, w, right=a == "r") for c, w, a in zip(r, widths, align)]
         out.append("  ".join(cells).rstrip())
     return out
 
@@ -168,7 +177,7 @@ def _filters(env: jinja2.Environment, kind: str) -> None:
     env.filters.update(tex_escape=tex_escape, md_escape=md_escape, math=_math(kind),
                        number=_number(kind), dims=_dims(kind), msg=_msg_tex if kind == "latex" else _msg, columns=columns,
                        rel=lambda r: _REL["text" if kind == "text" else "latex"].get(r, r or ""),
-                       width=width, sym=lambda s: _fmt.text(s) if kind == "text" else _fmt.latex(s))
+                       width=width, wpad=pad, sym=lambda s: _fmt.text(s) if kind == "text" else _fmt.latex(s))
 
 
 @lru_cache(maxsize=32)
