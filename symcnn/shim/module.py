@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import sys
 import types
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from ..errors import SymcnnError, TraceError, Where
@@ -215,8 +217,17 @@ def _site_where(site: tuple | None) -> Where | None:
     if site is None:
         return None
     display, code, lasti = site
-    line = next((ln for start, end, ln in code.co_lines() if start <= lasti < end), None)
-    return Where(display, line)
+    starts, lines = _line_table(code)
+    i = bisect_right(starts, lasti) - 1
+    return Where(display, lines[i] if i >= 0 else None)
+
+
+@lru_cache(maxsize=64)
+def _line_table(code: types.CodeType) -> tuple[list[int], list[int | None]]:
+    """(bytecode offsets, line numbers) of a code object, built once: a 10,000-layer nn.Sequential
+    is one huge expression, and scanning its lines for every layer would be quadratic."""
+    rows = list(code.co_lines())
+    return [start for start, _, _ in rows], [line for _, _, line in rows]
 
 
 def _class_line(cls: type) -> Where | None:
