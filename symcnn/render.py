@@ -190,10 +190,12 @@ def environment(fmt: str = "text", lang: str = "en", template_dir: str | None = 
     if fmt == "latex":
         opts |= {"block_start_string": "((*", "block_end_string": "*))", "variable_start_string": "(((",
                  "variable_end_string": ")))", "comment_start_string": "((=", "comment_end_string": "=))"}
-    paths = ([str(template_dir)] if template_dir else []) + [str(template_root())]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), bytecode_cache=bytecode_cache(), **opts)
+    root = template_root()
+    paths = ([str(template_dir)] if template_dir else []) + [str(root)]
+    cache = bytecode_cache(str(root / "__pycache__"))  # compiled templates, kept like .pyc files
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), bytecode_cache=cache, **opts)
     _filters(env, fmt)
-    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=_toml(template_root() / "identities.toml"))
+    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=_toml(root / "identities.toml"))
     return env
 
 

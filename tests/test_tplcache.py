@@ -1,4 +1,5 @@
-"""symcnn.tplcache: compiled templates cached on disk give the same output; a bad directory is harmless."""
+"""symcnn.tplcache: compiled templates cached on disk give the same output; a bad directory is harmless;
+the default place and the -B rule are those of .pyc files."""
 
 from __future__ import annotations
 
@@ -46,13 +47,46 @@ def test_corrupt_entry_is_recompiled(cache_dir, tmp_path):
     assert render(tmp_path, "t.j2") == "4"
 
 
+def test_default_is_beside_the_templates_and_written_like_pyc_files(tmp_path, monkeypatch):
+    monkeypatch.delenv("SYMCNN_CACHE_DIR", raising=False)
+    (tmp_path / "t.j2").write_text("{{ x * 2 }}")
+    pycache = tmp_path / "__pycache__"
+    monkeypatch.setattr("sys.dont_write_bytecode", True)
+    tplcache.bytecode_cache.cache_clear()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                             bytecode_cache=tplcache.bytecode_cache(str(pycache)))
+    assert env.get_template("t.j2").render(x=3) == "6"
+    assert not pycache.exists()  # PYTHONDONTWRITEBYTECODE / -B: nothing written
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    tplcache.bytecode_cache.cache_clear()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                             bytecode_cache=tplcache.bytecode_cache(str(pycache)))
+    assert env.get_template("t.j2").render(x=4) == "8"
+    assert [f.name[:7] for f in pycache.iterdir()] == ["symcnn_"]
+    tplcache.bytecode_cache.cache_clear()
+
+
+def test_the_package_environment_caches_into_templates_pycache(monkeypatch):
+    from symcnn import render
+
+    monkeypatch.delenv("SYMCNN_CACHE_DIR", raising=False)
+    tplcache.bytecode_cache.cache_clear()
+    render.environment.cache_clear()
+    try:
+        cache = render.environment("text", "en").bytecode_cache
+        assert cache.directory == str(render.template_root() / "__pycache__")
+    finally:
+        tplcache.bytecode_cache.cache_clear()
+        render.environment.cache_clear()
+
+
 def test_off_and_unusable(tmp_path, monkeypatch):
     monkeypatch.delenv("SYMCNN_CACHE_DIR", raising=False)
     tplcache.bytecode_cache.cache_clear()
-    assert tplcache.bytecode_cache() is None  # off by default: symcnn writes no files unless asked
+    assert tplcache.bytecode_cache() is None  # no directory given, none asked for
     monkeypatch.setenv("SYMCNN_CACHE_DIR", "")
     tplcache.bytecode_cache.cache_clear()
-    assert tplcache.bytecode_cache() is None
+    assert tplcache.bytecode_cache(str(tmp_path)) is None  # empty: off, even with a default
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("SYMCNN_CACHE_DIR", str(blocker / "sub"))
