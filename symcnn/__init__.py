@@ -6,21 +6,37 @@
 (1, 96, 55, 55)
 
 A whole net: ``symcnn.trace("net.py")`` gives a Trace; ``symcnn.derive(trace)`` its worked solution.
+
+The names below are loaded on first use (PEP 562), so ``import symcnn`` costs nothing until one is
+used and the ``symcnn`` command can decide how its own imports run (see ``__main__``).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from .errors import InputError, NetLoadError, RuleError, SymcnnError, TraceError, UnsupportedError, Where
-from .rule import RULES, Condition, Result, Rule, make, rule
+# public name -> the submodule that defines it
+_LAZY = {
+    **dict.fromkeys(("InputError", "NetLoadError", "RuleError", "SymcnnError", "TraceError",
+                     "UnsupportedError", "Where"), "errors"),
+    **dict.fromkeys(("RULES", "Condition", "Result", "Rule", "make", "rule"), "rule"),
+    **dict.fromkeys(("Step", "Trace"), "tracedata"),
+}
 
-from . import rules as _rules  # noqa: E402,F401  (registers the built-in rules)
 
-# symcnn.trace is both a submodule (the Trace data model) and the public function: import the module
-# first, so that a later import of it cannot rebind the name, then define the function.
-from . import trace as _trace_model  # noqa: E402,F401  (bound before the function below)
-from .trace import Step, Trace  # noqa: E402
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'symcnn' has no attribute {name!r}")
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_LAZY})
 
 
 def trace(path, *, model=None, input_shape=None, timeout=None) -> Trace:
@@ -36,6 +52,11 @@ def derive(trace, *, convention="mac", subs=None):
 
     return _derive(trace, convention=convention, subs=subs)
 
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
+    from .errors import InputError, NetLoadError, RuleError, SymcnnError, TraceError, UnsupportedError, Where
+    from .rule import RULES, Condition, Result, Rule, make, rule
+    from .tracedata import Step, Trace
 
 __all__ = ["RULES", "Condition", "InputError", "NetLoadError", "Result", "Rule", "RuleError", "Step",
            "SymcnnError", "Trace", "TraceError", "UnsupportedError", "Where", "__version__", "derive",

@@ -18,7 +18,7 @@ from . import fmt
 from .conventions import CONVENTIONS, ORDER, convention
 from .conventions.ops import Op
 from .errors import InputError
-from .trace import Step, Trace
+from .tracedata import Step, Trace
 
 
 @dataclass(frozen=True, slots=True)

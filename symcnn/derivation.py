@@ -21,7 +21,7 @@ from .general import general, is_symbolic
 from .intarith import FloorDiv, canon
 from .rule import numel
 from .steps import Calc, DFloor, calc, nested
-from .trace import Step, Trace
+from .tracedata import Step, Trace
 
 @dataclass(slots=True)
 class Composition:
@@ -245,7 +245,7 @@ def _compose(step: Step, g, lay: Layer, nested_in: dict, trace: Trace) -> None:
 def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None) -> Derivation:
     """The worked solution of a traced net, as data.
 
-    Args: trace (symcnn.trace.Trace), convention (a FLOPs convention name), subs (Symbol -> int,
+    Args: trace (symcnn.tracedata.Trace), convention (a FLOPs convention name), subs (Symbol -> int,
     applied per layer after the closed forms are derived). Returns: Derivation.
     >>> derive(trace).params  # doctest: +SKIP
     62378344

@@ -19,7 +19,7 @@ from sympy.logic.boolalg import BooleanTrue
 
 from . import __version__, conventions, fmt
 from .intarith import FloorDiv, canon, to_canonical
-from .trace import Step, Trace
+from .tracedata import Step, Trace
 
 
 @dataclass(frozen=True, slots=True)

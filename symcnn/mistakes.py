@@ -27,7 +27,7 @@ from sympy import Expr, Integer
 from .errors import SymcnnError
 from .intarith import FloorDiv
 from .rule import numel
-from .trace import Step, Trace
+from .tracedata import Step, Trace
 
 ANY = object()   # a count mistake that matches any wrong non-zero value (pool_has_params)
 

@@ -248,3 +248,8 @@ def make(key: str, *args: Any, **kwargs: Any) -> Rule:
         raise UnsupportedError(f"{key} is not supported by symcnn yet",
                                fix=f"{hint}run `symcnn formula --list` for the supported layers")
     return cls(key, *args, **kwargs)
+
+
+# The registry is complete whenever this module is importable: the families register themselves with
+# @rule, so they are loaded here, at the end, once every name above exists (they import them).
+from . import rules as _builtin_rules  # noqa: E402,F401

@@ -24,7 +24,7 @@ from .errors import InputError
 from .intarith import canon
 from .rule import make
 from .symbols import size_symbol
-from .trace import Step, Trace
+from .tracedata import Step, Trace
 from .validity import Cond, compile_expr, valid_inputs
 
 _OPS = {"=": Eq, "==": Eq, "<=": Le, ">=": Ge, "<": Lt, ">": Gt}

@@ -30,7 +30,7 @@ from .shim import record as rec
 from .shim.install import installed
 from .symbols import SPATIAL, C, N, size_symbol
 from .tensor import SymTensor, sym
-from .trace import Trace
+from .tracedata import Trace
 
 MODULE_NAME = "__symcnn_net__"
 

@@ -17,7 +17,7 @@ from .fmt import number, text
 from .mistakes import ANY, COUNT_MISTAKES, SHAPE_MISTAKES, Scenario, flatten_sites, mistaken_counts
 from .mistakes import mistaken_output, pool_param_guesses
 from .rule import numel
-from .trace import Trace
+from .tracedata import Trace
 
 Alt = tuple[str, str | None, object]   # (mistake id, layer where it was made or None, value)
 

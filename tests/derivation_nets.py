@@ -10,7 +10,7 @@ import symcnn
 from symcnn.errors import Where
 from symcnn.rule import Condition, Result, numel
 from symcnn.symbols import size_symbol
-from symcnn.trace import Constraint, Step, Trace
+from symcnn.tracedata import Constraint, Step, Trace
 
 H, W = size_symbol("H"), size_symbol("W")
 

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import symcnn
+import symcnn.tracedata
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,7 +26,7 @@ def test_make_a_layer_numeric_and_symbolic():
 
 def test_trace_and_derive_are_functions_even_after_importing_the_submodules():
     import symcnn.derivation  # noqa: F401
-    import symcnn.trace  # noqa: F401  (the data-model submodule must not shadow the function)
+    import symcnn.tracedata  # noqa: F401
     import symcnn.tracer  # noqa: F401
 
     t = symcnn.trace(ROOT / "examples" / "alexnet.py")
@@ -32,11 +35,20 @@ def test_trace_and_derive_are_functions_even_after_importing_the_submodules():
     assert symcnn.derive(t).params == 62378344
 
 
-def test_import_symcnn_does_not_import_torch_or_jinja2():
+def test_import_symcnn_imports_nothing_until_a_name_is_used():
     code = ("import sys; import symcnn; "
-            "print(sorted(m for m in ('torch', 'jinja2', 'click') if m in sys.modules))")
+            "print(sorted(m for m in ('torch', 'jinja2', 'click', 'sympy') if m in sys.modules)); "
+            "print(symcnn.make('Conv2d', 1, 6, 5)((1, 1, 28, 28)).shape, len(symcnn.RULES) > 80, "
+            "'jinja2' in sys.modules, 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.splitlines() == ["[]", "(1, 6, 24, 24) True False False"]
+
+
+def test_lazy_names_are_listed_and_unknown_ones_raise():
+    assert {"make", "RULES", "Trace", "SymcnnError", "trace", "derive"} <= set(dir(symcnn))
+    assert symcnn.Trace is symcnn.tracedata.Trace
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        symcnn.nope  # noqa: B018
 
 
 def test_layers_of_a_module_level_sequential_carry_the_line_that_built_them():

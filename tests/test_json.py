@@ -21,7 +21,7 @@ from symcnn.errors import InputError, Where
 from symcnn.intarith import FloorDiv
 from symcnn.rule import Condition, numel
 from symcnn.symbols import H, W
-from symcnn.trace import Constraint, Step, Trace
+from symcnn.tracedata import Constraint, Step, Trace
 from symcnn.userinput import parse_sets, resolve_sets
 
 ROOT = Path(__file__).resolve().parent.parent

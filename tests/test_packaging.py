@@ -25,7 +25,17 @@ def test_runtime_dependencies_are_sympy_click_jinja2_only():
     assert "torch==2.13.0" in test, "torch must be pinned (an unpinned torch pulls a CUDA build)"
     for need in ("pytest", "hypothesis", "jsonschema"):
         assert any(t.startswith(need) for t in test), need
-    assert PYPROJECT["project"]["scripts"] == {"symcnn": "symcnn.cli:main"}
+    assert PYPROJECT["project"]["scripts"] == {"symcnn": "symcnn.__main__:run"}
+
+
+def test_the_entry_point_freezes_its_imports_and_leaves_the_collector_on():
+    """symcnn.__main__.run: imports with the cyclic collector paused, then freezes them (see its docstring)."""
+    code = ("import gc, sys\n"
+            "import symcnn.__main__ as entry, symcnn.cli as cli\n"
+            "cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 10000, gc.get_threshold()[0])\n"
+            "entry.run()")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.split() == ["True", "True", "20000"], r.stderr
 
 
 def test_every_package_directory_is_listed():

@@ -9,7 +9,7 @@ from sympy import Rational, sympify
 
 import symcnn
 from symcnn.rf import receptive_fields
-from symcnn.trace import Step
+from symcnn.tracedata import Step
 
 # ---------------------------------------------------------------- helpers: hand-built nets
 

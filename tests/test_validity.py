@@ -12,7 +12,7 @@ from sympy import Eq
 import symcnn
 from symcnn.rule import Condition
 from symcnn.symbols import H, W
-from symcnn.trace import Constraint, Step, Trace
+from symcnn.tracedata import Constraint, Step, Trace
 from symcnn.validity import closed_form, describe, valid_inputs
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sympy import Expr
 
 from ..errors import InputError
-from ..trace import Step, Trace
+from ..tracedata import Step, Trace
 from .base import Convention, Count
 from .hooks import HOOKS
 from .ops import Op

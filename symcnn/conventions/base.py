@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sympy import Expr, Integer, floor, sympify
 
-from ..trace import Step
+from ..tracedata import Step
 from .ops import KIND_WORK, Op
 
 

@@ -15,7 +15,7 @@ from sympy import Expr, Integer, sympify
 
 from ..intarith import FloorDiv
 from ..rule import numel
-from ..trace import Step
+from ..tracedata import Step
 
 # normalised op name (lower case, no "_", no trailing 1d/2d/3d) -> kind
 _ALIASES = {

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import SymcnnError, Where
 from ..rule import Condition, Result, Rule
-from ..trace import Constraint, Step
+from ..tracedata import Constraint, Step
 
 
 @dataclass
