@@ -252,4 +252,4 @@ def make(key: str, *args: Any, **kwargs: Any) -> Rule:
 
 # The registry is complete whenever this module is importable: the families register themselves with
 # @rule, so they are loaded here, at the end, once every name above exists (they import them).
-from . import rules as _builtin_rules  # noqa: E402,F401
+from . import rules as _builtin_rules  # noqa: F401
