@@ -28,13 +28,18 @@ def test_runtime_dependencies_are_sympy_click_jinja2_only():
     assert PYPROJECT["project"]["scripts"] == {"symcnn": "symcnn.__main__:run"}
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """Run a snippet in a fresh interpreter of this install."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+
+
 def test_the_entry_point_freezes_its_imports_and_leaves_the_collector_on():
     """symcnn.__main__.run: imports with the cyclic collector paused, then freezes them (see its docstring)."""
     code = ("import gc, sys\n"
             "import symcnn.__main__ as entry, symcnn.cli as cli\n"
             "cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 10000, gc.get_threshold()[0])\n"
             "entry.run()")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = _python(code)
     assert r.returncode == 0 and r.stdout.split() == ["True", "True", "20000"], r.stderr
 
 
@@ -59,7 +64,7 @@ def test_cli_modules_never_import_torch():
             "import symcnn.cli, symcnn.cliopts, symcnn.jsonout, symcnn.userinput, symcnn.__main__\n"
             "assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
             "print('ok')")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = _python(code)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
 
 
