@@ -82,6 +82,15 @@ def _names(names) -> tuple[str, ...]:
     return out
 
 
+def _group(step: Step) -> str:
+    """The row of a step: its type ("Conv2d", "relu" for F.relu, "add"), except that the tensor-method
+    and torch.* forms of a functional op (x.relu(), torch.softmax, a.matmul(b)) get rows of their own:
+    the tools that patch torch.nn.functional count them differently."""
+    if step.via == "functional" and step.key.startswith(("Tensor.", "torch.")):
+        return step.key
+    return step.type
+
+
 def compare(trace: Trace, names=None, *, reference: str = "mac", subs: dict | None = None) -> Comparison:
     """Count ``trace`` under every convention in ``names`` (default: all) and explain, per layer
     type, where each tool's convention differs from ``reference``."""
@@ -95,7 +104,7 @@ def compare(trace: Trace, names=None, *, reference: str = "mac", subs: dict | No
 
     groups: dict[str, list[Step]] = {}
     for s in trace.steps:
-        groups.setdefault(s.type, []).append(s)
+        groups.setdefault(_group(s), []).append(s)
     # FLOP-unit conventions (2 per MAC) are explained against "flop", the others against the reference
     refs = {n: ("flop" if CONVENTIONS[n].unit == "flop" and CONVENTIONS[reference].unit == "mac" else reference)
             for n in names}

@@ -2,7 +2,8 @@
 
 Owns: SymTensor and Size, the shape arithmetic of tensor methods (view/reshape with -1, flatten,
 squeeze/unsqueeze, permute/transpose, reductions, slicing, broadcasting ops, matmul, chunk/split)
-and their recording as steps (via ``shim.record``).
+and their recording as steps (via ``shim.record``); the activation and elementwise methods
+(``x.relu()``, ``x.exp()``) come from ``shim.methods``.
 Never: hold data, import torch, or know which model is traced (tracer.py does).
 """
 
@@ -21,6 +22,7 @@ from .intarith import to_canonical
 from .rule import collecting, fmt_shape
 from .shim import record as rec
 from .shim.indexing import broadcast, view_shape
+from .shim.methods import ActivationMethods
 
 
 def sym(v: Any) -> Basic:
@@ -86,13 +88,7 @@ def checked(fn, *args):
     return out, tuple(conds)
 
 
-def _fn():
-    from .shim import functional
-
-    return functional
-
-
-class SymTensor:
+class SymTensor(ActivationMethods):
     """A tensor with a symbolic shape and no data; ``step`` is the index of the step that made it
     (-1: the model input; None: made outside the recorded forward pass)."""
 
@@ -163,8 +159,7 @@ class SymTensor:
         return self
 
     contiguous = detach = clone = to = float = double = half = cpu = cuda = type_as = _same
-    requires_grad_ = retain_grad = abs = exp = log = sqrt = clamp = clamp_ = _same
-    neg = __neg__ = __pos__ = __abs__ = sigmoid_ = relu_ = zero_ = normal_ = fill_ = _same
+    requires_grad_ = retain_grad = neg = __neg__ = __pos__ = __abs__ = zero_ = normal_ = fill_ = _same
 
     # --- reshaping ---
     def _reshape(self, key: str, *shape) -> SymTensor:
@@ -334,20 +329,18 @@ class SymTensor:
     def maximum(self, o): return self._binary(o, "maximum")
     def minimum(self, o): return self._binary(o, "minimum")
 
-    def __matmul__(self, other: SymTensor) -> SymTensor:
+    def __matmul__(self, other: SymTensor, *, _key: str | None = None) -> SymTensor:
+        """``a @ b`` (key "torch.matmul", via "tensor"); an explicit call (``torch.mm``, ``a.matmul``:
+        some FLOPs counters patch those) is keyed as written, via "functional"."""
         from .shim.indexing import matmul_shape
 
         out, conds = checked(matmul_shape, self._shape, other._shape)
-        return emit("torch.matmul", [self, other], out, conditions=conds, name="matmul")
+        return emit(_key or "torch.matmul", [self, other], out, conditions=conds, name=_key or "matmul",
+                    via="functional" if _key else "tensor")
 
-    matmul = mm = bmm = __matmul__
-
-    # --- activations as methods: the functional ops ---
-    def relu(self): return _fn().relu(self)
-    def sigmoid(self): return _fn().sigmoid(self)
-    def tanh(self): return _fn().tanh(self)
-    def softmax(self, dim=None, **kw): return _fn().softmax(self, dim)
-    def log_softmax(self, dim=None, **kw): return _fn().log_softmax(self, dim)
+    def matmul(self, o, *, _key="Tensor.matmul"): return self.__matmul__(o, _key=_key)
+    def mm(self, o, *, _key="Tensor.mm"): return self.__matmul__(o, _key=_key)
+    def bmm(self, o, *, _key="Tensor.bmm"): return self.__matmul__(o, _key=_key)
 
     def __getattr__(self, name: str):
         if name.startswith("__"):

@@ -37,6 +37,8 @@ _ALIASES = {
     "mean": "reduce", "sum": "reduce", "std": "reduce", "var": "reduce", "amax": "reduce",
     "amin": "reduce", "max": "reduce", "min": "reduce", "maximum": "add", "minimum": "add",
     "pow": "mul",
+    "exp": "elementwise", "log": "elementwise", "sqrt": "elementwise", "abs": "elementwise",
+    "clamp": "elementwise", "clip": "elementwise",
 }
 # kinds that move or select data without arithmetic
 _DATA = ("view", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",

@@ -34,6 +34,7 @@ NO_MACS = {
     "softmin": "exponentials and a division, not weights times inputs",
     "dropout": "dropout is the identity in eval()",
     "data": "it moves or selects data, no arithmetic",
+    "elementwise": "an elementwise function (exp, log, sqrt, abs, clamp), no weights",
 }
 ACTIVATION = "an elementwise activation (compare or evaluate a function), no weights"
 NO_MACS.update({k: ACTIVATION for k in ("relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu",

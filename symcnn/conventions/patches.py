@@ -39,7 +39,7 @@ def _nd(name: str) -> tuple[str, ...]:
     return _fnames(*(f"{name}{d}d" for d in (1, 2, 3)))
 
 
-# kind -> the torch.nn.functional functions ptflops / calflops patch (F.relu_ and torch.relu are not)
+# kind -> the torch.nn.functional functions ptflops / calflops patch (F.relu_, torch.relu, x.relu() are not)
 F_PATCHED = {
     "conv": _nd("conv"), "convT": _nd("conv_transpose"), "linear": _fnames("linear"),
     "relu": _fnames("relu"), "prelu": _fnames("prelu"), "elu": _fnames("elu"), "relu6": _fnames("relu6"),
@@ -49,6 +49,19 @@ F_PATCHED = {
     "batchnorm": _fnames("batch_norm"), "layernorm": _fnames("layer_norm"), "groupnorm": _fnames("group_norm"),
     "instancenorm": _fnames("instance_norm"), "upsample": _fnames("interpolate", "upsample"),
 }
+
+
+# the tensor-method and torch.* forms of activations (x.relu(), x.relu_(), torch.relu, torch.softmax...):
+# not the torch.nn.functional function, so ptflops and calflops do not see them
+UNPATCHED = tuple(f"{p}.{n}" for p in ("Tensor", "torch") for n in ("relu", "relu_", "sigmoid", "sigmoid_",
+                                                                   "tanh", "tanh_", "softmax", "log_softmax"))
+_UNPATCHED = zero("0: a tensor method or torch.* function is not the patched torch.nn.functional one "
+                  "(x.relu(), torch.softmax(x, 1) are not counted; F.relu(x) is)")
+
+
+def _cf_matmul(op: Op):
+    """calflops patches torch.matmul and Tensor.matmul, not mm, bmm or the @ operator."""
+    return _matmul(op) if op.cls == "matmul" else Integer(0)
 
 
 def patched(by_kind: dict[str, Count], *, modules: bool = True) -> dict[str, Count]:
@@ -151,11 +164,13 @@ PTFLOPS = Convention(
         **patched({k: Count("|in| per patched F.* call", lambda op: op.i) for k in _PATCHED}, modules=False),
         **patched({"upsample": Count("size·N·C, or |in|·scale^nd (patched F.interpolate)", _pt_interpolate)},
                   modules=False),
-        "functional:matmul": Count("prod(a.shape)·b.shape[-1] (patched torch.matmul/mm/bmm)", _matmul),
+        "functional:matmul": Count("prod(a.shape)·b.shape[-1] (explicit torch.matmul/mm/bmm or Tensor.matmul/"
+                                   "mm/bmm call, patched; a @ b is not)", _matmul),
+        **{k: _UNPATCHED for k in UNPATCHED},
         **{k: Count("broadcast numel of an explicit torch.add / Tensor.add / torch.mul / Tensor.mul",
                     lambda op: op.o) for k in ("torch.add", "Tensor.add", "torch.mul", "Tensor.mul")},
-        "*": zero("0: not a mapped module nor a patched function (a + b, +=, cat, view, F.linear, F.conv2d, "
-                  "F.batch_norm, F.leaky_relu, F.relu_, torch.relu, sigmoid...)"),
+        "*": zero("0: not a mapped module nor a patched function (a + b, +=, a @ b, cat, view, F.linear, "
+                  "F.conv2d, F.batch_norm, F.leaky_relu, F.relu_, F.sigmoid, x.exp()...)"),
     },
     tool="ptflops 0.7.5", floor_total=True,
     call='get_model_complexity_info(model, input_res, as_strings=False, backend="pytorch")[0] '
@@ -226,7 +241,8 @@ _CF_MACS = {
         "convT": Count("K·C_in·((C_out/groups)//groups)·N·prod(in spatial) (plain only when groups = 1)",
                        _cf_convT, bug=_CF_CONVT_BUG, when=lambda op: op.groups != 1),
         "linear": Count("|in|·out_features, bias ignored", lambda op: op.i * op.out_features)}),
-    "functional:matmul": Count("prod(a.shape)·b.shape[-1] (patched torch.matmul)", _matmul),
+    "functional:matmul": Count("prod(a.shape)·b.shape[-1] for an explicit torch.matmul / Tensor.matmul call "
+                               "(patched); torch.mm, torch.bmm and a @ b: 0", _cf_matmul),
 }
 CALFLOPS = Convention(
     "calflops", "calflops' calculate_flops MACs: patched F.conv*/F.linear/torch.matmul calls only; "
@@ -255,11 +271,13 @@ CALFLOPS_FLOPS = Convention(
                               else (sympify(op.arg("size")) if op.arg("size") is not None else op.i)),
         }),
         "nn.ReLU6": zero("0: nn.ReLU6 calls F.hardtanh, which calflops does not patch"),
-        "functional:matmul": Count("2·prod(a.shape)·b.shape[-1]", lambda op: 2 * _matmul(op)),
+        "functional:matmul": Count("2·prod(a.shape)·b.shape[-1] for an explicit torch.matmul / Tensor.matmul "
+                                   "call; torch.mm, torch.bmm and a @ b: 0", lambda op: 2 * _cf_matmul(op)),
+        **{k: _UNPATCHED for k in UNPATCHED},
         **{k: Count("broadcast numel of an explicit torch.add / Tensor.add / torch.mul / Tensor.mul",
                     lambda op: op.o) for k in ("torch.add", "Tensor.add", "torch.mul", "Tensor.mul")},
-        "*": zero("0: calflops does not patch it (a + b, +=, cat, view, dropout, log_softmax, sigmoid, "
-                  "F.relu_, torch.relu...)"),
+        "*": zero("0: calflops does not patch it (a + b, +=, a @ b, cat, view, dropout, F.log_softmax, "
+                  "F.sigmoid, F.relu_, x.exp()...)"),
     },
     tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[0]", unit="flop")
 

@@ -15,6 +15,7 @@ from ..errors import SymcnnError, TraceError, UnsupportedError
 from ..rule import RULES, make
 from ..tensor import SymTensor, emit, py
 from . import record as rec
+from .methods import in_place
 
 
 def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **kwargs: Any) -> Any:
@@ -38,8 +39,14 @@ def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **
 
 
 # --- activations and dropout ---
-def relu(input, inplace=False): return apply("F.relu", "nn.ReLU", input, inplace=inplace)
-def relu_(input): return apply("F.relu_", "nn.ReLU", input, inplace=True)
+def relu(input, inplace=False):
+    out = apply("F.relu", "nn.ReLU", input, inplace=inplace)
+    return in_place(input, out) if inplace else out
+
+
+def relu_(input): return in_place(input, apply("F.relu_", "nn.ReLU", input, inplace=True))
+
+
 def relu6(input, inplace=False): return apply("F.relu6", "nn.ReLU6", input, inplace=inplace)
 def elu(input, alpha=1.0, inplace=False): return apply("F.elu", "nn.ELU", input, alpha=alpha, inplace=inplace)
 def selu(input, inplace=False): return apply("F.selu", "nn.SELU", input, inplace=inplace)

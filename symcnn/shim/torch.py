@@ -20,8 +20,9 @@ from ..errors import RuleError, TraceError, UnsupportedError
 from ..fmt import text
 from ..rule import fmt_shape, require
 from ..tensor import Size, SymTensor, checked, emit, sym
-from . import autograd, functional, nn
+from . import autograd, nn
 from . import record as rec
+from .methods import torch_forms
 
 Tensor = FloatTensor = LongTensor = SymTensor
 __version__ = "2.13.0+symcnn"
@@ -234,8 +235,7 @@ def _method(name: str):
 
 
 for _n in ("reshape", "squeeze", "unsqueeze", "transpose", "permute", "mean", "sum", "amax", "amin", "max",
-           "min", "argmax", "std", "var", "matmul", "mm", "bmm", "chunk", "split", "t", "maximum", "minimum", "numel", "abs", "exp", "log", "sqrt", "clamp", "clone", "detach",
-           "softmax", "log_softmax"):
+           "min", "argmax", "std", "var", "chunk", "split", "t", "maximum", "minimum", "numel", "clone", "detach"):
     globals()[_n] = _method(_n)
 del _n
 
@@ -247,19 +247,12 @@ def _explicit(op: str):
     return call
 
 
-add, sub, mul, div = (_explicit(op) for op in ("add", "sub", "mul", "div"))
+add, sub, mul, div, matmul, mm, bmm = (_explicit(op) for op in ("add", "sub", "mul", "div", "matmul", "mm",
+                                                                  "bmm"))
 
 
-def relu(input: SymTensor, inplace: Any = False) -> SymTensor:
-    return functional.apply("torch.relu", "nn.ReLU", input)
-
-
-def sigmoid(input: SymTensor) -> SymTensor:
-    return functional.apply("torch.sigmoid", "nn.Sigmoid", input)
-
-
-def tanh(input: SymTensor) -> SymTensor:
-    return functional.apply("torch.tanh", "nn.Tanh", input)
+# torch.relu, torch.relu_, torch.softmax, torch.exp, torch.clamp...: steps keyed "torch.<name>"
+globals().update(torch_forms())
 
 
 def save(*args: Any, **kwargs: Any) -> None:
