@@ -5,8 +5,8 @@ Each call is a step of its own, keyed by how it was written ("Tensor.relu", "Ten
 "torch.softmax"), so a FLOPs convention can tell it from ``F.relu`` (the tools that patch
 torch.nn.functional do not see a tensor method) while symcnn's own conventions count it by its kind,
 exactly like ``F.relu``. Activations run the rule of their module form (as ``F.*`` does); the other
-elementwise functions have no rule. In-place forms (``relu_``) return the same tensor, now made by
-their step, as torch does.
+elementwise functions run nn.Identity's (same shape, no parameters, no MACs). In-place forms
+(``relu_``) return the same tensor, now made by their step, as torch does.
 Owns: ActivationMethods (the SymTensor mixin), ACTIVATIONS, ELEMENTWISE, torch_forms().
 Never: compute shapes (every op keeps its input shape) or import torch.
 """
@@ -18,7 +18,7 @@ from typing import Any
 # method name -> the module rule it runs (as F.<name> does)
 ACTIVATIONS = {"relu": "nn.ReLU", "sigmoid": "nn.Sigmoid", "tanh": "nn.Tanh", "softmax": "nn.Softmax",
                "log_softmax": "nn.LogSoftmax"}
-# elementwise functions without a module rule: recorded, no rule, no MACs
+# elementwise functions without a module form: recorded with nn.Identity's rule (their kind: elementwise)
 ELEMENTWISE = ("exp", "log", "sqrt", "abs", "clamp")
 
 
@@ -30,9 +30,9 @@ def _apply(key: str, x: Any, **kwargs: Any) -> Any:
 
 
 def _elementwise(key: str, x: Any) -> Any:
-    from ..tensor import emit
+    from . import functional
 
-    return emit(key, [x], x._shape, name=key)
+    return functional.apply(key, "nn.Identity", x)
 
 
 def in_place(x: Any, out: Any) -> Any:
