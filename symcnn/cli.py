@@ -28,7 +28,7 @@ from .jsonout import render_summary
 LAZY = {
     "check": ("symcnn.cli_check:check", "Grade a student's answers file against the net."),
     "rf": ("symcnn.cli_rf:rf", "Receptive field of every layer."),
-    "inputs": ("symcnn.cli_rf:inputs", "Valid input sizes of the net, and solving for unknowns."),
+    "inputs": ("symcnn.cli_inputs:inputs", "Valid input sizes of the net, and solving for unknowns."),
     "compare": ("symcnn.cli_compare:compare", "FLOPs as torchinfo, fvcore, thop, ptflops... count them."),
 }
 

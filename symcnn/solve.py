@@ -21,11 +21,12 @@ from sympy import Eq, Expr, Ge, Gt, Integer, Le, Lt, Symbol, sympify
 
 from . import fmt
 from .errors import InputError
+from .fasteval import compile_expr
 from .intarith import canon
 from .rule import make
 from .symbols import size_symbol
 from .tracedata import Step, Trace
-from .validity import Cond, compile_expr, valid_inputs
+from .validity import Cond, valid_inputs
 
 _OPS = {"=": Eq, "==": Eq, "<=": Le, ">=": Ge, "<": Lt, ">": Gt}
 _TARGET = re.compile(r"^\s*(same|out|params|macs)\s*(?:(<=|>=|==|=|<|>)\s*(.+?))?\s*$")

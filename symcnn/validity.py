@@ -5,79 +5,25 @@ views and Linear in_features, residual adds and concatenations) and every step's
 positive integer; it is *valid* when, in addition, the net keeps one output row per input sample
 (a view(−1, 320) can silently turn one image into several rows). *Exact* sizes are those where no
 floor in any layer drops a pixel. Everything is decided by evaluating the per-layer expressions
-(compiled once to Python, exact integer/Fraction arithmetic), never by re-tracing.
+(compiled once to Python by fasteval.compile_expr, exact integer/Fraction arithmetic, guarded against
+huge expressions), never by re-tracing. Closed forms of conditions and size sets are in sizeforms.py.
 
-Owns: Validity, Cond, valid_inputs(trace), compile_expr, describe (closed forms of a set of sizes).
-Never: import torch, run net.py, or print.
+Owns: Validity, Cond, valid_inputs(trace).
+Never: import torch, run net.py, print, or evaluate an expression other than through compile_expr.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import cached_property
 
-from sympy import (Add, And, Basic, Eq, Expr, Ge, Gt, Integer, Le, Lt, Max, Min, Mod, Mul, Ne, Not, Or,
-                   Pow, Symbol, ceiling, floor, sympify)
-from sympy.logic.boolalg import BooleanFalse, BooleanTrue
+from sympy import Basic, Eq, Expr, Ge, Integer, Le, Max, Mod, Symbol, sympify
+from sympy.logic.boolalg import BooleanTrue
 
 from . import fmt
 from .errors import InputError
-from .intarith import FloorDiv, canon
-
-_REL = {Eq: "==", Ne: "!=", Ge: ">=", Gt: ">", Le: "<=", Lt: "<"}
-
-
-def _py(e: Basic, names: dict) -> str:  # noqa: PLR0911,PLR0912 -- one case per node type
-    if isinstance(e, (BooleanTrue,)) or e is True:
-        return "True"
-    if isinstance(e, BooleanFalse) or e is False:
-        return "False"
-    if e.is_Integer:
-        return str(int(e))
-    if e.is_Rational:
-        return f"Fraction({e.p}, {e.q})"
-    if isinstance(e, Symbol):
-        return names[e]
-    if isinstance(e, FloorDiv):
-        return f"(({_py(e.args[0], names)}) // ({_py(e.args[1], names)}))"
-    if isinstance(e, Add):
-        return "(" + " + ".join(_py(a, names) for a in e.args) + ")"
-    if isinstance(e, Mul):
-        return "(" + " * ".join(_py(a, names) for a in e.args) + ")"
-    if isinstance(e, Pow) and e.exp.is_Integer:
-        base = _py(e.base, names)
-        return f"(Fraction(1) / ({base}) ** {-int(e.exp)})" if e.exp < 0 else f"(({base}) ** {int(e.exp)})"
-    if isinstance(e, Mod):
-        return f"(({_py(e.args[0], names)}) % ({_py(e.args[1], names)}))"
-    if isinstance(e, (floor, ceiling)):
-        return f"math.{'floor' if isinstance(e, floor) else 'ceil'}({_py(e.args[0], names)})"
-    if isinstance(e, (Min, Max)):
-        return f"{'min' if isinstance(e, Min) else 'max'}(" + ", ".join(_py(a, names) for a in e.args) + ")"
-    for cls, op in _REL.items():
-        if isinstance(e, cls):
-            return f"(({_py(e.lhs, names)}) {op} ({_py(e.rhs, names)}))"
-    if isinstance(e, And):
-        return "(" + " and ".join(_py(a, names) for a in e.args) + ")"
-    if isinstance(e, Or):
-        return "(" + " or ".join(_py(a, names) for a in e.args) + ")"
-    if isinstance(e, Not):
-        return f"(not {_py(e.args[0], names)})"
-    raise TypeError(type(e).__name__)
-
-
-def compile_expr(e, symbols: tuple[Symbol, ...]):
-    """A fast exact evaluator of ``e`` at integer values of ``symbols`` (positional arguments)."""
-    e = sympify(e)
-    names = {s: f"a{i}" for i, s in enumerate(symbols)}
-    try:
-        src = f"lambda {', '.join(names.values()) or '_=None'}: {_py(e, names)}"
-        return eval(src, {"Fraction": Fraction, "math": math})  # noqa: S307 -- source built above
-    except (TypeError, KeyError):  # a node _py does not translate: the exact interpreter instead
-        from .formula_parse import evaluate
-
-        return lambda *vals: evaluate(e, dict(zip(symbols, vals)))
+from .fasteval import compile_expr
+from .sizeforms import closed_form, describe, eq_closed
 
 
 @dataclass(slots=True)
@@ -101,7 +47,7 @@ class Cond:
         """The condition solved for its size when it is a linear floor bound (H ≥ 16); an equation
         with its common factor divided out (a·b = 16); else, given a range, the sizes in it where a
         one-size condition holds."""
-        found = closed_form(self.holds) or _eq_closed(self.holds)
+        found = closed_form(self.holds) or eq_closed(self.holds)
         if found or rng is None or len(self.symbols) != 1:
             return found
         (s,) = self.symbols
@@ -112,84 +58,6 @@ class Cond:
     def text(self) -> str:
         c = self.holds
         return f"{fmt.text(c.lhs)} = {fmt.text(c.rhs)}" if isinstance(c, Eq) else fmt.text(c)
-
-
-def _eq_closed(c) -> str | None:
-    """20·a·b = 320 -> 'a·b = 16' (the common integer factor divided out)."""
-    from sympy import gcd
-
-    if not isinstance(c, Eq) or not c.rhs.is_Integer:
-        return None
-    coeff, _rest = c.lhs.as_coeff_Mul()
-    g = gcd(coeff, c.rhs) if coeff.is_Integer else 1
-    return f"{fmt.text(c.lhs / g)} = {fmt.text(c.rhs / g)}" if g not in (0, 1) else None
-
-
-def closed_form(c) -> str | None:
-    """c·⌊(aH + b)/m⌋ + e ≥ 0 (or >, ≤, <; c > 0) solved for H; None when not of that form."""
-    if not isinstance(c, (Ge, Gt, Le, Lt)) or len(c.free_symbols) != 1:
-        return None
-    (h,) = c.free_symbols
-    e = canon(c.lhs - c.rhs) if isinstance(c, (Ge, Gt)) else canon(c.rhs - c.lhs)
-    need = 1 if isinstance(c, (Gt, Lt)) else 0          # integer-valued: e > 0 ⟺ e ≥ 1
-    floors = e.atoms(FloorDiv)
-    if len(floors) == 1:
-        (f,) = floors
-        coeff, rest = e.coeff(f), canon(e - e.coeff(f) * f)
-        num, m = f.args
-        if not (coeff.is_Integer and coeff != 0 and rest.is_Integer and m.is_Integer):
-            return None
-        if coeff > 0:   # coeff·F + rest ≥ need ⟺ F ≥ ⌈(need − rest)/coeff⌉ ⟺ num ≥ that·m
-            lin, need = num, math.ceil(Fraction(int(need - rest), int(coeff))) * int(m)
-        else:           # F ≤ q = ⌊(rest − need)/|coeff|⌋ ⟺ num ≤ (q + 1)·m − 1
-            q = math.floor(Fraction(int(rest - need), int(-coeff)))
-            lin, need = -num, -((q + 1) * int(m) - 1)
-    elif floors:
-        return None
-    else:
-        lin = e
-    poly = lin.as_poly(h) if lin.is_polynomial(h) else None
-    if poly is None or poly.degree() != 1:
-        return None
-    a, b = poly.all_coeffs()
-    if not (a.is_Integer and b.is_Integer):
-        return None
-    if a > 0:
-        return f"{h} ≥ {math.ceil(Fraction(need - int(b), int(a)))}"
-    return f"{h} ≤ {math.floor(Fraction(need - int(b), int(a)))}"
-
-
-def ranges(values) -> list[tuple[int, int]]:
-    """Sorted ints as (first, last) runs: [28, 29, 30, 31, 40] -> [(28, 31), (40, 40)]."""
-    out: list[tuple[int, int]] = []
-    for v in sorted(values):
-        if out and v == out[-1][1] + 1:
-            out[-1] = (out[-1][0], v)
-        else:
-            out.append((v, v))
-    return out
-
-
-def fmt_ranges(values) -> str:
-    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in ranges(values)) or "none"
-
-
-def describe(name: str, values, lo: int, hi: int) -> str:
-    """A closed description of a set of sizes in lo..hi: 'H ≥ 16', 'H ≥ 188, H ≡ 4 (mod 16)', or runs."""
-    vals = sorted(set(values))
-    if not vals:
-        return f"no {name} in {lo}..{hi}"
-    first = vals[0]
-    if vals == list(range(first, hi + 1)):
-        return f"{name} ≥ {first}" if first > lo else f"every {name}"
-    span = hi - first + 1
-    for p in range(2, max(2, span // 3) + 1):
-        res = {v % p for v in vals}
-        if all((v % p in res) == (v in set(vals)) for v in range(first, hi + 1)):
-            rs = ", ".join(str(r) for r in sorted(res))
-            low = f"{name} ≥ {first}, " if first > lo and any(v % p in res for v in range(lo, first)) else ""
-            return f"{low}{name} mod {p} ∈ {{{rs}}}" if len(res) > 1 else f"{low}{name} ≡ {rs} (mod {p})"
-    return f"{name} ∈ {{{fmt_ranges(vals)}}}"
 
 
 @dataclass
@@ -399,5 +267,4 @@ def valid_inputs(trace, extra: tuple = ()) -> Validity:
     return v
 
 
-__all__ = ["Cond", "Validity", "closed_form", "compile_expr", "describe", "fmt_ranges", "ranges",
-           "valid_inputs"]
+__all__ = ["Cond", "Validity", "valid_inputs"]

@@ -11,9 +11,10 @@ from sympy import Eq
 
 import symcnn
 from symcnn.rule import Condition
+from symcnn.sizeforms import closed_form, describe
 from symcnn.symbols import H, W
 from symcnn.tracedata import Constraint, Step, Trace
-from symcnn.validity import closed_form, describe, valid_inputs
+from symcnn.validity import valid_inputs
 
 
 def build(shape, layers, extra=()):
@@ -226,8 +227,8 @@ def test_cli_inputs_errors(runner, args, message):
 ])
 def test_closed_forms_agree_with_scan(expr):
     """Each solved form describes exactly the sizes where the condition holds (scan of 1..600)."""
+    from symcnn.fasteval import compile_expr
     from symcnn.intarith import FloorDiv
-    from symcnn.validity import compile_expr
 
     cond = expr(FloorDiv)
     f = compile_expr(cond, (H,))
@@ -386,3 +387,49 @@ def test_cli_inputs_markdown_warning_and_traced_fallback_words(runner, tmp_path)
     assert r.exit_code == 0, r.output
     assert "1..30 内逐个追踪得到的有效尺寸：3..30   (H = W ≥ 3)" in r.output
     assert r.output.startswith("有效尺寸没有闭式表达（")
+
+
+def test_compile_expr_guard_refuses_expressions_too_large_to_evaluate():
+    """compile_expr's inputs come from net.py (hyperparameters, size arithmetic): an expression whose
+    values would be huge, whose code would be huge, or whose cost is unknown is one clear InputError."""
+    from sympy import Add, Mul, Symbol, factorial
+
+    from symcnn.errors import InputError
+    from symcnn.fasteval import MAX_DEGREE, ExprLimitError, compile_expr
+    from symcnn.intarith import FloorDiv
+
+    assert MAX_DEGREE == 64 and issubclass(ExprLimitError, InputError)
+    assert compile_expr(H**64 + 1, (H,))(3) == 3**64 + 1                 # at the bound: exact
+    with pytest.raises(ExprLimitError, match=r"has degree 65 in the input sizes \(at most 64\)"):
+        compile_expr(H**65, (H,))
+    with pytest.raises(ExprLimitError, match="has degree 72"):             # powers nested in powers
+        compile_expr(((H + 1) ** 8 + 1) ** 9, (H,))
+    with pytest.raises(ExprLimitError, match="has degree 66"):             # products add degrees
+        compile_expr(H**33 * (H + 1) ** 33, (H,))
+    doubled = H
+    for _ in range(20):                  # 61 distinct nodes, 4,194,301 when written out
+        doubled = Add(Mul(2, doubled, evaluate=False), doubled, evaluate=False)
+    with pytest.raises(ExprLimitError, match="longer than 50,000 nodes when written out"):
+        compile_expr(doubled, (H,))
+    with pytest.raises(ExprLimitError, match="uses factorial of the input sizes"):
+        compile_expr(factorial(H), (H,))
+    deep = H
+    for _ in range(200):
+        deep = FloorDiv(deep + 3, 2) + H
+    with pytest.raises(ExprLimitError, match="nested more than 150 levels deep"):
+        compile_expr(deep, (H,))
+    # a symbolic exponent runs in the exact interpreter, which refuses powers above 64 when run
+    p = Symbol("P", integer=True)
+    f = compile_expr(2**p + H, (H, p))
+    assert f(1, 10) == 1025
+    with pytest.raises(ExprLimitError, match="cannot be evaluated at H = 1, P = 65"):
+        f(1, 65)
+
+
+def test_guard_reaches_the_validity_tables():
+    """A condition the guard refuses stops valid_inputs' evaluation with the error, not a hang."""
+    t = build((1, 1, H, W), [("nn.Conv2d", (1, 1, 3), {})], extra=[H**70 >= W + 1])
+    from symcnn.fasteval import ExprLimitError
+
+    with pytest.raises(ExprLimitError, match="has degree 70"):
+        valid_inputs(t).sizes(range(1, 5))
