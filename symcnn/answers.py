@@ -93,6 +93,7 @@ def load(path: str | Path) -> Answers:
 
 def loads(text: str, path: str = "<answers>") -> Answers:
     """Parse answers from TOML text; ``path`` is used in messages."""
+    # imported here, not at the top: answerschema imports the model above
     from .answerschema import duplicate_line, read
 
     try:

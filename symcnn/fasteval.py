@@ -35,6 +35,8 @@ MAX_DEGREE = 64        # formula_parse.evaluate refuses exponents above 64 too
 MAX_NODES = 50_000     # real nets' expressions have < 100 (examples/: at most 19, degree 2, depth 7)
 MAX_DEPTH = 150        # the guard and the interpreter recurse once or twice per level (Python stops at 1000)
 _REL = {Eq: "==", Ne: "!=", Ge: ">=", Gt: ">", Le: "<=", Lt: "<"}
+_BINARY = {FloorDiv: "//", Mod: "%", **_REL}                    # ((a) op (b))
+_JOIN = {Add: " + ", Mul: " * ", And: " and ", Or: " or "}      # (a op b op c)
 # node types whose value has at most the degree of their largest argument
 _MAX_OF_ARGS = (Add, Mod, floor, ceiling, Min, Max, FloorDiv, And, Or, Not, *_REL)
 
@@ -100,7 +102,7 @@ def guard(e: Basic, symbols: tuple[Symbol, ...]) -> None:
     _degree(e, frozenset(symbols), {})
 
 
-def _py(e: Basic, names: dict) -> str:   # one case per node type
+def _py(e: Basic, names: dict) -> str:
     if isinstance(e, (BooleanTrue,)) or e is True:
         return "True"
     if isinstance(e, BooleanFalse) or e is False:
@@ -111,28 +113,19 @@ def _py(e: Basic, names: dict) -> str:   # one case per node type
         return f"Fraction({e.p}, {e.q})"
     if isinstance(e, Symbol):
         return names[e]
-    if isinstance(e, FloorDiv):
-        return f"(({_py(e.args[0], names)}) // ({_py(e.args[1], names)}))"
-    if isinstance(e, Add):
-        return "(" + " + ".join(_py(a, names) for a in e.args) + ")"
-    if isinstance(e, Mul):
-        return "(" + " * ".join(_py(a, names) for a in e.args) + ")"
+    for cls, op in _BINARY.items():
+        if isinstance(e, cls):
+            return f"(({_py(e.args[0], names)}) {op} ({_py(e.args[1], names)}))"
+    for cls, sep in _JOIN.items():
+        if isinstance(e, cls):
+            return "(" + sep.join(_py(a, names) for a in e.args) + ")"
     if isinstance(e, Pow) and e.exp.is_Integer:
         base = _py(e.base, names)
         return f"(Fraction(1) / ({base}) ** {-int(e.exp)})" if e.exp < 0 else f"(({base}) ** {int(e.exp)})"
-    if isinstance(e, Mod):
-        return f"(({_py(e.args[0], names)}) % ({_py(e.args[1], names)}))"
     if isinstance(e, (floor, ceiling)):
         return f"math.{'floor' if isinstance(e, floor) else 'ceil'}({_py(e.args[0], names)})"
     if isinstance(e, (Min, Max)):
         return f"{'min' if isinstance(e, Min) else 'max'}(" + ", ".join(_py(a, names) for a in e.args) + ")"
-    for cls, op in _REL.items():
-        if isinstance(e, cls):
-            return f"(({_py(e.lhs, names)}) {op} ({_py(e.rhs, names)}))"
-    if isinstance(e, And):
-        return "(" + " and ".join(_py(a, names) for a in e.args) + ")"
-    if isinstance(e, Or):
-        return "(" + " or ".join(_py(a, names) for a in e.args) + ")"
     if isinstance(e, Not):
         return f"(not {_py(e.args[0], names)})"
     raise TypeError(type(e).__name__)
