@@ -433,3 +433,35 @@ def test_guard_reaches_the_validity_tables():
 
     with pytest.raises(ExprLimitError, match="has degree 70"):
         valid_inputs(t).sizes(range(1, 5))
+
+
+HUGE_VIEW = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 1, 3)
+
+    def forward(self, x):
+        x = self.conv(x)
+        return x.reshape(1, x.shape[2] ** 70)
+
+
+def example_input():
+    return torch.zeros(1, 1, 28, 28)
+"""
+
+
+def test_cli_inputs_refuses_a_size_of_degree_70(runner, tmp_path):
+    """net.py's own size arithmetic reaches compile_expr: the guard is a usage error (exit 2), one line."""
+    from symcnn.cli import cli as main
+
+    net = tmp_path / "net.py"
+    net.write_text(HUGE_VIEW)
+    r = runner.invoke(main, ["inputs", str(net), "--input", "1x1xHxW", "--range", "1..20"])
+    assert r.exit_code == 2, r.output
+    assert "the size expression (H − 2)^70 has degree 70 in the input sizes (at most 64)" in r.output
+    assert "Traceback" not in r.output
