@@ -19,7 +19,7 @@ from sympy import Basic, Integer
 from .errors import RuleError, TraceError, UnsupportedError
 from .fmt import text
 from .intarith import to_canonical
-from .rule import collecting, fmt_shape
+from .rule import Result, collecting, fmt_shape
 from .shim import record as rec
 from .shim.indexing import broadcast, view_shape
 from .shim.methods import ActivationMethods
@@ -335,8 +335,9 @@ class SymTensor(ActivationMethods):
         from .shim.indexing import matmul_shape
 
         out, conds = checked(matmul_shape, self._shape, other._shape)
-        return emit(_key or "torch.matmul", [self, other], out, conditions=conds, name=_key or "matmul",
-                    via="functional" if _key else "tensor")
+        res = Result(out, macs=prod(out) * self._shape[-1])  # |out|·(inner dimension)
+        return emit(_key or "torch.matmul", [self, other], res.shape, result=res, conditions=conds,
+                    name=_key or "matmul", via="functional" if _key else "tensor")
 
     def matmul(self, o, *, _key="Tensor.matmul"): return self.__matmul__(o, _key=_key)
     def mm(self, o, *, _key="Tensor.mm"): return self.__matmul__(o, _key=_key)

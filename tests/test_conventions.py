@@ -153,9 +153,11 @@ def test_real_tool_total_batch2(tools, net, name):
 def test_own_conventions_relations(net):
     t = traced(net)
     mac = total(t, "mac")
-    # matmul steps carry no Result.macs from the tracer; mac counts them (|out|·inner dimension)
-    matmul = sum((_numel(s.output) * s.inputs[0][-1] for s in t.steps if kind_of(s) == "matmul"), Integer(0))
-    assert mac == t.total_macs + matmul and total(t, "mul") == mac and total(t, "flop") == 2 * mac
+    # matmul steps carry their MACs (|out|·inner dimension), so the summary's MACs equal mac's total
+    for s in t.steps:
+        if kind_of(s) == "matmul":
+            assert s.macs == _numel(s.output) * s.inputs[0][-1] != 0, s.key
+    assert mac == t.total_macs and total(t, "mul") == mac and total(t, "flop") == 2 * mac
     bias_adds = sum((s.output[0] * 0 + _numel(s.output) for s in t.steps
                      if s.rule is not None and "bias" in s.rule.parameters()
                      and s.key.split(".")[-1].startswith(("Conv", "Linear"))), Integer(0))
