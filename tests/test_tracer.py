@@ -299,6 +299,8 @@ def test_parameter_containers_count(tmp_path):
     t = trace(f, input_shape=(2, 4))
     assert t.extra_params == 3 * 16 + 4 and t.output_shape == (2, 4)
     assert [s.key for s in t.steps] == ["torch.matmul"] * 3 + ["add"]
+    # each (2, 4) @ (4, 4) is 2·4 outputs of a 4-long dot product: 32 MACs, in the step and the total
+    assert [s.macs for s in t.steps] == [32, 32, 32, 0] and t.total_macs == 96
 
 
 def test_bare_layer_model_is_named_after_its_variable(tmp_path):
