@@ -1,7 +1,7 @@
 """Shared pieces of every ``symcnn`` command: the net and format options, loading a trace, atomic
 output, and how errors are shown.
 
-Other command modules (cli_check, cli_rf, cli_compare) reuse these so all commands behave alike::
+Other command modules (cli_check, cli_rf, cli_inputs, cli_compare) reuse these so all commands behave alike::
 
     @click.command()
     @net_options

@@ -29,9 +29,10 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from . import fmt
 from .errors import InputError
+from .formula_parse import MAX_EVAL_POWER
 from .intarith import FloorDiv
 
-MAX_DEGREE = 64        # formula_parse.evaluate refuses exponents above 64 too
+MAX_DEGREE = MAX_EVAL_POWER   # the exact interpreter's exponent limit: one bound for both
 MAX_NODES = 50_000     # real nets' expressions have < 100 (examples/: at most 19, degree 2, depth 7)
 MAX_DEPTH = 150        # the guard and the interpreter recurse once or twice per level (Python stops at 1000)
 _REL = {Eq: "==", Ne: "!=", Ge: ">=", Gt: ">", Le: "<=", Lt: "<"}

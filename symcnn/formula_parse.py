@@ -38,6 +38,7 @@ MAX_CHARS = 400
 MAX_NODES = 200
 MAX_INT = 10**30
 MAX_POWER = 8
+MAX_EVAL_POWER = 64   # evaluate(): the largest exponent computed exactly (fasteval.MAX_DEGREE is this)
 
 FUNCTIONS = {"floor": (floor, 1), "ceil": (ceiling, 1), "ceiling": (ceiling, 1),
              "min": (Min, None), "Min": (Min, None), "max": (Max, None), "Max": (Max, None)}
@@ -200,7 +201,7 @@ def evaluate(e, env: Mapping[Symbol, int]):
         return math.prod(evaluate(a, env) for a in e.args)
     if isinstance(e, Pow):
         b, x = evaluate(e.args[0], env), evaluate(e.args[1], env)
-        if not isinstance(x, int) or abs(x) > 64:
+        if not isinstance(x, int) or abs(x) > MAX_EVAL_POWER:
             raise ValueError(f"cannot evaluate the power {e}")
         return Fraction(b) ** x if x < 0 else b**x
     if isinstance(e, FloorDiv):
