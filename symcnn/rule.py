@@ -5,7 +5,7 @@ A rule mirrors the PyTorch module it models: ``setup`` takes exactly torch's con
 learnable tensors, and ``forward`` maps an input shape to a ``Result`` (output shape, MACs).
 Called with symbols, the same code gives the general formula for docs and derivations.
 
-Owns: Rule, Result, Condition, RULES, @rule, require, per_axis, window, split_batch, make.
+Owns: Rule, Result, Condition, RULES, @rule, require, per_axis, axis_name, window, split_batch, make.
 Never: know about net.py, the tracer, or rendering.
 """
 
@@ -85,6 +85,16 @@ def require(cond: Any, what: str | Callable[[], str], fix: str | None = None) ->
         bucket.append(Condition(c, what, fix))
 
 
+_AXES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
+def axis_name(nd: int, i: int) -> str:
+    """The word for spatial axis ``i`` of an nd-layer in messages: height/width (2-D), length (1-D),
+    depth/height/width (3-D); students read "axis 0" as the batch axis."""
+    names = _AXES.get(nd, ())
+    return names[i] if i < len(names) else f"size of spatial axis {i}"
+
+
 def per_axis(nd: int, name: str, value: Any) -> tuple:
     """torch's _ntuple: an int applies to every spatial axis, a tuple gives one value per axis."""
     if isinstance(value, (tuple, list)):
@@ -105,7 +115,7 @@ def split_batch(x: Shape, nd: int, layer: str) -> tuple[Shape, Expr, Shape]:
 
 
 def window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1), ceil_mode: bool = False,
-           axis: str = "") -> Expr:
+           axis: str = "size") -> Expr:
     """Number of sliding-window positions: ⌊(L + 2P − D(K − 1) − 1)/S⌋ + 1 (conv, pool, unfold).
 
     With ceil_mode PyTorch rounds up but drops a last window that would start in the right padding:
@@ -117,7 +127,7 @@ def window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1), ceil_mod
     else:
         out = canon(FloorDiv(size + 2 * p - d * (k - 1) - 1, s) + 1)
     # sympy_str is str() memoised: in a chain this size was printed as the previous layer's output
-    require(ge(out, 1), lambda: f"output size{axis} {sympy_str(out)} < 1: input size {sympy_str(size)} "
+    require(ge(out, 1), lambda: f"output {axis} {sympy_str(out)} < 1: input {axis} {sympy_str(size)} "
             f"is too small for kernel_size={k}, stride={s}, padding={p}, dilation={d}",
             fix="use a larger input, a smaller kernel or more padding")
     return out

@@ -308,3 +308,25 @@ def test_bare_layer_model_is_named_after_its_variable(tmp_path):
     f.write_text("import torch.nn as nn\nconv = nn.Conv2d(3, 8, 3)\n")
     t = trace(f, input_shape=(1, 3, 5, 5))
     assert [(s.name, s.output) for s in t.steps] == [("conv", (1, 8, 3, 3))]
+
+
+def test_errors_name_the_spatial_axis_and_an_unnamed_layer_once(tmp_path):
+    """'output height 0 < 1' (students read "axis 0" as the batch axis); a layer called at module
+    level, before symcnn knows the model's attribute names, is labelled by its type, not twice."""
+    from symcnn.errors import SymcnnError
+
+    f = tmp_path / "net.py"
+    f.write_text("import torch, torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
+                 "        super().__init__()\n        self.conv = nn.Conv2d(1, 2, (3, 5))\n"
+                 "        self.fc = nn.Linear(7, 2)\n"
+                 "    def forward(self, x):\n        return self.fc(self.conv(x).flatten(1))\n"
+                 "net = Net()\nout = net(torch.randn(1, 1, 3, 5))\n")
+    with pytest.raises(SymcnnError) as e:
+        trace(f)
+    assert str(e.value).endswith("net.py:8: nn.Linear: input's last dimension is 2 but in_features=7 "
+                                 "(input shape (1, 2)). Fix: set in_features=2, or reshape the input so its "
+                                 "last dimension is 7")
+    f.write_text(f.read_text().replace("out = net(", "# out = net("))
+    with pytest.raises(SymcnnError) as e:
+        trace(f, model="net", input_shape=(1, 1, 8, 4))
+    assert "nn.Conv2d conv: output width 0 < 1: input width 4 is too small for kernel_size=5" in str(e.value)

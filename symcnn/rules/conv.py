@@ -6,7 +6,7 @@ from sympy import Eq, Mod
 
 from ..errors import RuleError
 from ..intarith import FloorDiv
-from ..rule import TORCH_DOCS, Result, Rule, numel, per_axis, require, rule, split_batch, window
+from ..rule import TORCH_DOCS, Result, Rule, axis_name, numel, per_axis, require, rule, split_batch, window
 from ..symbols import C_in, C_out, D, G, K, P, P_out, S
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -57,10 +57,11 @@ class _ConvBase(Rule):
                 right = self.p[i]
             if self.padding_mode == "reflect":
                 require(right < L, f"padding_mode='reflect' needs padding {right} < input size {L} on "
-                        f"axis {i}", fix="use less padding, a larger input or padding_mode='replicate'")
+                        f"the {axis_name(self.nd, i)} axis",
+                        fix="use less padding, a larger input or padding_mode='replicate'")
             else:
                 require(right <= L, f"padding_mode='circular' needs padding {right} <= input size {L} "
-                        f"on axis {i} (it would wrap around more than once)",
+                        f"on the {axis_name(self.nd, i)} axis (it would wrap around more than once)",
                         fix="use less padding or a larger input")
 
     def _check_channels(self, c, expected):
@@ -108,7 +109,7 @@ class Conv(_ConvBase):
             # PyTorch pads d(k - 1) in total (extra on the right when odd): the size is kept.
             out = tuple(spatial)
         else:
-            out = tuple(window(L, k, s, p, d, axis=f" of axis {i}")
+            out = tuple(window(L, k, s, p, d, axis=axis_name(self.nd, i))
                         for i, (L, k, s, p, d) in enumerate(zip(spatial, self.k, self.s, self.p, self.d)))
         macs = numel(batch) * numel(out) * self.c_out * (self.c_in / self.groups) * numel(self.k)
         return Result((*batch, self.c_out, *out), macs)
@@ -149,7 +150,7 @@ class ConvTranspose(_ConvBase):
                     f"output_padding={op} must be smaller than either stride={s} or dilation={d}",
                     fix="lower output_padding")
             size = (L - 1) * s - 2 * p + d * (k - 1) + op + 1
-            require(size >= 1, f"output size of axis {i} is {size} < 1",
+            require(size >= 1, lambda i=i, size=size: f"output {axis_name(self.nd, i)} {size} < 1",
                     fix="use less padding or a larger input")
             out.append(size)
         macs = numel(batch) * numel(spatial) * c * (self.c_out / self.groups) * numel(self.k)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sympy import Integer
 
 from ..errors import RuleError
-from ..rule import TORCH_DOCS, Result, Rule, require, rule, split_batch, window
+from ..rule import TORCH_DOCS, Result, Rule, axis_name, require, rule, split_batch, window
 from ..symbols import D, K, L_out, P, S
 
 
@@ -57,10 +57,10 @@ class _Pool(Rule):
         batch, c, spatial = split_batch(x, self.nd, self.name)
         if self.min_input:
             for i, (L, k) in enumerate(zip(spatial, self.k)):
-                require(L >= k, lambda: f"input size {L} of axis {i} is smaller than kernel_size={k} "
+                require(L >= k, lambda: f"input {axis_name(self.nd, i)} {L} is smaller than kernel_size={k} "
                         f"({self.name} checks this before padding)",
                         fix="use a larger input or a smaller kernel")
-        out = tuple(window(L, k, s, p, d, ceil_mode=self.ceil_mode, axis=f" of axis {i}")
+        out = tuple(window(L, k, s, p, d, ceil_mode=self.ceil_mode, axis=axis_name(self.nd, i))
                     for i, (L, k, s, p, d) in enumerate(zip(spatial, self.k, self.s, self.p, self.d)))
         return (*batch, c, *out)
 

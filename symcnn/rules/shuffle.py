@@ -9,7 +9,7 @@ from __future__ import annotations
 from sympy import Eq, Integer, Mod
 
 from ..errors import RuleError
-from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule, window
+from ..rule import TORCH_DOCS, Result, Rule, axis_name, fmt_shape, numel, require, rule, window
 from ..symbols import D, K, P, R, S
 from .common import exact_div
 
@@ -84,7 +84,7 @@ class _Blocks(Rule):
                 require(v >= low, lambda: f"{name}={v} must be at least {low}", fix=f"use {name} >= {low}")
 
     def _blocks(self, sizes):
-        return tuple(window(L, k, s, p, d, axis=f" of axis {i}")
+        return tuple(window(L, k, s, p, d, axis=axis_name(2, i))
                      for i, (L, k, s, p, d) in enumerate(zip(sizes, self.k, self.s, self.p, self.d)))
 
 

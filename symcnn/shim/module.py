@@ -278,11 +278,12 @@ class Layer(Module):
             if name is None and self._rule.params != 0:
                 note = ("not registered on the model (kept in a plain list or a global?): PyTorch does "
                         "not count its parameters; use nn.ModuleList or an attribute")
-        name = name or self._key
         try:
             result = self._rule(input._shape)
         except SymcnnError as e:
-            raise e.located(rec.where() or _site_where(self._made_at), f"{self._key} {name}") from None
+            label = f"{self._key} {name}" if name else self._key   # unnamed: a call before symcnn knows the model
+            raise e.located(rec.where() or _site_where(self._made_at), label) from None
+        name = name or self._key
         out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
                    module_id=id(self), first_call=first, name=name, note=note,
                    made_at=_site_where(self._made_at))
