@@ -178,6 +178,7 @@ class Rule:
             bound = _setup_signature(type(self)).bind(*args, **kwargs)
         except TypeError as e:
             raise RuleError(f"{key}(): {e}", fix=f"see `symcnn formula {self.name}` for the arguments") from None
+        self.given = tuple(bound.arguments)   # what the user wrote (repr shows these, as torch's does)
         bound.apply_defaults()
         self.raw_args = dict(bound.arguments)
         self.args = {k: _arg(v) for k, v in self.raw_args.items()}

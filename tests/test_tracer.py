@@ -330,3 +330,16 @@ def test_errors_name_the_spatial_axis_and_an_unnamed_layer_once(tmp_path):
     with pytest.raises(SymcnnError) as e:
         trace(f, model="net", input_shape=(1, 1, 8, 4))
     assert "nn.Conv2d conv: output width 0 < 1: input width 4 is too small for kernel_size=5" in str(e.value)
+
+
+def test_print_model_shows_the_arguments_given_on_stderr(tmp_path, capsys):
+    """net.py's prints go to stderr (stdout is symcnn's); a layer's repr shows what the user wrote,
+    not every default (torch's repr leaves defaults out too)."""
+    f = tmp_path / "net.py"
+    f.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Linear(4, 2))\n"
+                 "print(net)\n")
+    trace(f, input_shape=(1, 1, 4, 4))
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "(0): Conv2d(in_channels=1, out_channels=6, kernel_size=5, padding=2)\n" in err
+    assert "(1): Linear(in_features=4, out_features=2)\n" in err

@@ -263,7 +263,8 @@ class Layer(Module):
             self._parameters[n] = p
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{k}={v!r}" for k, v in self._rule.raw_args.items())
+        """The arguments given, as in ``print(model)``; torch's own repr also leaves most defaults out."""
+        return ", ".join(f"{k}={v!r}" for k, v in self._rule.raw_args.items() if k in self._rule.given)
 
     def forward(self, input: Any, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(input, SymTensor):
