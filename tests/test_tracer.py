@@ -313,8 +313,6 @@ def test_bare_layer_model_is_named_after_its_variable(tmp_path):
 def test_errors_name_the_spatial_axis_and_an_unnamed_layer_once(tmp_path):
     """'output height 0 < 1' (students read "axis 0" as the batch axis); a layer called at module
     level, before symcnn knows the model's attribute names, is labelled by its type, not twice."""
-    from symcnn.errors import SymcnnError
-
     f = tmp_path / "net.py"
     f.write_text("import torch, torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
                  "        super().__init__()\n        self.conv = nn.Conv2d(1, 2, (3, 5))\n"
@@ -336,10 +334,23 @@ def test_print_model_shows_the_arguments_given_on_stderr(tmp_path, capsys):
     """net.py's prints go to stderr (stdout is symcnn's); a layer's repr shows what the user wrote,
     not every default (torch's repr leaves defaults out too)."""
     f = tmp_path / "net.py"
-    f.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Linear(4, 2))\n"
-                 "print(net)\n")
+    f.write_text("import torch.nn as nn\n"
+                 "net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Linear(4, 2))\nprint(net)\n")
     trace(f, input_shape=(1, 1, 4, 4))
     out, err = capsys.readouterr()
     assert out == ""
     assert "(0): Conv2d(in_channels=1, out_channels=6, kernel_size=5, padding=2)\n" in err
     assert "(1): Linear(in_features=4, out_features=2)\n" in err
+
+
+@pytest.mark.parametrize(("line", "call"), [
+    ("model = torchvision.models.resnet18()", "torchvision.models.resnet18()"),
+    ("model = torch.hub.load('pytorch/vision', 'resnet18')", "torch.hub.load()")])
+def test_a_zoo_model_is_named_not_reported_as_missing(tmp_path, line, call):
+    """torchvision/hub models cannot be built on the stand-in: the error says which and why."""
+    f = tmp_path / "net.py"
+    f.write_text(f"import torch, torchvision\n{line}\nx = torch.randn(1, 3, 224, 224)\n")
+    with pytest.raises(NetLoadError) as e:
+        trace(f)
+    assert str(e.value).startswith(f"net.py: the model `model` comes from {call}, which symcnn cannot build")
+    assert "write the model's layers in net.py" in str(e.value)

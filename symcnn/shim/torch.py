@@ -2,7 +2,8 @@
 
 Installed as ``sys.modules["torch"]`` by the tracer while net.py runs. Unknown names give an object
 that raises UnsupportedError (``torch.fft.rfft is not supported by symcnn yet``) when called.
-Owns: rand/randn/zeros/ones/empty/full/tensor/arange..., cat/stack/flatten/... and the Missing stub.
+Owns: rand/randn/zeros/ones/empty/full/tensor/arange..., cat/stack/flatten/..., the Missing stub
+and zoo_model (a torchvision/hub model that the stand-in cannot build).
 Never: import real torch or hold data.
 """
 
@@ -69,6 +70,16 @@ class Missing:
 
     def __repr__(self) -> str:
         return f"<{self._qualname}: not modelled by symcnn>"
+
+
+def zoo_model(ns: dict) -> tuple[str, str] | None:
+    """(name, call) of a module-level model from a model zoo (``torchvision.models.resnet18()``,
+    ``torch.hub.load(...)``): under the stand-in only a Missing placeholder."""
+    for n, v in ns.items():
+        q = v._qualname if isinstance(v, Missing) else ""
+        if q.endswith("()") and (".models." in q or q.startswith("torch.hub.")):
+            return n, q
+    return None
 
 
 def _stub(name: str) -> types.ModuleType:
