@@ -28,7 +28,8 @@ PASS = {"relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu", "mi
         "alphadropout", "featurealphadropout", "identity", "batchnorm1d", "batchnorm2d",
         "batchnorm3d", "batchnorm", "add", "iadd", "radd", "sub", "mul", "imul", "rmul", "div",
         "truediv", "neg", "contiguous", "clone", "detach", "float", "to", "sum", "stack",
-        "relu_", "addmul", "softmax", "logsoftmax", "softmin", "cat", "concat", "concatenate"}
+        "relu_", "addmul", "softmax", "logsoftmax", "softmin", "cat", "concat", "concatenate",
+        "clamp", "clip", "exp", "log", "sqrt", "abs"}
 
 
 class Note(str):

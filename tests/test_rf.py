@@ -520,3 +520,18 @@ def test_notes_have_catalogue_entries_in_every_language():
                 assert catalogue("en")["rf"]["why"][lf.note.key].format(**lf.note.args) == lf.note
                 seen.add(lf.note.key)
     assert {"pad", "same", "nearest", "mixing", "whole", "whole_after", "transposed"} <= seen, seen
+
+
+def test_tensor_methods_and_elementwise_functions_keep_the_field(tmp_path):
+    """x.relu(), torch.sigmoid, x.clamp(), x.exp(), x.relu_() act per position: the field passes through."""
+    f = tmp_path / "net.py"
+    f.write_text("import torch, torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
+                 "        super().__init__()\n        self.a = nn.Conv2d(1, 2, 3)\n        self.b = nn.Conv2d(2, 2, 3, 2)\n"
+                 "    def forward(self, x):\n        x = torch.sigmoid(self.a(x).relu()).clamp(0, 1).exp()\n"
+                 "        x.relu_()\n        return self.b(x.sqrt().abs().log())\n")
+    t = symcnn.trace(f, input_shape=(1, 1, 16, 16))
+    rep = receptive_fields(t.steps, t.input_shape)
+    assert [lf.type for lf in rep.layers] == ["Conv2d", "relu", "sigmoid", "clamp", "exp", "relu_", "sqrt",
+                                              "abs", "log", "Conv2d"]
+    assert [lf.axes[0].rf for lf in rep.layers] == [3] * 9 + [5]
+    assert rep.layers[-1].axes[0].jump == 2 and rep.layers[-1].exact
