@@ -526,7 +526,8 @@ def test_tensor_methods_and_elementwise_functions_keep_the_field(tmp_path):
     """x.relu(), torch.sigmoid, x.clamp(), x.exp(), x.relu_() act per position: the field passes through."""
     f = tmp_path / "net.py"
     f.write_text("import torch, torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
-                 "        super().__init__()\n        self.a = nn.Conv2d(1, 2, 3)\n        self.b = nn.Conv2d(2, 2, 3, 2)\n"
+                 "        super().__init__()\n        self.a = nn.Conv2d(1, 2, 3)\n"
+                 "        self.b = nn.Conv2d(2, 2, 3, 2)\n"
                  "    def forward(self, x):\n        x = torch.sigmoid(self.a(x).relu()).clamp(0, 1).exp()\n"
                  "        x.relu_()\n        return self.b(x.sqrt().abs().log())\n")
     t = symcnn.trace(f, input_shape=(1, 1, 16, 16))
