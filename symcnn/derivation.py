@@ -16,8 +16,9 @@ from sympy import Expr, Integer, preorder_traversal, sympify
 from . import fmt
 from . import conventions as _conventions
 from .conventions import DEFAULT, convention as _convention
+from .conventions.ops import kind_of
 from .formula import Entry, Formula, Relation, _plain, formula, relation
-from .general import general, is_symbolic
+from .general import general, is_symbolic, matmul_macs
 from .intarith import FloorDiv, canon
 from .rule import numel
 from .steps import Calc, DFloor, calc, nested
@@ -199,6 +200,10 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
                       if s in used]
     elif g is None and not lay.trivial:
         lay.reshape = _reshape(step.inputs, step.output)
+        mm = matmul_macs(*step.inputs[:2], step.output, step.macs) if kind_of(step) == "matmul" else None
+        if mm is not None:
+            lay.macs = calc(None, mm[0], mm[1], step.macs)
+            lay.legend = [Entry(s, v, None, s.name) for s, v in mm[1].items()]
     _compose(step, g, lay, nested_in, trace)
     lay.conditions = [relation(c.condition, c.where.line if c.where else None)
                       for c in trace.constraints if c.step == step.index] or (

@@ -7,7 +7,7 @@ W_in, ...), calls it, and returns the symbolic result with the values of every s
 layer. ``formula(key)`` does the same for a layer type with all its legend arguments symbolic.
 There is no second copy of any formula: what is shown is what the rule computes.
 
-Owns: General, general(), dim_symbols(). Never: format text, or know about templates.
+Owns: General, general(), dim_symbols(), matmul_macs(). Never: format text, or know about templates.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import prod
 
-from sympy import Basic, Expr, Symbol
+from sympy import Basic, Expr, Integer, Symbol
 
 from .errors import SymcnnError
 from .rule import RULES, Condition, Result, Rule
-from .symbols import size_symbol
+from .symbols import MM_B, MM_K, MM_M, MM_N, size_symbol
 
 _SPATIAL = {1: ("L",), 2: ("H", "W"), 3: ("T", "H", "W")}
 _BY_RANK = {1: ("F",), 2: ("N", "F"), 3: ("N", "C", "L"), 4: ("N", "C", "H", "W"), 5: ("N", "C", "T", "H", "W")}
@@ -219,5 +220,17 @@ def is_symbolic(e) -> bool:
     return isinstance(e, Basic) and bool(e.free_symbols)
 
 
-__all__ = ["General", "conditions", "dim_symbols", "general", "general_input", "is_symbolic",
+def matmul_macs(a: tuple, b: tuple, out: tuple, macs: Expr) -> tuple[Expr, dict] | None:
+    """The MACs of ``a @ b`` as b·m·n·k with the values of this call (1-D operands drop m or n, no
+    leading dims drop b), or None when that does not give the traced count ``macs`` (tensor.py's
+    |out|·k), so a worked solution never shows a formula the engine did not compute."""
+    syms = {MM_B: Integer(1), MM_M: a[-2] if len(a) >= 2 else None, MM_N: b[-1] if len(b) >= 2 else None,
+            MM_K: a[-1]}
+    lead = out[:len(out) - (len(a) >= 2) - (len(b) >= 2)]
+    syms[MM_B] = prod(lead, start=Integer(1)) if lead else None
+    values = {s: v for s, v in syms.items() if v is not None}
+    expr = prod(values, start=Integer(1))
+    return (expr, values) if expr.xreplace(values) == macs else None
+
+__all__ = ["General", "conditions", "dim_symbols", "general", "general_input", "is_symbolic", "matmul_macs",
            "symbolic_rule"]

@@ -44,6 +44,8 @@ P_out = _nonneg("P_out")  # output_padding
 F_in = _size("F_in")    # in_features
 F_out = _size("F_out")  # out_features
 R = _size("R")          # upscale/downscale factor (PixelShuffle, PixelUnshuffle)
+# matmul (b, m, k) @ (k, n) -> (b, m, n): lower case, apart from N (batch) and K (kernel size)
+MM_B, MM_M, MM_K, MM_N = _size("b"), _size("m"), _size("k"), _size("n")
 
 
 @cache

@@ -173,3 +173,24 @@ def test_steps_evaluate_to_the_rules_value(data):
             assert {c.value for c in lay.sizes} <= set(step.output)
     for ln, ls in zip(derive(numeric).layers, derive(symbolic, subs={H: size, W: size}).layers):
         assert (ls.at or {}).get("size", ls.size) == ln.size
+
+
+def test_matmul_macs_are_worked_out_as_b_m_n_k(torch):
+    """A matmul has no rule, but its MACs are shown as b·m·n·k with this call's values, equal to
+    the traced count and to torch's own shapes (2·3·5 outputs, each a 4-long dot product)."""
+    from pathlib import Path
+
+    from symcnn.general import matmul_macs
+    from symcnn.symbols import MM_B, MM_K, MM_M, MM_N
+    from symcnn.tracer import trace
+
+    path = Path(__file__).parent / "nets" / "ok_matmul.py"
+    d = derive(trace(path))
+    mm, mv = d.layers
+    assert fmt.text(mm.macs.general) == "b·k·m·n" and mm.macs.value == 120
+    assert [fmt.text(s.expr) for s in mm.macs.steps] == ["2·4·3·5", "120"]
+    assert [(e.symbol, e.value) for e in mm.legend] == [(MM_B, 2), (MM_M, 3), (MM_N, 5), (MM_K, 4)]
+    assert fmt.text(mv.macs.general) == "b·k·m"
+    assert [fmt.text(s.expr) for s in mv.macs.steps] == ["2·5·3", "30"]
+    assert d.macs == 150 == int(torch.randn(2, 3, 4).matmul(torch.randn(4, 5)).numel()) * 4 + 2 * 3 * 5
+    assert matmul_macs((3, 4), (4, 5), (3, 5), Integer(61)) is None   # never a formula that disagrees

@@ -68,3 +68,14 @@ def test_fragment_compiles_inside_a_document(pdflatex, tmp_path):
     doc = ("\\documentclass{article}\\usepackage{amsmath,amssymb,booktabs,longtable}\n"
            "\\begin{document}\n" + body + "\\end{document}\n")
     assert "21,840" in _compile(pdflatex, doc, tmp_path)
+
+
+def test_matmul_worked_solution_compiles_in_both_languages(pdflatex, xelatex, tmp_path):
+    """The b·m·n·k legend of a matmul (tests/nets/ok_matmul.py) in LaTeX, English and Chinese."""
+    d = derive(_trace(Path(__file__).parent / "nets" / "ok_matmul.py"))
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh").mkdir()
+    text = _compile(pdflatex, render_derivation(d, "latex", "en"), tmp_path / "en")
+    assert "inner dimension" in text and "120" in text
+    text = _compile(xelatex, render_derivation(d, "latex", "zh"), tmp_path / "zh")
+    assert "内维" in text
