@@ -21,6 +21,7 @@ from sympy import Basic, Expr, Integer, Symbol
 
 from .errors import SymcnnError
 from .rule import RULES, Condition, Result, Rule
+from .shim.indexing import matmul_macs as engine_matmul_macs
 from .symbols import MM_B, MM_K, MM_M, MM_N, size_symbol
 
 _SPATIAL = {1: ("L",), 2: ("H", "W"), 3: ("T", "H", "W")}
@@ -221,16 +222,17 @@ def is_symbolic(e) -> bool:
 
 
 def matmul_macs(a: tuple, b: tuple, out: tuple, macs: Expr) -> tuple[Expr, dict] | None:
-    """The MACs of ``a @ b`` as b·m·n·k with the values of this call (1-D operands drop m or n, no
-    leading dims drop b), or None when that does not give the traced count ``macs`` (tensor.py's
-    |out|·k), so a worked solution never shows a formula the engine did not compute."""
-    syms = {MM_B: Integer(1), MM_M: a[-2] if len(a) >= 2 else None, MM_N: b[-1] if len(b) >= 2 else None,
-            MM_K: a[-1]}
+    """The MACs of ``a @ b`` in general form: the engine's own count (shim.indexing.matmul_macs) called
+    with the symbols b (leading dims), m, n and k, and their values in this call (1-D operands drop m
+    or n, no leading dims drop b). None when that does not give the traced count ``macs``, so a worked
+    solution never shows a formula the engine did not compute."""
     lead = out[:len(out) - (len(a) >= 2) - (len(b) >= 2)]
-    syms[MM_B] = prod(lead, start=Integer(1)) if lead else None
-    values = {s: v for s, v in syms.items() if v is not None}
-    expr = prod(values, start=Integer(1))
+    dims = ((MM_B, prod(lead, start=Integer(1)) if lead else None), (MM_M, a[-2] if len(a) >= 2 else None),
+            (MM_N, b[-1] if len(b) >= 2 else None), (MM_K, a[-1]))
+    values = {s: v for s, v in dims if v is not None}
+    expr = engine_matmul_macs((MM_K,), tuple(s for s in (MM_B, MM_M, MM_N) if s in values))
     return (expr, values) if expr.xreplace(values) == macs else None
+
 
 __all__ = ["General", "conditions", "dim_symbols", "general", "general_input", "is_symbolic", "matmul_macs",
            "symbolic_rule"]

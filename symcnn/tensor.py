@@ -332,10 +332,10 @@ class SymTensor(ActivationMethods):
     def __matmul__(self, other: SymTensor, *, _key: str | None = None) -> SymTensor:
         """``a @ b`` (key "torch.matmul", via "tensor"); an explicit call (``torch.mm``, ``a.matmul``:
         some FLOPs counters patch those) is keyed as written, via "functional"."""
-        from .shim.indexing import matmul_shape
+        from .shim.indexing import matmul_macs, matmul_shape
 
         out, conds = checked(matmul_shape, self._shape, other._shape)
-        res = Result(out, macs=prod(out) * self._shape[-1])  # |out|·(inner dimension)
+        res = Result(out, macs=matmul_macs(self._shape, out))
         return emit(_key or "torch.matmul", [self, other], res.shape, result=res, conditions=conds,
                     name=_key or "matmul", via="functional" if _key else "tensor")
 

@@ -1,7 +1,8 @@
 """Shape arithmetic of tensor operations on symbolic sizes: broadcasting, view/reshape with -1,
 indexing and slicing, chunk/split, matmul.
 
-Owns: broadcast, view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape (pure functions of shapes).
+Owns: broadcast, view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape,
+matmul_macs (pure functions of shapes).
 Never: record steps (tensor.py does) or hold data.
 """
 
@@ -185,3 +186,8 @@ def matmul_shape(a: tuple, b: tuple) -> tuple:
     batch = broadcast(a2[:-2], b2[:-2], "matmul")
     out = batch + ((a2[-2],) if len(a) > 1 else ()) + ((b2[-1],) if len(b) > 1 else ())
     return out
+
+
+def matmul_macs(a: tuple, out: tuple):
+    """Multiply-accumulates of ``a @ b``: each of the |out| outputs is a dot product over a's last dim."""
+    return prod(out, start=Integer(1)) * a[-1]
