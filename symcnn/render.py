@@ -103,6 +103,17 @@ def _number(kind: str):
     return number
 
 
+def _terms(kind: str):
+    number = _number(kind)
+
+    def terms(values, total) -> str:
+        """``a + b + c = `` to write before a total (2 to 30 terms), or nothing when it would only
+        repeat the total (a symbolic sum is its own terms)."""
+        joined = " + ".join(number(v) for v in values)
+        return f"{joined} = " if 1 < len(values) <= 30 and joined != number(total) else ""
+    return terms
+
+
 def _grouped(e) -> bool:
     """Does e print as one unit next to ×? (a number, a symbol, a floor, a product)"""
     e = sympify(e)
@@ -175,7 +186,7 @@ def _msg_tex(s: str, **kw) -> str:
 def _filters(env: jinja2.Environment, kind: str) -> None:
     """Every filter, in one place."""
     env.filters.update(tex_escape=tex_escape, md_escape=md_escape, math=_math(kind),
-                       number=_number(kind), dims=_dims(kind), msg=_msg_tex if kind == "latex" else _msg, columns=columns,
+                       number=_number(kind), terms=_terms(kind), dims=_dims(kind), msg=_msg_tex if kind == "latex" else _msg, columns=columns,
                        rel=lambda r: _REL["text" if kind == "text" else "latex"].get(r, r or ""),
                        width=width, wpad=pad, sym=lambda s: _fmt.text(s) if kind == "text" else _fmt.latex(s))
 
