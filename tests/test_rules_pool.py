@@ -24,3 +24,16 @@ def test_ceil_mode_last_window_rule_on_a_grid(torch):
     bad = mismatches(torch, cases)
     print(f"ceil_mode grid: {len(cases)} cases, {len(bad)} mismatches")
     assert len(cases) > 300 and not bad, "\n".join(bad[:20])
+
+
+def test_adaptive_avg_pool_to_ones_accepts_any_rank_as_torch_does(torch):
+    """AdaptiveAvgPool2d(1) of a 2-D (H, W) input is (1, 1) in torch (a mean over the last two dims,
+    without the 3-D/4-D check); a tuple (1, 1) needs 3 dims; other sizes and max pools keep the check."""
+    cases = [Case(key, (size,), {}, shape)
+             for key in ("nn.AdaptiveAvgPool1d", "nn.AdaptiveAvgPool2d", "nn.AdaptiveAvgPool3d",
+                         "nn.AdaptiveMaxPool2d", "nn.AdaptiveMaxPool3d")
+             for size in (1, 2, (1, 1), (1, 1, 1), (1, None), (2, 1))
+             for shape in ((5,), (3, 5), (2, 3, 4), (1, 2, 3, 4), (1, 2, 3, 4, 5), (1, 2, 3, 4, 5, 6))]
+    bad = mismatches(torch, cases)
+    print(f"adaptive pools to ones: {len(cases)} cases, {len(bad)} mismatches")
+    assert not bad, "\n".join(bad[:20])

@@ -182,6 +182,17 @@ class AdaptiveAvgPool(_Adaptive):
     def setup(self, output_size):
         self._setup(output_size)
 
+    def forward(self, x):
+        # torch's 2-D/3-D adaptive average pool to all-ones is a mean over the last nd dims (keepdim)
+        # that skips the (N, C, ...) check: any input with >= nd dims for an int output_size, > nd
+        # for a tuple (F.adaptive_avg_pool*d checks that much first). (1, 1) of a 2-D (H, W) input.
+        nd = self.nd
+        if nd > 1 and len(x) not in (nd + 1, nd + 2) and all(o == 1 for o in self.output_size):
+            least = nd + 1 if isinstance(self.raw_args["output_size"], (tuple, list)) else nd
+            if len(x) >= least:
+                return Result((*x[:-nd], *(Integer(1),) * nd), Integer(0))
+        return super().forward(x)
+
 
 @rule("nn.AdaptiveMaxPool1d", "nn.AdaptiveMaxPool2d", "nn.AdaptiveMaxPool3d")
 class AdaptiveMaxPool(_Adaptive):
