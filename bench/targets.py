@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run inside a fresh interpreter: trace a net and print the in-process seconds of the trace alone.
 TRACE_TIMER = """
 import sys, time
-from symcnn.tracer import trace
-from symcnn.userinput import parse_shape
+from symcnn.tracing.tracer import trace
+from symcnn.core.userinput import parse_shape
 shape = parse_shape(sys.argv[2])
 clock = time.process_time if sys.argv[3] == "cpu" else time.perf_counter
 t0 = clock()

@@ -19,7 +19,7 @@ def run() -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        from .cli import main
+        from .cli.main import main
     finally:
         gc.freeze()
         gc.set_threshold(20_000, 10, 10)

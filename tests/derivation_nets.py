@@ -1,16 +1,17 @@
 """Hand-built Traces of the seed nets (MNIST of seed 004, AlexNet of seed 003) for the derivation and
 render tests: built from symcnn.make(...) rules exactly as the tracer records them, so these tests do
-not depend on the tracer. Shared by tests/test_derivation.py, test_render.py and test_latex.py."""
+not depend on the tracer. Shared by the tests of solutions/ (derivation, render, LaTeX, JSON) and cli/.
+mnist_trace: the MNIST net with a view step and a Linear called twice (for the JSON and CLI tests)."""
 
 from __future__ import annotations
 
 from sympy import Eq, Integer
 
 import symcnn
-from symcnn.errors import Where
-from symcnn.rule import Condition, Result, numel
-from symcnn.symbols import size_symbol
-from symcnn.tracedata import Constraint, Step, Trace
+from symcnn.core.errors import Where
+from symcnn.core.symbols import size_symbol
+from symcnn.rules.base import Condition, numel
+from symcnn.tracing.tracedata import Constraint, Step, Trace
 
 H, W = size_symbol("H"), size_symbol("W")
 
@@ -79,3 +80,29 @@ def alexnet(shape=(1, 3, 227, 227)) -> Trace:
         ("fc2", "nn.Linear", (4096, 4096), {}), relu("relu7"),
         ("fc3", "nn.Linear", (4096, 1000), {}),
     ])
+
+
+def mnist_trace(shape) -> Trace:
+    """The course notes' MNIST net, stepped through the rules as the tracer would (view as a plain step)."""
+    steps, x = [], tuple(shape)
+    layers = [("conv1", "nn.Conv2d", (1, 10, 5)), ("pool1", "nn.MaxPool2d", (2,)),
+              ("conv2", "nn.Conv2d", (10, 20, 5)), ("pool2", "nn.MaxPool2d", (2,))]
+    for i, (name, key, args) in enumerate(layers):
+        r = symcnn.make(key, *args)
+        res = r(x)
+        steps.append(Step(i, name, key, "module", Where("net.py", 10 + i), (x,), res.shape, r, res))
+        x = res.shape
+    cons = []
+    if not all(v.is_Integer for v in x[1:]):
+        cons.append(Constraint(Condition(Eq(numel(x[1:]), 320), "view(-1, 320) needs 320 features"),
+                               Where("net.py", 20), 4))
+    steps.append(Step(4, "view", "Tensor.view", "tensor", Where("net.py", 20), (x,), (x[0], Integer(320))))
+    x = (x[0], Integer(320))
+    fc1, fc2 = symcnn.make("nn.Linear", 320, 50), symcnn.make("nn.Linear", 50, 50)
+    calls = [("fc1", fc1, True), ("fc2", fc2, True), ("fc2", fc2, False)]  # fc2 called twice: counted once
+    for j, (name, r, first) in enumerate(calls):
+        res = r(x)
+        steps.append(Step(5 + j, name, "nn.Linear", "module", Where("net.py", 21 + j), (x,), res.shape, r, res,
+                          module_id=id(r), first_call=first))
+        x = res.shape
+    return Trace("Net", "net.py", tuple(shape), steps, x, cons)

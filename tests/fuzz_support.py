@@ -40,7 +40,7 @@ def outcome(surface: str, out: str) -> None:
 
 
 def invoke(runner, *args, **kwargs):
-    from symcnn.cli import cli
+    from symcnn.cli.main import cli
 
     return runner.invoke(cli, [str(a) for a in args], prog_name="symcnn", **kwargs)
 

@@ -36,7 +36,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
 def test_the_entry_point_freezes_its_imports_and_leaves_the_collector_on():
     """symcnn.__main__.run: imports with the cyclic collector paused, then freezes them (see its docstring)."""
     code = ("import gc, sys\n"
-            "import symcnn.__main__ as entry, symcnn.cli as cli\n"
+            "import symcnn.__main__ as entry, symcnn.cli.main as cli\n"
             "cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 10000, gc.get_threshold()[0])\n"
             "entry.run()")
     r = _python(code)
@@ -61,7 +61,7 @@ def test_templates_found_in_this_install():
 
 def test_cli_modules_never_import_torch():
     code = ("import sys; sys.modules['torch'] = None\n"
-            "import symcnn.cli, symcnn.cliopts, symcnn.jsonout, symcnn.userinput, symcnn.__main__\n"
+            "import symcnn.cli.main, symcnn.cli.options, symcnn.solutions.jsonout, symcnn.core.userinput, symcnn.__main__\n"
             "assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
             "print('ok')")
     r = _python(code)

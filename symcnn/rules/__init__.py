@@ -5,6 +5,10 @@ Embedding, Flatten, Unflatten), activation (the category table of weightless sha
 layers, PReLU, GLU), norm (batch/instance/layer/group/local response norm), resample (Upsample and
 the padding layers), shuffle (PixelShuffle/Unshuffle, Fold/Unfold); common holds shared helpers.
 To add a layer: write a Rule subclass in the family file it belongs to (or a new file imported here).
+base.py holds the Rule base class, the registry and the shared formulas (window, per_axis, require).
+Importing this package registers every family; base.py never imports a family.
+
+May import: core only.
 """
 
 from . import activation, conv, linear, norm, pool, resample, shuffle  # noqa: F401

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from sympy import Eq, Integer
 
-from ..errors import RuleError
-from ..rule import TORCH_DOCS, Result, Rule, require, rule
-from ..symbols import C
+from ..core.errors import RuleError
+from ..core.symbols import C
+from .base import TORCH_DOCS, Result, Rule, require, rule
 from .common import exact_div
 
 _P = inspect.Parameter

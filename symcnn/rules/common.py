@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sympy import Expr, Mod
 
-from ..intarith import FloorDiv
+from ..core.intarith import FloorDiv
 
 
 def exact_div(a: Expr, b: Expr) -> Expr:

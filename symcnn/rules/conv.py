@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sympy import Eq, Mod
 
-from ..errors import RuleError
-from ..intarith import FloorDiv
-from ..rule import TORCH_DOCS, Result, Rule, axis_name, numel, per_axis, require, rule, split_batch, window
-from ..symbols import C_in, C_out, D, G, K, P, P_out, S
+from ..core.errors import RuleError
+from ..core.intarith import FloorDiv
+from ..core.symbols import C_in, C_out, D, G, K, P, P_out, S
+from .base import TORCH_DOCS, Result, Rule, axis_name, numel, per_axis, require, rule, split_batch, window
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 

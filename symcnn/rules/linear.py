@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sympy import Eq, Integer, Mod
 
-from ..errors import RuleError
-from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule
-from ..symbols import C_out, F_in, F_out
+from ..core.errors import RuleError
+from ..core.symbols import C_out, F_in, F_out
+from .base import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule
 from .common import exact_div
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from sympy import Eq, Integer, Mod, Ne
 
-from ..errors import RuleError
-from ..intarith import FloorDiv
-from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule, split_batch
-from ..symbols import C, G, K
+from ..core.errors import RuleError
+from ..core.intarith import FloorDiv
+from ..core.symbols import C, G, K
+from .base import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule, split_batch
 
 
 def _channels(c, want, layer: str, name: str = "num_features") -> None:

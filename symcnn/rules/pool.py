@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sympy import Integer
 
-from ..errors import RuleError
-from ..rule import TORCH_DOCS, Result, Rule, axis_name, require, rule, split_batch, window
-from ..symbols import D, K, L_out, P, S
+from ..core.errors import RuleError
+from ..core.symbols import D, K, L_out, P, S
+from .base import TORCH_DOCS, Result, Rule, axis_name, require, rule, split_batch, window
 
 
 def axes(nd: int, name: str, value, default=None) -> tuple:

@@ -12,10 +12,10 @@ import math
 
 from sympy import Float, Function, Integer, Or, sympify
 
-from ..errors import RuleError
-from ..intarith import FloorDiv
-from ..rule import TORCH_DOCS, Result, Rule, fmt_shape, require, rule, split_batch
-from ..symbols import P
+from ..core.errors import RuleError
+from ..core.intarith import FloorDiv
+from ..core.symbols import P
+from .base import TORCH_DOCS, Result, Rule, fmt_shape, require, rule, split_batch
 
 
 class ScaledSize(Function):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sympy import Eq, Integer, Mod
 
-from ..errors import RuleError
-from ..rule import TORCH_DOCS, Result, Rule, axis_name, fmt_shape, numel, require, rule, window
-from ..symbols import D, K, P, R, S
+from ..core.errors import RuleError
+from ..core.symbols import D, K, P, R, S
+from .base import TORCH_DOCS, Result, Rule, axis_name, fmt_shape, numel, require, rule, window
 from .common import exact_div
 
 

@@ -1,0 +1,36 @@
+"""The ``symcnn derive`` command: the worked solution of a net.py.
+
+Owns: derive. Never: compute anything (solutions.derivation does).
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..solutions.jsonout import render_summary
+from .options import NetArgs, OutputArgs, emit, flops_option, format_options, load_trace, net_options
+
+
+@click.command()
+@net_options
+@format_options
+@flops_option
+@click.option("--standalone/--fragment", default=True, help="LaTeX: a complete document, or only the body.")
+def derive(net: NetArgs, out: OutputArgs, flops, standalone):
+    """Worked solution for every layer of NET.py: shapes, parameters, MACs/FLOPs.
+
+    \b
+    Examples:
+      symcnn derive examples/alexnet.py
+      symcnn derive examples/mnist.py --input 1x1xHxW --set H=28 --set W=28
+      symcnn derive examples/lenet.py --latex --lang zh -o lenet.tex
+    """
+    trace, subs = load_trace(net)
+    if out.fmt == "json":
+        emit(render_summary(trace, fmt="json", convention=flops, subs=subs), out.output, inputs=(net.path,))
+        return
+    from ..flops.conventions import DEFAULT
+    from ..solutions.derivation import derive as build
+
+    d = build(trace, convention=flops or DEFAULT, subs=subs or None)
+    emit(d.render(out.fmt, out.lang, standalone), out.output, inputs=(net.path,))

@@ -1,0 +1,222 @@
+"""Grading answers files against a traced net: compare each item, decide formulas, name the mistake.
+
+A ``Grader`` traces the net once per distinct input shape (a class of 200 files is traced once) and
+keeps one ``Truth`` per trace, so mistake alternatives are computed once and shared by every file.
+Numbers are compared exactly; a formula answer is correct when it equals the true closed form for
+every valid input: first by canonical form, then confirmed by evaluation over valid inputs (every
+constraint of the net holds); a wrong one gets the smallest counterexample found.
+
+Owns: Grader, grade_files (Report, Item, Diagnosis are defined in checkreport.py and re-exported;
+naming the mistake is diagnose.py's Diagnoser).
+Never: print, choose an output format, write a word in Python, or catch bare Exception.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from sympy import Integer
+
+from ..core.errors import InputError, SymcnnError
+from ..core.formula_parse import FormulaError, parse_formula
+from ..core.intarith import to_canonical
+from ..core.render import catalogue
+from ..core.symbols import SPATIAL, size_symbol
+from ..flops import conventions
+from .answers import Answer, Answers, AnswersError, load
+from .checkreport import Diagnosis, Item, Report, say
+from .diagnose import Diagnoser, equal, free, show
+from .equiv import Symbolic, compare, value_at
+from .truth import Truth
+
+
+class Grader:
+    """Grades answers files against one net; traces are cached by input shape."""
+
+    def __init__(self, net_path: str | None = None, *, model: str | None = None, input_shape=None,
+                 timeout: float | None = None, lang: str = "en", flops: str | None = None,
+                 trace=None, tracer=None):
+        self.net_path, self.model, self.input_shape, self.timeout = net_path, model, input_shape, timeout
+        if "check" not in catalogue(lang) or "mistakes" not in catalogue(lang):   # unknown lang: InputError
+            raise InputError(f"the message catalogue of {lang!r} has no [check] or [mistakes] table",
+                             fix=f"add them to templates/i18n/{lang}.toml (copy them from en.toml)")
+        self.lang, self.flops = lang, flops
+        self._tracer = tracer
+        self._traces: dict = {}
+        if trace is not None:
+            self._traces[None] = trace
+        self._truths: dict = {}
+        self._eqs: dict = {}             # formula equivalence (valid input points) per symbolic truth
+        self.last_trace = trace          # the trace the last graded file was checked against
+        self.last_convention = flops or conventions.DEFAULT
+
+    # --- traces --------------------------------------------------------------------------------------
+    @staticmethod
+    def _key(shape):
+        return None if shape is None else tuple(str(v) for v in shape)
+
+    def seed(self, shape, trace) -> None:
+        """Reuse a trace already made for ``shape`` (None: the net's own example input)."""
+        self._traces[self._key(shape)] = trace
+
+    def trace(self, shape):
+        key = self._key(shape)
+        if key not in self._traces:
+            run = self._tracer
+            if run is None:
+                from ..tracing.tracer import trace as run
+            self._traces[key] = run(self.net_path, model=self.model, input_shape=shape, timeout=self.timeout)
+        return self._traces[key]
+
+    def truth(self, trace, convention: str) -> Truth:
+        key = (id(trace), convention)
+        if key not in self._truths:
+            self._truths[key] = Truth(trace, convention)
+        return self._truths[key]
+
+    # --- grading -------------------------------------------------------------------------------------
+    def grade_file(self, path: str) -> Report:
+        try:
+            answers = load(path)
+        except SymcnnError as e:
+            return Report(str(path), error=str(e))
+        return self.grade(answers)
+
+    def grade(self, answers: Answers) -> Report:
+        report = Report(answers.path)
+        try:
+            ctx = _Context(self, answers)
+            for a in answers.items:
+                report.items.append(ctx.item(a))
+        except SymcnnError as e:
+            return Report(answers.path, error=str(e))
+        except (ArithmeticError, TypeError, ValueError, RecursionError) as e:   # a bug: grade the others
+            return Report(answers.path, error=f"internal error while grading this file ({type(e).__name__}: "
+                          f"{' '.join(str(e).split())[:200]}); this is a bug in symcnn, please report it")
+        return report
+
+
+class _Context(Diagnoser):
+    """One answers file against the (cached) traces of its input shape."""
+
+    def __init__(self, grader: Grader, answers: Answers):
+        self.g, self.answers = grader, answers
+        self.conv = grader.flops or answers.flops or conventions.DEFAULT
+        shape = grader.input_shape
+        if answers.input_shape is not None:
+            shape = tuple(Integer(v) if isinstance(v, int) else size_symbol(v) for v in answers.input_shape)
+        try:
+            tr = grader.trace(shape)
+        except SymcnnError as e:
+            if answers.input_shape is None:
+                raise
+            shown = "×".join(str(v) for v in answers.input_shape)
+            parts = (e.where and f"{e.where}:", e.layer and f"{e.layer}:", e.what)
+            inner = " ".join(str(x) for x in parts if x)
+            raise AnswersError(f"[input] shape {shown} does not fit the net ({inner})", fix=e.fix,
+                               where=answers.where(answers.input_line)) from None
+        symbolic = any(not getattr(v, "is_Integer", True) for v in tr.input_shape)
+        self.num = None if symbolic else grader.truth(tr, self.conv)
+        self._sym = grader.truth(tr, self.conv) if symbolic else None
+        base = tuple(tr.input_shape)
+        nd = len(base) - 2
+        if symbolic:
+            self.sym_shape = base
+        elif nd in SPATIAL:
+            self.sym_shape = (*base[:2], *SPATIAL[nd])
+        else:
+            self.sym_shape = base
+        self.names = {s.name: s for v in self.sym_shape for s in getattr(v, "free_symbols", set())}
+        self.concrete = {} if symbolic else {s: int(v) for s, v in zip(self.sym_shape, base)
+                                             if getattr(s, "is_Symbol", False)}
+        self.layers = (self.num or self._sym).layers
+        grader.last_trace, grader.last_convention = tr, self.conv
+
+    def sym(self, a: Answer) -> tuple[Truth, Symbolic]:
+        if self._sym is None:
+            try:
+                tr = self.g.trace(self.sym_shape)
+            except SymcnnError as e:
+                shown = "×".join(str(v) for v in self.sym_shape)
+                raise AnswersError(f"{a.key}: a formula answer needs the net traced on {shown}, which fails "
+                                   f"({e})", where=self.answers.where(a.line),
+                                   fix="give this answer as a number for the net's input") from None
+            self._sym = self.g.truth(tr, self.conv)
+        key = (id(self._sym), tuple(sorted(self.concrete.items(), key=str)))
+        if key not in self.g._eqs:
+            self.g._eqs[key] = Symbolic(self._sym, self.concrete)
+        return self._sym, self.g._eqs[key]
+
+    def parse(self, a: Answer, v):
+        if isinstance(v, int):
+            return Integer(v)
+        try:
+            return to_canonical(parse_formula(v, self.names))
+        except FormulaError as e:
+            e.what = f"{a.key}: {e.what}"
+            raise e.located(self.answers.where(a.line)) from None
+
+    def item(self, a: Answer) -> Item:
+        if a.layer is not None and a.layer not in self.layers:
+            names = list(self.layers)
+            close = difflib.get_close_matches(a.layer, names, n=1, cutoff=0.4)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+            raise AnswersError(f"unknown layer {a.layer!r}", where=self.answers.where(a.line),
+                               fix=f"{hint}the layers are: {shown} (as `symcnn summary` shows them)")
+        shape = isinstance(a.value, tuple)
+        given = tuple(self.parse(a, v) for v in a.value) if shape else self.parse(a, a.value)
+        pts = self.answers.points_for(a)
+        symbolic = any(e.free_symbols for e in (given if shape else (given,)))
+        it = Item(a.key, None, given, False, 0.0, pts, line=a.line, raw=a.value)
+        if symbolic or self.num is None:
+            truth, eq = self.sym(a)
+            it.expected = truth.expected(a.layer, a.field)
+            it.correct, cex = compare(given, it.expected, eq)
+            if cex:
+                where = ", ".join(f"{k}={v}" for k, v in cex.items() if k not in ("expected", "given"))
+                e, g = show(cex["expected"]), show(cex["given"])
+                it.note = say(self.g.lang, "counterexample" if symbolic else "needs_formula",
+                              where=where, expected=e, given=g)
+            point = None
+            if cex and symbolic:   # diagnose where the formula is wrong (a numeric trace at that input)
+                point = {sym: cex[sym.name] for sym in eq.symbols if sym.name in cex}
+            elif self.num is not None and self.concrete:
+                point = self.concrete
+            num = self._numeric_at(point) if point and not it.correct else None
+            if num is not None:
+                at = value_at(given, point)
+                if at is not None:
+                    self._diagnose(it, a, at, num)
+            elif not it.correct and not symbolic and not free(it.expected):
+                self._diagnose(it, a, given, truth)   # sizes do not matter: diagnose on the symbolic trace
+            if not it.correct:
+                it.how = truth.how(a.layer, a.field, self.g.lang)
+        else:
+            it.expected = self.num.expected(a.layer, a.field)
+            it.correct = equal(given, it.expected)
+            if not it.correct:
+                self._diagnose(it, a, given)
+                it.how = self.num.how(a.layer, a.field, self.g.lang)
+        it.points = pts if it.correct else 0.0
+        return it
+
+    def _numeric_at(self, point: dict) -> Truth | None:
+        """The truth of the net traced at the numbers ``point`` gives the input symbols (None if invalid)."""
+        if self.num is not None and point == self.concrete:
+            return self.num
+        shape = tuple(v.xreplace({s: Integer(x) for s, x in point.items()}) if hasattr(v, "xreplace") else v
+                      for v in self.sym_shape)
+        try:
+            return self.g.truth(self.g.trace(shape), self.conv)
+        except SymcnnError:
+            return None
+
+
+def grade_files(net_path: str, paths, **options) -> list[Report]:
+    """Grade several answers files against one net (traced once per input shape)."""
+    g = Grader(net_path, **options)
+    return [g.grade_file(p) for p in paths]
+
+
+__all__ = ["Diagnosis", "Grader", "Item", "Report", "grade_files"]

@@ -1,0 +1,92 @@
+"""What grading an answers file yields: Report, Item, Diagnosis (data), and the catalogue lookups
+that fill an item's diagnosis messages and notes in the grader's language.
+
+Every word comes from the [check] and [mistakes] tables of templates/i18n/<lang>.toml; this module
+only picks the message and fills in its {placeholders} (number formats included, e.g. {diff:+,}).
+
+Owns: Diagnosis, Item, Report, say, how_far.
+Never: grade, print, choose an output format, or write a word in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sympy import Rational
+
+from ..core.render import catalogue
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    id: str
+    message: str
+    origin: str | None = None   # the layer where it was made, if not this item's ("all": every layer)
+
+
+@dataclass(slots=True)
+class Item:
+    key: str
+    expected: object
+    given: object
+    correct: bool
+    points: float
+    max_points: float
+    diagnosis: list[Diagnosis] = field(default_factory=list)
+    note: str | None = None      # counterexample, or how far off when no mistake reproduces it
+    how: str | None = None       # the correct step
+    line: int | None = None
+    raw: object = None           # the answer as written in the file (int, formula string, or a list)
+
+
+@dataclass(slots=True)
+class Report:
+    path: str
+    items: list[Item] = field(default_factory=list)
+    error: str | None = None     # the file could not be graded (one line)
+
+    @property
+    def score(self) -> float:
+        return sum(i.points for i in self.items)
+
+    @property
+    def max_score(self) -> float:
+        return sum(i.max_points for i in self.items)
+
+    @property
+    def all_correct(self) -> bool:
+        return self.error is None and all(i.correct for i in self.items)
+
+
+def say(lang: str, key: str, **values) -> str:
+    """The [check] message ``key`` of ``lang`` ("how.params": a nested table) with its values filled in."""
+    msg = catalogue(lang)["check"]
+    for part in key.split("."):
+        msg = msg[part]
+    return msg.format(**values)
+
+
+def diagnosis(mid: str, origin: str | None, lang: str) -> Diagnosis:
+    """Mistake ``mid`` made at ``origin`` (None: in this item's own step; "all": in every layer)."""
+    msg = catalogue(lang)["mistakes"][mid]
+    if mid == "carried_forward":
+        msg = msg.format(layer=origin)
+    elif origin == "all":
+        msg = say(lang, "in_every_layer", message=msg)
+    elif origin is not None:
+        msg = say(lang, "follows_from", origin=origin, message=msg)
+    return Diagnosis(mid, msg, origin)
+
+
+def how_far(given, exp, lang: str) -> str | None:
+    """'off by -656 (-0.11%)', or 'off by +1,135,256,096 (2 × the expected value)'."""
+    d = given - exp
+    if not (d.is_Integer and given.is_Rational):
+        return None
+    ratio = float(Rational(given, exp))
+    if abs(ratio - 1) < 0.1:
+        return say(lang, "off_by_percent", diff=int(d), percent=(ratio - 1) * 100)
+    return say(lang, "off_by_ratio", diff=int(d), ratio=ratio)
+
+
+__all__ = ["Diagnosis", "Item", "Report", "diagnosis", "how_far", "say"]

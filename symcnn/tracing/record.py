@@ -1,0 +1,106 @@
+"""The recording session of one trace: the steps and constraints the stand-in reports while net.py runs.
+
+Owns: Session, ``session()``, ``record()`` (append a Step), ``where()`` (the net.py line of the
+current call), ``located()`` (attach that line to a SymcnnError).
+Never: compute shapes (tensor.py and the rules do) or choose the model (tracer.py does).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.errors import SymcnnError, Where
+from ..rules.base import Condition, Result, Rule
+from .tracedata import Constraint, Step
+
+
+@dataclass
+class Session:
+    """What the stand-in knows while net.py runs: its file name, and the steps once recording starts."""
+
+    filename: str                 # co_filename of the compiled net.py (absolute path)
+    display: str                  # how locations print ("net.py")
+    source: str = ""              # the text of net.py
+    recording: bool = False
+    steps: list[Step] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)      # id(module) -> dotted name
+    called: set[int] = field(default_factory=set)            # ids of leaf modules already called
+    top_calls: list[tuple[Any, Any]] = field(default_factory=list)  # (module, input) called at top level
+    in_forward: int = 0            # depth of Module calls under way (unsupported ops raise inside)
+    created: set[int] = field(default_factory=set)   # ids of tensors made by torch.rand/zeros/... (inputs)
+
+
+_current: ContextVar[Session | None] = ContextVar("symcnn_session", default=None)
+
+
+def session() -> Session | None:
+    return _current.get()
+
+
+def activate(s: Session | None):
+    return _current.set(s)
+
+
+def deactivate(token) -> None:
+    _current.reset(token)
+
+
+def where(depth: int = 1) -> Where | None:
+    """Where(file, line) of the innermost frame that belongs to the user's net.py."""
+    s = _current.get()
+    if s is None:
+        return None
+    f = sys._getframe(depth)
+    while f is not None:
+        if f.f_code.co_filename == s.filename:
+            return Where(s.display, f.f_lineno)
+        f = f.f_back
+    return None
+
+
+def at_top_level() -> bool:
+    """True when the innermost net.py frame is the module body (a call outside any function)."""
+    s = _current.get()
+    f = sys._getframe(1)
+    while f is not None and s is not None:
+        if f.f_code.co_filename == s.filename:
+            return f.f_code.co_name == "<module>"
+        f = f.f_back
+    return False
+
+
+def located(err: SymcnnError, layer: str | None = None) -> SymcnnError:
+    return err.located(where(2), layer)
+
+
+def add_conditions(conds: tuple[Condition, ...], at: Where | None, step: int | None) -> None:
+    s = _current.get()
+    if s is not None and s.recording:
+        s.constraints.extend(Constraint(c, at, step) for c in conds)
+
+
+def record(key: str, name: str, via: str, inputs: tuple, output: tuple, *, rule: Rule | None = None,
+           result: Result | None = None, parents: tuple[int, ...] = (), module_id: int | None = None,
+           first_call: bool = True, note: str | None = None, conditions: tuple[Condition, ...] = (),
+           made_at: Where | None = None) -> int | None:
+    """Append a Step (when recording) and its undecided conditions; returns the step index.
+    The step's line is the call in net.py, else (a module called by nn.Sequential or by symcnn
+    itself) ``made_at``, the line that constructed the module."""
+    s = _current.get()
+    if s is None or not s.recording:
+        return None
+    at = where(2) or made_at
+    idx = len(s.steps)
+    s.steps.append(Step(idx, name, key, via, at, tuple(inputs), tuple(output), rule, result,
+                        tuple(parents), module_id, first_call, note))
+    conds = tuple(conditions)
+    if result is not None:
+        conds = conds + tuple(result.conditions)
+    if rule is not None and first_call:
+        conds = tuple(rule.init_conditions) + conds
+    add_conditions(conds, at, idx)
+    return idx

@@ -1,0 +1,18 @@
+"""``torch.autograd`` of the stand-in: ``Variable(t)`` is ``t`` (as in torch since 0.4).
+Never: track gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802
+    return data
+
+
+def grad(*args: Any, **kwargs: Any) -> Any:
+    from ...core.errors import UnsupportedError
+    from .. import record as rec
+
+    raise UnsupportedError("torch.autograd.grad is not supported by symcnn yet",
+                           fix="remove gradient code from the model's forward").located(rec.where())

@@ -1,0 +1,72 @@
+"""``torch.nn`` of the stand-in: Module, the containers, Parameter, and one layer class per rule.
+
+Layer classes are generated from RULES on first access (``nn.Conv2d`` wraps ``make("nn.Conv2d", ...)``);
+a name with no rule raises UnsupportedError at the line that uses it, with close names suggested.
+Owns: the ``torch.nn`` namespace, the loss stubs, ``nn.init``.
+Never: compute shapes itself (the rules do) or import torch.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from typing import Any
+
+from ...core.errors import UnsupportedError
+from ...rules.base import RULES
+from .. import record as rec
+from ..tensor import SymTensor
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .module import Layer, Module, Parameter
+
+# `from torch.nn import *` gives every layer with a rule, as torch's star import gives every layer
+__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList", "Sequential",
+           "functional", "init", "utils",
+           *sorted(k[3:] for k, v in RULES.items() if v is not None and k.startswith("nn."))]
+
+
+class Loss(Module):
+    """Loss functions: accepted so files that build a criterion load; they have no shape rule."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__()
+
+    def forward(self, *inputs: Any, **kwargs: Any) -> SymTensor:
+        return SymTensor(())
+
+
+_layers: dict[str, type[Layer]] = {}
+_losses: dict[str, type[Loss]] = {}
+init = types.ModuleType("torch.nn.init", "nn.init of the stand-in: every initializer is a no-op.")
+
+
+def _initializer(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return lambda tensor=None, *a, **k: tensor
+
+
+init.__getattr__ = _initializer  # type: ignore[attr-defined]
+utils = types.ModuleType("torch.nn.utils")
+from . import functional  # noqa: E402  (functional imports this module's names lazily)
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    key = f"nn.{name}"
+    if RULES.get(key) is not None:
+        if key not in _layers:
+            _layers[key] = type(name, (Layer,), {"_key": key, "__module__": "torch.nn", "__qualname__": name})
+        return _layers[key]
+    if name.endswith("Loss"):
+        if name not in _losses:
+            _losses[name] = type(name, (Loss,), {"__module__": "torch.nn"})
+        return _losses[name]
+    layers = [k for k, v in RULES.items() if v is not None and k.startswith("nn.")]
+    close = difflib.get_close_matches(key, layers, n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise UnsupportedError(f"{key} is not supported by symcnn yet",
+                           fix=f"{hint}run `symcnn formula --list` for the supported layers"
+                           ).located(rec.where())
+

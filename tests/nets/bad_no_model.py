@@ -1,5 +1,0 @@
-import torch
-
-
-def helper(x):
-    return x.view(x.size(0), -1)

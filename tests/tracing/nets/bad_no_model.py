@@ -1,0 +1,4 @@
+
+
+def helper(x):
+    return x.view(x.size(0), -1)
