@@ -186,7 +186,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, 
     if fmt == "gradescope" and len(answers) > 1:
         raise InputError(f"--format gradescope grades one submission, got {len(answers)} answers files",
                          fix="run once per submission, or use --csv for a class")
-    base, _ = load_trace(NetArgs(net.path, net.model, net.input, (), net.timeout))
+    base, _ = load_trace(NetArgs(net.path, net.model, net.inputs, (), net.timeout, net.script_args))
     shape = base.input_shape if net.input is not None else None
     grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops)
     grader.seed(shape, base)

@@ -75,7 +75,9 @@ class SymcnnGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         cut = argv.index("--") if "--" in argv else len(argv)
         debug = "--debug" in argv[:cut] or os.environ.get("SYMCNN_DEBUG") == "1"
-        argv = [a for i, a in enumerate(argv) if not (a == "--debug" and i < cut)]
+        # after `--`: NET.py's own command-line arguments (its sys.argv[1:]; net_options passes them on)
+        self.script_args = tuple(argv[cut + 1:])
+        argv = [a for a in argv[:cut] if a != "--debug"]
         code = run_main(super().main, argv, prog_name or "symcnn", complete_var, debug, **extra)
         if standalone_mode:
             sys.exit(code)

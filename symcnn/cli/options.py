@@ -43,13 +43,20 @@ class CliError(click.ClickException):
 
 @dataclass(frozen=True, slots=True)
 class NetArgs:
-    """What the user said about the net: the file, the model, the input shape, --set and --timeout."""
+    """What the user said about the net: the file, the model, the inputs, --set, --timeout, and the
+    script's own arguments (given after ``--``)."""
 
     path: str
     model: str | None = None
-    input: str | None = None
+    inputs: tuple[str, ...] = ()
     sets: tuple[str, ...] = ()
     timeout: float | None = DEFAULT_TIMEOUT
+    script_args: tuple[str, ...] = ()
+
+    @property
+    def input(self) -> str | None:
+        """The first --input (one-input commands)."""
+        return self.inputs[0] if self.inputs else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +80,24 @@ def _timeout(ctx, param, value):
 
 
 def net_options(f):
-    """Add NET.py, --model, --input, --set and --timeout; the command receives ``net: NetArgs``."""
+    """Add NET.py, --model, --input, --set and --timeout, and pass on the script's own arguments (given
+    after ``--``, see main.py); the command receives ``net: NetArgs``."""
 
     @click.argument("net_path", metavar="NET.py")
-    @click.option("--model", metavar="NAME", help="The model to use when NET.py defines several.")
-    @click.option("--input", "input_shape", metavar="SHAPE",
-                  help="Input shape: 1x3x227x227, 1,3,227,227, or with symbols 1x3xHxW.")
+    @click.option("--model", metavar="NAME|CALL",
+                  help="The model: a name in NET.py (class, factory, instance) or a call with literal "
+                       "arguments, e.g. \"VGG('VGG16')\".")
+    @click.option("--input", "inputs", metavar="SHAPE[:DTYPE]", multiple=True,
+                  help="Input shape: 1x3x227x227, 1,3,227,227, or with symbols 1x3xHxW; once per argument "
+                       "of forward (e.g. --input 1x100 --input 1:long). NET.py's own arguments go after --.")
     @click.option("--set", "sets", metavar="NAME=VALUE", multiple=True,
                   help="Substitute a symbol after the closed form is derived (repeatable): --set H=227.")
     @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, callback=_timeout,
                   metavar="SECONDS", help="Stop tracing NET.py after this many seconds.")
     @functools.wraps(f)
-    def wrapper(*args, net_path, model, input_shape, sets, timeout, **kwargs):
-        net = NetArgs(net_path, model, input_shape, tuple(sets), timeout)
+    def wrapper(*args, net_path, model, inputs, sets, timeout, **kwargs):
+        script_args = getattr(click.get_current_context().find_root().command, "script_args", ())
+        net = NetArgs(net_path, model, tuple(inputs), tuple(sets), timeout, tuple(script_args))
         return f(*args, net=net, **kwargs)
 
     return wrapper
@@ -149,14 +161,16 @@ def load_trace(net: NetArgs):
 
     Raises InputError / NetLoadError / RuleError / TraceError (all SymcnnError) with one-line messages.
     """
-    from ..core.userinput import parse_sets, parse_shape, resolve_sets
+    from ..core.userinput import parse_input, parse_sets, resolve_sets
 
-    shape = parse_shape(net.input) if net.input is not None else None
+    inputs = [parse_input(i) for i in net.inputs] or None
     subs = parse_sets(net.sets)
     _check_net_file(net.path)
     from ..tracing.tracer import trace as run_trace
 
-    trace = run_trace(net.path, model=net.model, input_shape=shape, timeout=net.timeout)
+    trace = run_trace(net.path, model=net.model, input_shape=inputs, timeout=net.timeout, args=net.script_args)
+    for note in trace.notes:
+        click.echo(f"symcnn: note: {note}", err=True)
     return trace, resolve_sets(trace, subs)
 
 

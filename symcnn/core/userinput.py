@@ -1,6 +1,7 @@
 """Strict parsing of command-line values: ``--input`` shapes and ``--set NAME=VALUE`` substitutions.
 
-Owns: parse_shape, parse_sets, resolve_sets (check --set names against a trace, check its
+Owns: parse_shape, parse_input / as_inputs (an input's shape and dtype, ``1x100``, ``1:long``),
+parse_sets, resolve_sets (check --set names against a trace, check its
 constraints under the substituted values), and the rules for user symbol names.
 Never: run user code, guess a value, or accept something it cannot parse exactly; every problem is
 one InputError line.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from dataclasses import dataclass
 
 import sympy
 from sympy import Expr, Integer, Symbol, sympify
@@ -91,6 +93,73 @@ def parse_shape(text: str) -> tuple[Expr, ...]:
     return tuple(shape)
 
 
+# dtype names as torch spells them (torch.long, torch.float32, ...) -> the canonical name
+DTYPES = {"float": "float32", "float32": "float32", "half": "float16", "float16": "float16",
+          "bfloat16": "bfloat16", "double": "float64", "float64": "float64", "long": "int64", "int64": "int64",
+          "int": "int32", "int32": "int32", "short": "int16", "int16": "int16", "int8": "int8", "uint8": "uint8",
+          "bool": "bool"}
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """One input of the model's forward: its shape and dtype (a torch dtype name, canonical)."""
+
+    shape: tuple
+    dtype: str = "float32"
+
+    @property
+    def integer(self) -> bool:
+        return self.dtype.startswith(("int", "uint")) or self.dtype == "bool"
+
+
+def parse_input(text: str) -> InputSpec:
+    """``1x3x224x224``, ``1x100``, ``1:long`` (a dtype after a colon) to an InputSpec.
+
+    >>> parse_input("4x16:long")
+    InputSpec(shape=(4, 16), dtype='int64')
+    """
+    body, dtype = (text.rsplit(":", 1) + ["float32"])[:2] if isinstance(text, str) and ":" in text \
+        else (text, "float32")
+    name = str(dtype).strip().removeprefix("torch.")
+    if name not in DTYPES:
+        raise InputError(f"--input {_short(str(text))!r}: {_short(name)!r} is not a dtype",
+                         fix=f"write a shape, then optionally :dtype with one of {', '.join(DTYPES)} "
+                             "(e.g. --input 1x16:long)")
+    return InputSpec(parse_shape(body), DTYPES[name])
+
+
+def _shape_like(v) -> bool:
+    return isinstance(v, (str, InputSpec)) or (isinstance(v, (tuple, list)) and all(
+        isinstance(e, (int, str, Expr)) and not isinstance(e, bool) for e in v))
+
+
+def as_inputs(value) -> list[InputSpec]:
+    """The inputs a caller gives: one shape (``(1, 3, "H", "W")``, ``"1x3xHxW"``, an InputSpec) or a
+    list of them (several inputs: one per argument of forward)."""
+    if _shape_like(value) and not (isinstance(value, list) and value and all(isinstance(e, str) for e in value)):
+        return [_one_input(value)]
+    if isinstance(value, (tuple, list)) and value and all(_shape_like(v) for v in value):
+        return [_one_input(v) for v in value]
+    raise InputError(f"input {_short(repr(value))} is not a shape or a list of shapes",
+                     fix="give a shape such as (1, 3, 224, 224), '1x3xHxW', or a list of them (one per input)")
+
+
+def _one_input(v) -> InputSpec:
+    if isinstance(v, InputSpec):
+        return v
+    if isinstance(v, str):
+        return parse_input(v)
+    shape = []
+    for e in v:
+        if isinstance(e, str):
+            shape.extend(parse_shape(e))
+        elif isinstance(e, Expr):
+            shape.append(e)
+        else:
+            shape.append(_size(str(e), f"input {_short(repr(tuple(v)))}"))
+    return InputSpec(tuple(shape))
+
+
 def parse_sets(items: tuple[str, ...] | list[str]) -> dict[Symbol, Integer]:
     """``("H=227", "W=227")`` to ``{H: 227, W: 227}``: names are size symbols, values positive integers."""
     subs: dict[Symbol, Integer] = {}
@@ -150,4 +219,5 @@ def _shape_text(shape) -> str:
     return "×".join(text(v) for v in shape)
 
 
-__all__ = ["check_name", "parse_sets", "parse_shape", "resolve_sets"]
+__all__ = ["DTYPES", "InputSpec", "as_inputs", "check_name", "parse_input", "parse_sets", "parse_shape",
+           "resolve_sets"]

@@ -169,6 +169,9 @@ class Rule:
     reference: ClassVar[str] = ""
     # torch argument name -> symbol used in the general formula (docs, derivations)
     legend: ClassVar[dict[str, Basic]] = {}
+    # what the input must hold: "indices" (integers, e.g. an embedding), or None: anything the layer's
+    # weights allow (a layer with weights takes floating point, as torch's dtype checks require)
+    takes: ClassVar[str | None] = None
 
     def __init__(self, key: str, /, *args: Any, **kwargs: Any):
         self.key = key

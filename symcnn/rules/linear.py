@@ -113,6 +113,7 @@ class Embedding(Rule):
     """
 
     family = "embedding"
+    takes = "indices"
     reference = TORCH_DOCS + "torch.nn.Embedding.html"
     legend = {"embedding_dim": C_out}
 

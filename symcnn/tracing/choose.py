@@ -1,33 +1,33 @@
-"""Which object of a net.py is the model, and which input it is fed, once the file has run.
+"""Which object of a net.py is the model, once the file has run.
 
-The model: the module-level nn.Module instance (several: the one called at module level), else the one
-nn.Module subclass that builds without arguments; ``--model NAME`` picks explicitly. The input: what
-the file fed the model at module level, else its one module-level ``torch.rand(...)``-like tensor
-(also read from an ``if __name__ == "__main__":`` block, which does not run), else symbolic N×C×H×W.
-
-Owns: MODULE_NAME (the name net.py runs under), choose_model, choose_input.
-Never: run net.py (tracer.py does) or decide shapes of layers.
+Without ``--model``: the module-level nn.Module instance (several: the one called at module level),
+else the one candidate among the file's nn.Module classes that build without arguments, its
+zero-argument factory functions (``def ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])``) and
+``functools.partial`` objects; several candidates are an error listing each with its ``--model``.
+``--model`` takes a name (class, factory, partial or instance) or a call with literal arguments,
+``VGG('VGG16')``, ``resnet(depth=20)``, ``ResNet(BasicBlock, [2, 2, 2, 2])``: parsed with ``ast``,
+arguments are literals or names of the file's own objects, and only a model class or a function
+defined in the user's code is ever called (never eval).
+Owns: choose_model, candidates. Never: run net.py (loading.py does) or decide shapes of layers.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 from typing import Any
 
-from sympy import Basic, Integer
-
 from ..core.errors import NetLoadError
-from ..core.symbols import SPATIAL, C, N, size_symbol
 from . import record as rec
+from .loading import user_error
 from .standin import nn
-from .standin.torch import zoo_model
-from .tensor import SymTensor, sym
+from .standin.missing import MissingBase, zoo_model
 
-MODULE_NAME = "__symcnn_net__"
+_LITERALS = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.UnaryOp)
 
 
-def _models(ns: dict) -> tuple[dict[str, Any], dict[str, type]]:
+def _models(ns: dict, s: rec.Session) -> tuple[dict[str, Any], dict[str, type]]:
     """Module-level model instances that are no other instance's submodule, and model classes."""
     inst = {}
     for n, v in ns.items():
@@ -37,31 +37,159 @@ def _models(ns: dict) -> tuple[dict[str, Any], dict[str, type]]:
     inner = {id(m) for v in inst.values() for _, m in v.named_modules() if m is not v}
     roots = {n: v for n, v in inst.items() if id(v) not in inner}
     classes = {n: v for n, v in ns.items() if isinstance(v, type) and issubclass(v, nn.Module)
-               and v.__module__ == MODULE_NAME and not issubclass(v, (nn.Layer, nn.Loss))}
+               and v.__module__ == s.module_name and not issubclass(v, (nn.Layer, nn.Loss))}
     return roots, classes
 
 
-def _no_args(cls: type) -> bool:
+def _no_args(fn: Any) -> bool:
     try:
-        inspect.signature(cls).bind()
-    except TypeError:
+        inspect.signature(fn).bind()
+    except (TypeError, ValueError):
         return False
     return True
 
 
+def _own(fn: Any, s: rec.Session) -> bool:
+    """A function (or lambda, or method) defined in the user's own code."""
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    return code is not None and s.display_of(code.co_filename) is not None
+
+
+def _builds_model(fn: Any, ns: dict, s: rec.Session, seen: set[int]) -> bool:
+    """Does a function of net.py return a model? Read from its source, never by calling it: it returns
+    a call of a model class, partial or factory (directly or through a variable it assigned)."""
+    if isinstance(fn, functools.partial):
+        return _is_maker(fn.func, ns, s, seen)
+    if id(fn) in seen or not inspect.isfunction(fn) or not _own(fn, s):
+        return False
+    seen.add(id(fn))
+    try:
+        tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    made: dict[str, ast.expr] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            made[node.targets[0].id] = node.value
+    for ret in (n for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None):
+        value = made.get(ret.value.id, ret.value) if isinstance(ret.value, ast.Name) else ret.value
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                and isinstance(value.func.value, ast.Call):   # ResNet(...).to(device)
+            value = value.func.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+                and _is_maker(ns.get(value.func.id, fn.__globals__.get(value.func.id)), ns, s, seen):
+            return True
+    return False
+
+
+def _is_maker(obj: Any, ns: dict, s: rec.Session, seen: set[int]) -> bool:
+    if isinstance(obj, type):
+        return issubclass(obj, nn.Module) and not issubclass(obj, nn.Loss)
+    return _builds_model(obj, ns, s, seen)
+
+
+def candidates(ns: dict, s: rec.Session) -> dict[str, str]:
+    """name -> what it is ("class", "factory", "partial") of what could be the model when no instance
+    is: classes that build without arguments and no other candidate contains, zero-argument factories."""
+    _, classes = _models(ns, s)
+    out = {n: "class" for n, c in classes.items() if _no_args(c)}
+    for n, v in ns.items():
+        if n.startswith("_") or n in out or isinstance(v, type):
+            continue
+        if isinstance(v, functools.partial) and _no_args(v) and _is_maker(v, ns, s, set()):
+            out[n] = "partial"
+        elif inspect.isfunction(v) and v.__module__ == s.module_name and _no_args(v) \
+                and _builds_model(v, ns, s, set()):
+            out[n] = "factory"
+    return out
+
+
+def _call(label: str, fn: Any, args: tuple, kwargs: dict, s: rec.Session) -> Any:
+    """Build the model (inside the tracer's limits): a factory that raises is the user's error."""
+    try:
+        model = fn(*args, **kwargs)
+    except NetLoadError:
+        raise
+    except Exception as e:  # noqa: BLE001 -- the user's factory: report it as their error
+        raise user_error(e, s) from None
+    if not isinstance(model, nn.Module):
+        raise NetLoadError(f"--model {label} gave a {type(model).__name__}, not an nn.Module",
+                           fix="name a model class, a factory that returns a model, or a model instance")
+    return model
+
+
+def _ref(node: ast.expr, ns: dict, spec: str) -> Any:
+    """A name of net.py's module level, possibly with attributes or a literal subscript: ``models.vgg``."""
+    if isinstance(node, ast.Name):
+        if node.id not in ns:
+            raise KeyError(node.id)
+        return ns[node.id]
+    if isinstance(node, ast.Attribute):
+        return getattr(_ref(node.value, ns, spec), node.attr)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return _ref(node.value, ns, spec)[node.slice.value]
+    raise _BadSpec(spec)
+
+
+class _BadSpec(Exception):
+    pass
+
+
+def _value(node: ast.expr, ns: dict, spec: str) -> Any:
+    """An argument: a literal, a name of net.py, or a list/tuple/dict of those."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        pass
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [_value(e, ns, spec) for e in node.elts]
+        return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        return {_value(k, ns, spec): _value(v, ns, spec) for k, v in zip(node.keys, node.values)}
+    return _ref(node, ns, spec)
+
+
+def _from_spec(spec: str, ns: dict, s: rec.Session) -> tuple[str, Any]:
+    names = sorted(candidates(ns, s)) + sorted(_models(ns, s)[0])
+    listing = f"; the candidates are {', '.join(names)}" if names else ""
+    try:
+        tree = ast.parse(spec.strip(), mode="eval").body
+        if isinstance(tree, ast.Call):
+            fn = _ref(tree.func, ns, spec)
+            args = tuple(_value(a, ns, spec) for a in tree.args)
+            if any(k.arg is None for k in tree.keywords):
+                raise _BadSpec(spec)
+            kwargs = {k.arg: _value(k.value, ns, spec) for k in tree.keywords}
+            label = spec.strip()
+        else:
+            fn, args, kwargs, label = _ref(tree, ns, spec), (), {}, spec.strip()
+    except KeyError as e:
+        raise NetLoadError(f"{s.display}: no model named {e.args[0]!r}{listing}",
+                           fix="pass one of them as --model (a class or factory name, or a call such as "
+                               "--model \"VGG('VGG16')\")") from None
+    except (SyntaxError, _BadSpec, AttributeError, IndexError, TypeError, ValueError):
+        raise NetLoadError(f"--model {spec!r} is not a name or a call with literal arguments",
+                           fix="write a name of net.py (--model ResNet18) or a call whose arguments are "
+                               "numbers, strings, lists or names of net.py (--model \"resnet(depth=20)\")"
+                           ) from None
+    if isinstance(fn, nn.Module) and not isinstance(tree, ast.Call):
+        return label, fn
+    if not (isinstance(fn, type) and issubclass(fn, nn.Module)) and not isinstance(fn, functools.partial) \
+            and not _own(fn, s):
+        raise NetLoadError(f"--model {spec!r}: {label.split('(')[0]} is not a model class or a function of "
+                           f"{s.display}", fix=f"name a model class or a factory defined in {s.display}{listing}")
+    if isinstance(fn, type) and not isinstance(tree, ast.Call) and not _no_args(fn):
+        raise NetLoadError(f"{s.display}: {label}() needs constructor arguments",
+                           fix=f"give them in --model, e.g. --model \"{label}(...)\" with the values your script "
+                               f"uses, or add `model = {label}(...)` at module level")
+    return label, _call(label, fn, args, kwargs, s)
+
+
 def choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any]:
-    roots, classes = _models(ns)
     if model is not None:
-        if model in roots or isinstance(ns.get(model), nn.Module):
-            return model, ns[model]
-        if model in classes:
-            if not _no_args(classes[model]):
-                raise NetLoadError(f"{s.display}: {model}() needs constructor arguments",
-                                   fix=f"add `model = {model}(...)` at module level and pass --model model")
-            return model, classes[model]()
-        names = sorted(roots) + sorted(classes)
-        raise NetLoadError(f"{s.display}: no model named {model!r}; the candidates are "
-                           f"{', '.join(names) if names else 'none'}", fix="pass one of them as the model")
+        return _from_spec(model, ns, s)
+    roots, _ = _models(ns, s)
     # a bare layer at module level (act = nn.ReLU() used by forward) is a model only as a last resort
     big = {n: v for n, v in roots.items() if not isinstance(v, nn.Layer)}
     leaf = {n: v for n, v in roots.items() if n not in big}
@@ -70,96 +198,50 @@ def choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any]
         if len(fed) == 1:
             return fed[0], big[fed[0]]
         raise NetLoadError(f"{s.display} defines several models: {', '.join(big)}",
-                           fix=f"choose one with --model NAME (e.g. --model {next(iter(big))})")
+                           fix="choose one: " + ", ".join(f"--model {n}" for n in big))
     if big:
         return next(iter(big.items()))
-    built = {n: c() for n, c in classes.items() if _no_args(c)}
+    found = candidates(ns, s)
+    built = {n: _call(n, ns[n], (), {}, s) for n, kind in found.items() if kind == "class"}
     inner = {type(m) for v in built.values() for _, m in v.named_modules() if m is not v}
-    top = {n: v for n, v in built.items() if type(v) not in inner} or leaf
+    top = {n: k for n, k in found.items() if k != "class" or type(built[n]) not in inner}
     if len(top) == 1:
-        return next(iter(top.items()))
+        n = next(iter(top))
+        return n, built[n] if n in built else _call(n, ns[n], (), {}, s)
     if len(top) > 1:
         raise NetLoadError(f"{s.display} defines several models: {', '.join(top)}",
-                           fix=f"choose one with --model NAME (e.g. --model {next(iter(top))})")
+                           fix="choose one: " + ", ".join(f"--model {n}" for n in top))
+    if leaf:
+        return next(iter(leaf.items()))
     if zoo := zoo_model(ns):
         raise NetLoadError(f"{s.display}: the model `{zoo[0]}` comes from {zoo[1]}, which symcnn cannot "
                            "build: it runs net.py with a torch stand-in that has torch.nn's layers only",
                            fix="write the model's layers in net.py with torch.nn modules (symcnn's repository "
                                "has ResNet, VGG16, DenseNet-121 and MobileNetV2 written out in examples/)")
-    needs = [n for n in classes if n not in built]
-    why = f" ({', '.join(needs)} {'needs' if len(needs) == 1 else 'need'} constructor arguments)" if needs else ""
-    raise NetLoadError(f"{s.display} has no model: looked for a module-level nn.Module instance "
-                       f"(net = nn.Sequential(...) or model = Net()) and for an nn.Module subclass that "
-                       f"builds without arguments{why}", fix="add `model = Net(...)` at module level")
+    raise _no_model(ns, s)
 
 
-def _first_layer(net: Any) -> Any:
-    return next((m for _, m in net.named_modules() if isinstance(m, nn.Layer)), None)
+def _no_model(ns: dict, s: rec.Session) -> NetLoadError:
+    _, classes = _models(ns, s)
+    needs = [n for n in classes if not _no_args(classes[n])]
+    missing = [f"{n} derives from {v._missing_base}" for n, v in ns.items()
+               if isinstance(v, type) and issubclass(v, MissingBase) and v.__module__ == s.module_name]
+    why = ""
+    if needs:
+        why = f" ({', '.join(needs)} {'needs' if len(needs) == 1 else 'need'} constructor arguments)"
+    if missing:
+        why += f" ({'; '.join(missing)}, which symcnn cannot run)"
+    example = f"--model \"{needs[0]}(...)\"" if needs else "--model NAME"
+    if s.stopped is not None:
+        at = f" at {s.stopped.at}" if s.stopped.at else ""
+        return NetLoadError(f"{s.display} has no model yet where symcnn stopped running it{at}: training starts "
+                            f"there ({s.stopped.what}), before a model is built",
+                            fix='put the training code under `if __name__ == "__main__":`, or build the model '
+                                "before it")
+    return NetLoadError(f"{s.display} has no model: looked for a module-level nn.Module instance (net = "
+                        "nn.Sequential(...) or model = Net()), an nn.Module subclass that builds without arguments, "
+                        f"and a factory function that returns one{why}",
+                        fix=f"name the model with {example}, or add `model = Net(...)` at module level")
 
 
-def _default_input(net: Any) -> tuple:
-    """Symbolic N×C×H×W (1-D: N×C×L, 3-D: N×C×T×H×W) with C from the first layer when it has one."""
-    layer = _first_layer(net)
-    if layer is None:
-        return (N, C, *SPATIAL[2])
-    args = layer._rule.raw_args
-    if "in_features" in args:
-        return (N, sym(args["in_features"]))
-    c = args.get("in_channels", args.get("num_features", C))
-    nd = layer._rule.nd or 2
-    return (N, sym(c) if not isinstance(c, Basic) or c.is_Integer else C, *SPATIAL[nd])
-
-
-def choose_input(ns: dict, s: rec.Session, net: Any, input_shape: tuple | None) -> tuple:
-    if input_shape is not None:
-        return tuple(size_symbol(v) if isinstance(v, str) else sym(v) for v in input_shape)
-    # fed to the model at module level; else the first of its layers called there (d2l's
-    # `for layer in net: X = layer(X)` loop); else the one module-level tensor made by torch.rand & co.
-    members = {id(m) for _, m in net.named_modules()}
-    fed = [t for m, t in s.top_calls if m is net] or [t for m, t in s.top_calls if id(m) in members]
-    if fed:
-        return fed[0]._shape
-    tensors = []
-    for n, v in ns.items():
-        if isinstance(v, SymTensor) and id(v) in s.created and not n.startswith("_") \
-                and all(v is not t for t in tensors):
-            tensors.append(v)
-    shapes = [t._shape for t in tensors] or [tuple(map(Integer, v)) for v in _main_block_inputs(s.source)]
-    if len(set(shapes)) > 1:
-        layer = _first_layer(net)
-        c = layer._rule.raw_args.get("in_channels") if layer is not None else None
-        shapes = [v for v in shapes if c is not None and len(v) > 1 and v[1] == c]
-    if len(set(shapes)) == 1:
-        return shapes[0]
-    return _default_input(net)
-
-
-_CREATORS = {"rand", "randn", "zeros", "ones", "empty"}
-
-
-def _main_block_inputs(source: str) -> list[tuple[int, ...]]:
-    """Shapes of literal ``torch.rand(1, 3, 32, 32)``-like calls under ``if __name__ == "__main__":``
-    (that block does not run, but its example input is what the user feeds the model)."""
-    shapes = []
-    for node in ast.parse(source).body:
-        if not (isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
-                and "__name__" in ast.unparse(node.test)):
-            continue
-        for call in (n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Call)):
-            f = call.func
-            if not (isinstance(f, ast.Attribute) and f.attr in _CREATORS and isinstance(f.value, ast.Name)
-                    and f.value.id == "torch"):
-                continue
-            args = call.args or [k.value for k in call.keywords if k.arg == "size"]
-            if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
-                args = args[0].elts
-            try:
-                shape = tuple(ast.literal_eval(a) for a in args)
-            except ValueError:
-                continue
-            if shape and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape):
-                shapes.append(shape)
-    return shapes
-
-
-__all__ = ["MODULE_NAME", "choose_input", "choose_model"]
+__all__ = ["candidates", "choose_model"]

@@ -1,12 +1,13 @@
 """The recording session of one trace: the steps and constraints the stand-in reports while net.py runs.
 
 Owns: Session, ``session()``, ``record()`` (append a Step), ``where()`` (the net.py line of the
-current call), ``located()`` (attach that line to a SymcnnError).
+current call), ``located()`` (attach that line to a SymcnnError), ``note()``, TrainingStarted.
 Never: compute shapes (tensor.py and the rules do) or choose the model (tracer.py does).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,14 +25,50 @@ class Session:
     filename: str                 # co_filename of the compiled net.py (absolute path)
     display: str                  # how locations print ("net.py")
     source: str = ""              # the text of net.py
+    module_name: str = "__symcnn_net__"   # the name net.py runs under (its dotted name in a package)
+    root: str = ""                # the folder of net.py (or of its package): its own modules live there
     recording: bool = False
     steps: list[Step] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)      # id(module) -> dotted name
     called: set[int] = field(default_factory=set)            # ids of leaf modules already called
-    top_calls: list[tuple[Any, Any]] = field(default_factory=list)  # (module, input) called at top level
+    top_calls: list[tuple[Any, tuple]] = field(default_factory=list)  # (module, inputs) called at top level
     in_forward: int = 0            # depth of Module calls under way (unsupported ops raise inside)
     created: set[int] = field(default_factory=set)   # ids of tensors made by torch.rand/zeros/... (inputs)
+    notes: list[str] = field(default_factory=list)   # what the user should know (stderr), e.g. where it stopped
+    entered: set[int] = field(default_factory=set)   # ids of modules called while recording
+    stopped: Any = None            # the TrainingStarted where module-level training stopped the file
+    _displays: dict[str, str | None] = field(default_factory=dict)
+
+    def display_of(self, filename: str) -> str | None:
+        """How a file of the user's code prints in locations ("net.py", "models/resnet.py"); None for
+        any other file (symcnn, the standard library, installed packages)."""
+        shown = self._displays.get(filename, "")
+        if shown == "":
+            shown = None
+            if filename == self.filename:
+                shown = self.display
+            elif self.root and filename.startswith(self.root + os.sep) and "site-packages" not in filename \
+                    and not filename.startswith((sys.prefix, sys.base_prefix)):
+                shown = os.path.relpath(filename, os.path.dirname(self.filename))
+            self._displays[filename] = shown
+        return shown
+
+
+class TrainingStarted(BaseException):  # noqa: N818 -- a signal, not an error
+    """Raised where net.py's module-level code starts training (a data loader iterated, an optimizer
+    step, ``loss.backward()``): the tracer stops running the file there and traces the model built so far."""
+
+    def __init__(self, what: str, at: Where | None):
+        super().__init__(what)
+        self.what, self.at = what, at
+
+
+def note(text: str) -> None:
+    """Something the user should know about this trace (printed on stderr by the command)."""
+    s = _current.get()
+    if s is not None and text not in s.notes:
+        s.notes.append(text)
 
 
 _current: ContextVar[Session | None] = ContextVar("symcnn_session", default=None)
@@ -56,8 +93,9 @@ def where(depth: int = 1) -> Where | None:
         return None
     f = sys._getframe(depth)
     while f is not None:
-        if f.f_code.co_filename == s.filename:
-            return Where(s.display, f.f_lineno)
+        shown = s.display_of(f.f_code.co_filename)
+        if shown is not None:
+            return Where(shown, f.f_lineno)
         f = f.f_back
     return None
 

@@ -20,7 +20,8 @@ from ..core.fmt import text
 from ..rules.base import RULES, Result, collecting, fmt_shape, make
 from . import record as rec
 from .indexing import broadcast, py, sym, view_shape
-from .methods import ActivationMethods
+from .methods import ActivationMethods, in_place
+from .values import ValueMethods, promote
 
 
 class Size(tuple):
@@ -49,14 +50,29 @@ def _sizes(args: tuple) -> tuple:
 
 def emit(key: str, inputs: Sequence[SymTensor], shape: Sequence, *, via: str = "tensor",
          rule=None, result=None, conditions=(), note=None, module_id=None, first_call=True,
-         name: str | None = None, made_at=None) -> SymTensor:
-    """Make the output tensor of an op and record it as a step (when the tracer is recording)."""
+         name: str | None = None, made_at=None, dtype: str | None = None) -> SymTensor:
+    """Make the output tensor of an op and record it as a step (when the tracer is recording); its
+    dtype is the first input's unless given."""
     out = tuple(shape) if result is not None else tuple(sym(v) for v in shape)
     parents = tuple(t.step for t in inputs if t.step is not None)
     idx = rec.record(key, name or key.removeprefix("Tensor."), via, tuple(t._shape for t in inputs),
                      out, rule=rule, result=result, parents=parents, module_id=module_id,
                      first_call=first_call, note=note, conditions=tuple(conditions), made_at=made_at)
-    return SymTensor(out, idx)
+    return SymTensor(out, idx, dtype or (inputs[0].dtype if inputs else "float32"))
+
+
+def layer_dtype(rule: Any, x: SymTensor) -> str:
+    """The dtype of a layer's output, after the dtype checks torch makes of its input (raises RuleError)."""
+    integer = not x.dtype.startswith(("float", "bfloat", "complex"))
+    if rule.takes == "indices":
+        if not integer:
+            raise RuleError(f"input is a {x.dtype} tensor, but an embedding looks up integer indices",
+                            fix="pass integer indices (--input SHAPE:long, or x.long())")
+        return "float32"
+    if integer and rule.weights != 0:
+        raise RuleError(f"input is an {x.dtype} tensor, but the layer's weights are floating point (torch "
+                        "raises a dtype error)", fix="pass a floating-point tensor (x.float())")
+    return x.dtype
 
 
 def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **kwargs: Any) -> Any:
@@ -70,10 +86,11 @@ def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **
     try:
         rule = make(modkey, *args, **kwargs)
         result = rule(input._shape)
+        dtype = layer_dtype(rule, input)
     except SymcnnError as e:
         raise e.located(rec.where(), fkey) from None
     out = emit(fkey, [input], result.shape, via="functional", rule=rule, result=result,
-               first_call=owned, name=fkey)
+               first_call=owned, name=fkey, dtype=dtype)
     if result.extra_shapes:
         return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
     return out
@@ -89,19 +106,19 @@ def checked(fn, *args):
     return out, tuple(conds)
 
 
-class SymTensor(ActivationMethods):
+class SymTensor(ActivationMethods, ValueMethods):
     """A tensor with a symbolic shape and no data; ``step`` is the index of the step that made it
     (-1: the model input; None: made outside the recorded forward pass)."""
 
-    __slots__ = ("_shape", "step", "requires_grad")
+    __slots__ = ("_shape", "dtype", "requires_grad", "step")
     __array_priority__ = 1000
-    dtype = "float32"
     device = "cpu"
     is_cuda = False
 
-    def __init__(self, shape: Sequence, step: int | None = None):
+    def __init__(self, shape: Sequence, step: int | None = None, dtype: str = "float32"):
         self._shape = tuple(v if isinstance(v, Basic) else sym(v) for v in shape)
         self.step = step
+        self.dtype = dtype
         self.requires_grad = False
 
     def _apply_rule(self, key: str, modkey: str, **kwargs: Any) -> SymTensor:
@@ -136,25 +153,15 @@ class SymTensor(ActivationMethods):
     def __repr__(self) -> str:
         return f"SymTensor({fmt_shape(self._shape)})"
 
-    def __bool__(self):
-        raise TraceError("the truth value of a tensor depends on its data, which symcnn does not have",
-                         fix="branch on sizes (x.size(i)), not on values").located(rec.where())
-
-    def item(self):
-        s = rec.session()
-        if s is not None and not s.recording:
-            return float("nan")   # module-level prints of losses; never part of a traced result
-        raise TraceError("tensor.item() needs data, which symcnn does not have",
-                         fix="remove data-dependent code from forward").located(rec.where())
-
-    @property
-    def data(self) -> SymTensor:
-        return self
-
     grad = None
 
-    def backward(self, *args, **kwargs) -> None:
-        return None
+    def _spawn(self, shape: Sequence, dtype: str) -> SymTensor:
+        """A new tensor (no step) of this shape and dtype: x.new_zeros(...), a comparison's mask."""
+        return SymTensor(shape, None, dtype)
+
+    def _retyped(self, dtype: str) -> SymTensor:
+        """This tensor as another dtype (x.long()): the same step, so it is no layer of its own."""
+        return self if dtype == self.dtype else SymTensor(self._shape, self.step, dtype)
 
     def __iter__(self):
         return iter([self[i] for i in range(len(self))])
@@ -163,8 +170,11 @@ class SymTensor(ActivationMethods):
     def _same(self, *args, **kwargs) -> SymTensor:
         return self
 
-    contiguous = detach = clone = to = float = double = half = cpu = cuda = type_as = _same
-    requires_grad_ = retain_grad = neg = __neg__ = __pos__ = __abs__ = zero_ = normal_ = fill_ = _same
+    contiguous = detach = clone = cpu = cuda = pin_memory = _same
+    requires_grad_ = retain_grad = neg = __neg__ = __pos__ = __abs__ = _same
+    # in-place fills (weight initialisation): same tensor, same shape
+    zero_ = normal_ = fill_ = uniform_ = copy_ = random_ = bernoulli_ = exponential_ = log_normal_ = _same
+    cauchy_ = geometric_ = masked_fill_ = index_fill_ = clamp_min_ = clamp_max_ = _same
 
     # --- reshaping ---
     def _reshape(self, key: str, *shape) -> SymTensor:
@@ -308,12 +318,15 @@ class SymTensor(ActivationMethods):
         some FLOPs counters count those) from the operator (``a + b``: key ``add``)."""
         if not isinstance(other, SymTensor):
             if isinstance(other, (int, float, Basic)):
-                return self
+                return self if isinstance(other, int) or self.dtype.startswith("float") \
+                    else self._retyped(promote(self.dtype, None))
             what = f"{op} of a tensor and {type(other).__name__} is not supported by symcnn yet"
             raise UnsupportedError(what, fix="use tensors or numbers").located(rec.where())
         a, b = (other, self) if swap else (self, other)
         out, conds = checked(broadcast, a._shape, b._shape, op)
-        return emit(key or op, [a, b], out, conditions=conds, name=op)
+        made = emit(key or op, [a, b], out, conditions=conds, name=op)
+        made.dtype = promote(a.dtype, b.dtype)
+        return made
 
     def __add__(self, o): return self._binary(o, "add")
     def __radd__(self, o): return self._binary(o, "add", True)
@@ -324,13 +337,17 @@ class SymTensor(ActivationMethods):
     def __truediv__(self, o): return self._binary(o, "div")
     def __rtruediv__(self, o): return self._binary(o, "div", True)
     def __pow__(self, o): return self._binary(o, "pow")
+    def pow(self, o): return self._binary(o, "pow")
     __iadd__, __isub__, __imul__, __itruediv__ = __add__, __sub__, __mul__, __truediv__
 
     def add(self, o, *, _key="Tensor.add"): return self._binary(o, "add", key=_key)
     def sub(self, o, *, _key="Tensor.sub"): return self._binary(o, "sub", key=_key)
     def mul(self, o, *, _key="Tensor.mul"): return self._binary(o, "mul", key=_key)
     def div(self, o, *, _key="Tensor.div"): return self._binary(o, "div", key=_key)
-    add_, sub_, mul_, div_ = add, sub, mul, div
+    def add_(self, o, *a, **k): return in_place(self, self.add(o))   # the same step as x.add(o), on x
+    def sub_(self, o, *a, **k): return in_place(self, self.sub(o))
+    def mul_(self, o): return in_place(self, self.mul(o))
+    def div_(self, o, **k): return in_place(self, self.div(o))
     def maximum(self, o): return self._binary(o, "maximum")
     def minimum(self, o): return self._binary(o, "minimum")
 

@@ -96,6 +96,15 @@ class Trace:
     unused: list[tuple[str, Rule]] = field(default_factory=list)
     # parameters PyTorch counts that belong to no leaf module rule (nn.Parameter on a custom module)
     extra_params: Expr = Integer(0)
+    input_shapes: tuple[Shape, ...] = ()   # every input of forward, in order (input_shape is the first)
+    input_dtypes: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)   # what the user should know: where the file stopped, ...
+
+    def __post_init__(self) -> None:
+        if not self.input_shapes:
+            self.input_shapes = (tuple(self.input_shape),)
+        if not self.input_dtypes:
+            self.input_dtypes = ("float32",) * len(self.input_shapes)
 
     @property
     def total_params(self) -> Expr:
@@ -110,6 +119,7 @@ class Trace:
     @property
     def symbols(self) -> set:
         out = set()
-        for v in self.input_shape:
-            out |= getattr(v, "free_symbols", set())
+        for shape in self.input_shapes:
+            for v in shape:
+                out |= getattr(v, "free_symbols", set())
         return out

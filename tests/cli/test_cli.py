@@ -49,9 +49,10 @@ def fake_tracer(monkeypatch):
     """A stand-in symcnn.tracing.tracer that returns the hand-built MNIST trace (CLI plumbing only)."""
     calls = []
 
-    def trace(path, *, model=None, input_shape=None, timeout=None):
-        calls.append((path, model, input_shape, timeout))
-        return mnist_trace(input_shape or (1, 1, 28, 28))
+    def trace(path, *, model=None, input_shape=None, timeout=None, args=()):
+        shape = input_shape[0].shape if input_shape else None   # the CLI passes a list of InputSpec
+        calls.append((path, model, shape, timeout))
+        return mnist_trace(shape or (1, 1, 28, 28))
 
     mod = types.ModuleType("symcnn.tracing.tracer")
     mod.trace = trace

@@ -21,9 +21,8 @@ EX = ROOT / "examples"
 ERRORS = [
     ("bad_channels.py", RuleError, "bad_channels.py:13: nn.Conv2d conv2: Conv2d expects an input with 32 "
      "channels but got 16 channels. Fix: set in_channels=16, or change the previous layer's output channels"),
-    ("bad_unsupported_layer.py", UnsupportedError, "bad_unsupported_layer.py:8: nn.Transformer is not "
-     "supported by symcnn yet. Fix: did you mean nn.ConvTranspose3d, nn.ConvTranspose2d, nn.ConvTranspose1d? "
-     "run `symcnn formula --list` for the supported layers"),
+    ("bad_unsupported_layer.py", UnsupportedError, "bad_unsupported_layer.py:8: nn.AdaptiveLogSoftmaxWithLoss "
+     "is not supported by symcnn yet. Fix: run `symcnn formula --list` for the supported layers"),
     ("bad_fft.py", UnsupportedError, "bad_fft.py:12: torch.fft.rfft is not supported by symcnn yet. "
      "Fix: remove it from the model, or describe it with a custom rule"),
     ("bad_fft_at_load.py", UnsupportedError, "bad_fft_at_load.py:7: torch.fft.rfft is not supported by "
@@ -32,10 +31,11 @@ ERRORS = [
     ("bad_syntax.py", NetLoadError, "bad_syntax.py:4: SyntaxError: invalid syntax. Perhaps you forgot a "
      "comma. Fix: run `python net.py` to see the problem"),
     ("bad_no_model.py", NetLoadError, "bad_no_model.py has no model: looked for a module-level nn.Module "
-     "instance (net = nn.Sequential(...) or model = Net()) and for an nn.Module subclass that builds "
-     "without arguments. Fix: add `model = Net(...)` at module level"),
+     "instance (net = nn.Sequential(...) or model = Net()), an nn.Module subclass that builds without "
+     "arguments, and a factory function that returns one. Fix: name the model with --model NAME, or add "
+     "`model = Net(...)` at module level"),
     ("bad_two_models.py", NetLoadError, "bad_two_models.py defines several models: encoder, decoder. "
-     "Fix: choose one with --model NAME (e.g. --model encoder)"),
+     "Fix: choose one: --model encoder, --model decoder"),
     ("bad_view.py", RuleError, "bad_view.py:14: view(-1, 500): shape [-1, 500] is invalid for input of "
      "size 320. Fix: make the product of the sizes divide the number of elements"),
     ("bad_residual.py", RuleError, "bad_residual.py:13: add: shapes (1, 128, 28, 28) and (1, 64, 56, 56) do "
@@ -47,9 +47,9 @@ ERRORS = [
      "int() or range() on x.size(i)), which symcnn keeps as a formula. Fix: pass the input size as numbers "
      "(--input 1x3x224x224)"),
     ("bad_load_error.py", NetLoadError, "bad_load_error.py:5: IndexError: list index out of range."),
-    ("bad_two_inputs.py", TraceError, "bad_two_inputs.py:9: Siamese.forward takes 2 inputs (a, b) but symcnn "
-     "feeds the model one input tensor. Fix: give the other arguments defaults, or trace a wrapper whose "
-     "forward takes one"),
+    ("bad_two_inputs.py", TraceError, "bad_two_inputs.py:9: Siamese.forward takes 2 inputs (a, b) and symcnn "
+     "cannot tell their shapes. Fix: give one --input per argument, in order (e.g. --input 1x3x256x256 "
+     "--input 1x3x256x256; integer inputs: --input 1:long)"),
 ]
 
 
@@ -126,7 +126,9 @@ def test_model_choice(tmp_path):
     assert trace(f, model="Block", input_shape=(1, 4, 8, 8)).model == "Block"
     with pytest.raises(NetLoadError) as info:
         trace(f, model="Nope")
-    assert str(info.value) == "net.py: no model named 'Nope'; the candidates are Block, Net. Fix: pass one of them as the model"
+    assert str(info.value) == ("net.py: no model named 'Nope'; the candidates are Block, Net. Fix: pass one of "
+                               "them as --model (a class or factory name, or a call such as "
+                               "--model \"VGG('VGG16')\")")
 
 
 def test_module_called_twice_and_unused(tmp_path):
@@ -269,12 +271,13 @@ def test_model_class_needing_arguments(tmp_path):
                  "    def forward(self, x):\n        return self.fc(x)\n")
     with pytest.raises(NetLoadError) as info:
         trace(f, model="Net")
-    assert str(info.value) == ("net.py: Net() needs constructor arguments. Fix: add `model = Net(...)` at "
-                               "module level and pass --model model")
+    assert str(info.value) == ("net.py: Net() needs constructor arguments. Fix: give them in --model, e.g. "
+                               "--model \"Net(...)\" with the values your script uses, or add "
+                               "`model = Net(...)` at module level")
     with pytest.raises(NetLoadError) as info:
         trace(f)
-    assert str(info.value).endswith("builds without arguments (Net needs constructor arguments). "
-                                    "Fix: add `model = Net(...)` at module level")
+    assert str(info.value).endswith("returns one (Net needs constructor arguments). Fix: name the model with "
+                                    "--model \"Net(...)\", or add `model = Net(...)` at module level")
 
 
 def test_d2l_layer_loop_at_module_level_keeps_the_input(tmp_path):

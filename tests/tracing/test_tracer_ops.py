@@ -9,7 +9,8 @@ import pytest
 
 from symcnn.tracing import record as rec
 from symcnn.tracing.tensor import SymTensor
-from symcnn.tracing.tracer import _running, trace
+from symcnn.tracing.loading import running
+from symcnn.tracing.tracer import trace
 
 NETS = Path(__file__).resolve().parent / "nets"
 
@@ -20,7 +21,7 @@ def test_ops_match_torch(torch, fname, shape):
     with torch.device("meta"):
         ns = runpy.run_path(str(path), run_name="__oracle__")
         expected = [tuple(t.shape) for t in ns["model"](ns["x"])]
-    with _running(path, None) as (ns, s):
+    with running(path, None) as (ns, s):
         got = [t._shape for t in ns["model"](SymTensor(shape, -1))]
     assert len(got) == len(expected)
     for i, (g, e) in enumerate(zip(got, expected)):

@@ -1,9 +1,12 @@
-"""``torch.autograd`` of the stand-in: ``Variable(t)`` is ``t`` (as in torch since 0.4).
+"""``torch.autograd`` of the stand-in: ``Variable(t)`` is ``t`` (as in torch since 0.4); ``Function``
+runs its forward (library.Function).
 Never: track gradients."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from .library import Function
 
 
 def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802
@@ -16,3 +19,6 @@ def grad(*args: Any, **kwargs: Any) -> Any:
 
     raise UnsupportedError("torch.autograd.grad is not supported by symcnn yet",
                            fix="remove gradient code from the model's forward").located(rec.where())
+
+
+__all__ = ["Function", "Variable", "grad"]

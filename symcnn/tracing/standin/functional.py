@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.errors import TraceError, UnsupportedError
+from ...core.errors import RuleError, TraceError, UnsupportedError
+from ...rules.base import fmt_shape
 from .. import record as rec
 from ..methods import in_place
 from ..tensor import SymTensor, apply, py
+from .names import unsupported
 
 
 # --- activations and dropout ---
@@ -128,21 +130,30 @@ def pad(input, pad, mode="constant", value=None):
 
 
 # --- ops with weight tensors: sizes come from the weight ---
-def _w(weight: Any, fkey: str) -> tuple:
+def _w(weight: Any, fkey: str, ndim: int) -> tuple:
     if not isinstance(weight, SymTensor):
         raise TraceError(f"{fkey}: weight must be a tensor, got {type(weight).__name__}",
                          fix="pass the weight tensor (an nn.Parameter)").located(rec.where())
+    if len(weight._shape) != ndim:
+        raise RuleError(f"{fkey}: weight has {len(weight._shape)} dims {fmt_shape(weight._shape)} but must have "
+                        f"{ndim}", fix=f"pass a {ndim}-D weight").located(rec.where())
     return tuple(py(v) for v in weight._shape)
 
 
 def linear(input, weight, bias=None):
-    w = _w(weight, "F.linear")
+    w = _w(weight, "F.linear", 2)
     return apply("F.linear", "nn.Linear", input, w[1], w[0], bias=bias is not None, owned=False)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    w = _w(weight, "F.embedding", 2)
+    return apply("F.embedding", "nn.Embedding", input, w[0], w[1], padding_idx=padding_idx, owned=False)
 
 
 def _conv(nd):
     def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-        w = _w(weight, f"F.conv{nd}d")
+        w = _w(weight, f"F.conv{nd}d", nd + 2)
         return apply(f"F.conv{nd}d", f"nn.Conv{nd}d", input, w[1] * groups, w[0], w[2:], stride=stride,
                      padding=padding, dilation=dilation, groups=groups, bias=bias is not None, owned=False)
     conv.__name__ = f"conv{nd}d"
@@ -151,7 +162,7 @@ def _conv(nd):
 
 def _conv_t(nd):
     def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-        w = _w(weight, f"F.conv_transpose{nd}d")
+        w = _w(weight, f"F.conv_transpose{nd}d", nd + 2)
         return apply(f"F.conv_transpose{nd}d", f"nn.ConvTranspose{nd}d", input, w[0], w[1] * groups, w[2:],
                      stride=stride, padding=padding, output_padding=output_padding, groups=groups,
                      bias=bias is not None, dilation=dilation, owned=False)
@@ -192,5 +203,4 @@ smooth_l1_loss = kl_div = _loss
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    raise UnsupportedError(f"F.{name} is not supported by symcnn yet",
-                           fix="run `symcnn formula --list` for the supported layers").located(rec.where())
+    return unsupported(f"F.{name}", [f"F.{n}" for n, v in globals().items() if callable(v) and not n.startswith("_")])

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from ...core.errors import SymcnnError, TraceError, Where
 from ...rules.base import make
 from .. import record as rec
-from ..tensor import SymTensor, emit
+from ..tensor import SymTensor, emit, layer_dtype
 
 
 class Parameter(SymTensor):
@@ -128,11 +128,20 @@ class Module:
     def buffers(self, recurse: bool = True) -> Iterator[Any]:
         return (b for m in self.modules() for b in m._buffers.values())
 
+    # --- modes (as torch: set on the module and every submodule) ---
+    def train(self, mode: bool = True) -> Module:
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
     # --- no-ops that return the module ---
     def _self(self, *args: Any, **kwargs: Any) -> Module:
         return self
 
-    eval = train = to = cuda = cpu = half = float = double = requires_grad_ = share_memory = _self
+    to = cuda = cpu = half = float = double = requires_grad_ = share_memory = _self
 
     def apply(self, fn) -> Module:
         for m in self.children():
@@ -168,9 +177,11 @@ class Module:
         s = rec.session()
         if (s is not None and not s.recording and args and isinstance(args[0], SymTensor)
                 and rec.at_top_level()):
-            s.top_calls.append((self, args[0]))
+            s.top_calls.append((self, tuple(a for a in args if isinstance(a, SymTensor))))
         if s is None:
             return self.forward(*args, **kwargs)
+        if s.recording:
+            s.entered.add(id(self))
         s.in_forward += 1
         try:
             return self.forward(*args, **kwargs)
@@ -281,13 +292,14 @@ class Layer(Module):
                         "not count its parameters; use nn.ModuleList or an attribute")
         try:
             result = self._rule(input._shape)
+            dtype = layer_dtype(self._rule, input)
         except SymcnnError as e:
             label = f"{self._key} {name}" if name else self._key   # unnamed: a call before symcnn knows the model
             raise e.located(rec.where() or _site_where(self._made_at), label) from None
         name = name or self._key
         out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
                    module_id=id(self), first_call=first, name=name, note=note,
-                   made_at=_site_where(self._made_at))
+                   made_at=_site_where(self._made_at), dtype=dtype)
         if result.extra_shapes:
             return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
         return out

@@ -1,27 +1,28 @@
 """``torch.nn`` of the stand-in: Module, the containers, Parameter, and one layer class per rule.
 
 Layer classes are generated from RULES on first access (``nn.Conv2d`` wraps ``make("nn.Conv2d", ...)``);
-a name with no rule raises UnsupportedError at the line that uses it, with close names suggested.
+a torch name with no rule is refused where it is built, a name torch lacks is torch's AttributeError
+(names.py).
 Owns: the ``torch.nn`` namespace, the loss stubs, ``nn.init``.
 Never: compute shapes itself (the rules do) or import torch.
 """
 
 from __future__ import annotations
 
-import difflib
 import types
 from typing import Any
 
-from ...core.errors import UnsupportedError
 from ...rules.base import RULES
-from .. import record as rec
 from ..tensor import SymTensor
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .library import DataParallel
 from .module import Layer, Module, Parameter
+from .names import losses, unsupported
+from .nnutils import utils
 
-# `from torch.nn import *` gives every layer with a rule, as torch's star import gives every layer
-__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList", "Sequential",
-           "functional", "init", "utils",
+# `from torch.nn import *` gives every layer with a rule and every loss, as torch's star import does
+__all__ = ["DataParallel", "Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList",
+           "Sequential", "functional", "init", "utils", *losses(),
            *sorted(k[3:] for k, v in RULES.items() if v is not None and k.startswith("nn."))]
 
 
@@ -47,7 +48,6 @@ def _initializer(name: str) -> Any:
 
 
 init.__getattr__ = _initializer  # type: ignore[attr-defined]
-utils = types.ModuleType("torch.nn.utils")
 from . import functional  # noqa: E402  (functional imports this module's names lazily)
 
 
@@ -59,14 +59,8 @@ def __getattr__(name: str) -> Any:
         if key not in _layers:
             _layers[key] = type(name, (Layer,), {"_key": key, "__module__": "torch.nn", "__qualname__": name})
         return _layers[key]
-    if name.endswith("Loss"):
+    if name in losses():
         if name not in _losses:
             _losses[name] = type(name, (Loss,), {"__module__": "torch.nn"})
         return _losses[name]
-    layers = [k for k, v in RULES.items() if v is not None and k.startswith("nn.")]
-    close = difflib.get_close_matches(key, layers, n=3)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
-    raise UnsupportedError(f"{key} is not supported by symcnn yet",
-                           fix=f"{hint}run `symcnn formula --list` for the supported layers"
-                           ).located(rec.where())
-
+    return unsupported(key, [k for k, v in RULES.items() if v is not None and k.startswith("nn.")])

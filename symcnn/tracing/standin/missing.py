@@ -1,0 +1,108 @@
+"""What the stand-in lacks: a torch name it does not model, or a package that is not installed.
+
+A ``Missing`` called inside a module's forward raises UnsupportedError at that net.py line; elsewhere
+(module-level set-up: optimizers, data sets, transforms, loggers, plots) it does nothing and returns
+another Missing, so a file that also trains still loads. It is falsy (``torch.cuda.is_available()``
+is False), iterates as empty and has length 1 (with a note). A *strict* Missing (numpy when it is not
+installed: models are built with it) refuses every call with the fix. A class deriving from a
+Missing gets an inert base (``MissingBase``), so the error can say why it is not a model.
+Owns: Missing, MissingBase, stub(), zoo_model(). Never: import real torch or pretend to compute.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from ...core.errors import NetLoadError, UnsupportedError
+from .. import record as rec
+
+
+class MissingBase:
+    """The base a class gets in place of a Missing one (``class Lit(pl.LightningModule)``)."""
+
+    _missing_base = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Missing:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Missing(f"{type(self).__name__}.{name}")
+
+
+class Missing:
+    """A name the stand-in lacks (see the module docstring)."""
+
+    def __init__(self, qualname: str, uninstalled: str | None = None, strict: bool = False):
+        self._qualname, self._uninstalled, self._strict = qualname, uninstalled, strict
+
+    def __getattr__(self, name: str) -> Missing:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Missing(f"{self._qualname}.{name}", self._uninstalled, self._strict)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._strict:
+            raise NetLoadError(f"{self._qualname}() needs {self._uninstalled}, which is not installed",
+                               fix=f"pip install {self._uninstalled}").located(rec.where())
+        s = rec.session()
+        if s is not None and not s.recording and not s.in_forward:
+            return Missing(f"{self._qualname}()", self._uninstalled)
+        if self._uninstalled:
+            raise UnsupportedError(f"{self._qualname} comes from {self._uninstalled}, which is not installed",
+                                   fix=f"pip install {self._uninstalled}, or keep it out of the model's forward"
+                                   ).located(rec.where())
+        raise UnsupportedError(f"{self._qualname} is not supported by symcnn yet",
+                               fix="remove it from the model, or describe it with a custom rule"
+                               ).located(rec.where())
+
+    def __mro_entries__(self, bases: tuple) -> tuple:
+        return (type(f"Missing<{self._qualname}>", (MissingBase,), {"_missing_base": self._qualname}),)
+
+    def __iter__(self):
+        return iter(())
+
+    def __bool__(self) -> bool:
+        return False   # nothing that symcnn lacks is available: `if torch.cuda.is_available():` is False
+
+    def __len__(self) -> int:
+        rec.note(f"len() of {self._qualname}, which symcnn does not load, counts as 1 (at "
+                 f"{rec.where() or 'net.py'}); the model's shapes never depend on it")
+        return 1
+
+    def __enter__(self) -> Missing:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<{self._qualname}: not modelled by symcnn>"
+
+
+def zoo_model(ns: dict) -> tuple[str, str] | None:
+    """(name, call) of a module-level model from a model zoo (``torchvision.models.resnet18()``,
+    ``torch.hub.load(...)``): under the stand-in only a Missing placeholder."""
+    for n, v in ns.items():
+        q = v._qualname if isinstance(v, Missing) else ""
+        if q.endswith("()") and (".models." in q or q.startswith("torch.hub.")):
+            return n, q
+    return None
+
+
+def stub(name: str, uninstalled: str | None = None, strict: bool = False) -> types.ModuleType:
+    """A module whose every attribute is a Missing (``uninstalled``: the package that is not installed)."""
+    m = types.ModuleType(name)
+
+    def missing(attr: str) -> Missing:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return Missing(f"{name}.{attr}", uninstalled, strict)
+
+    m.__getattr__ = missing  # type: ignore[attr-defined]
+    return m
+
+
+__all__ = ["Missing", "MissingBase", "stub", "zoo_model"]
