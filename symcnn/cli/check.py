@@ -40,10 +40,13 @@ def _raw(v):
 
 
 def _given(it) -> str:
-    """Given values as written for formulas (the student's own text), formatted for numbers."""
+    """Given values as written for formulas and approximate numbers (the student's own text),
+    formatted for exact numbers; "" for a blank answer."""
+    if it.raw is None:
+        return ""
     if isinstance(it.raw, tuple):
         return "×".join(str(x) for x in it.raw)
-    if isinstance(it.raw, str) and it.given.free_symbols:
+    if isinstance(it.raw, str) and not getattr(it.given, "is_Integer", False):
         return it.raw
     return _value(it.given)
 
@@ -56,7 +59,7 @@ def _pts(x: float):
 def _item(it) -> dict:
     """One graded item as the templates see it (values printed, words left to the templates)."""
     return {"key": it.key, "correct": it.correct, "expected": _value(it.expected), "given": _given(it),
-            "diagnosis": it.diagnosis, "note": it.note, "how": it.how}
+            "blank": it.raw is None, "diagnosis": it.diagnosis, "note": it.note, "how": it.how}
 
 
 def _context(r, wrong_only: bool = False) -> dict:
