@@ -4,10 +4,13 @@ Registered lazily by the group in cli.py as ``symcnn.cli.check:check``. Exit cod
 right; 1 some answer wrong; 2 unusable input (the net, an option, or an answers file that cannot be
 graded: with several files the others are still graded and printed, and the exit code is 2).
 
-Owns: check (the click command), the text / JSON / Gradescope / CSV forms of a Report. Every word
-of the text forms comes from the templates templates/check/*.text.j2 and the [check] table of the
-catalogue (a new language is a new catalogue); JSON and CSV are data.
-Never: grade anything itself (grading/check.py does), write a user-facing word in Python, or catch bare Exception.
+With ``--template`` / ``--key`` it writes an answer sheet instead of grading (grading/handout.py).
+
+Owns: check (the click command), the text / Markdown / JSON / Gradescope / CSV forms of a Report.
+Every word of the text and Markdown forms comes from the templates templates/check/*.j2 and the
+[check] table of the catalogue (a new language is a new catalogue); JSON and CSV are data.
+Never: grade anything itself (grading/check.py does), write a user-facing word in Python, or catch bare
+Exception.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import click
 
@@ -69,8 +73,8 @@ def _context(r, wrong_only: bool = False) -> dict:
             "items": [_item(i) for i in r.items if not (wrong_only and i.correct)]}
 
 
-def _template(name: str, lang: str):
-    return environment("text", lang).get_template(f"check/{name}.text.j2")
+def _template(name: str, lang: str, fmt: str = "text"):
+    return environment(fmt, lang).get_template(f"check/{name}.{'md' if fmt == 'markdown' else fmt}.j2")
 
 
 def report_text(r, lang: str = "en") -> str:
@@ -145,14 +149,63 @@ def _solution(grader, r, lang: str) -> str:
     return _template("solution", lang).render(items=steps, derivation=d.render("text", lang))
 
 
+_CALCS = {"output_shape": ("sizes",), "params": ("weights", "biases"), "weights": ("weights",),
+          "biases": ("biases",), "macs": ("macs",), "flops": ("macs",)}
+
+
+def report_markdown(r, grader=None, lang: str = "en") -> str:
+    """Feedback a TA can hand back: the score, every item, and for each wrong one its diagnosis, the
+    correct step and the worked derivation of that item (``grader``: the one that graded ``r``, whose
+    last trace is the net the file was graded on; None: no derivations)."""
+    ctx = _context(r)
+    wrong = []
+    layers = None
+    for it in r.items if not r.error else ():
+        if it.correct:
+            continue
+        calcs = []
+        if grader is not None and it.layer is not None and it.field in _CALCS:
+            layers = layers or _derived_layers(grader)
+            lay = layers.get(it.layer)
+            for kind in _CALCS[it.field] if lay is not None else ():
+                found = getattr(lay, kind)
+                calcs += [(kind, c) for c in (found if isinstance(found, list) else [found]) if c is not None]
+        wrong.append(_item(it) | {"line": it.line, "calcs": calcs})
+    return _template("report", lang, "markdown").render(**ctx, wrong=wrong)
+
+
+def _derived_layers(grader) -> dict:
+    """Display name (name#n) -> the worked-solution Layer of the net the grader last graded against."""
+    from ..solutions.derivation import derive
+
+    truth = grader.truth(grader.last_trace, grader.last_convention)
+    d = derive(grader.last_trace, convention=grader.last_convention)
+    return {truth.display[lay.index]: lay for lay in d.layers if lay.index in truth.display}
+
+
+def _sheet(net: NetArgs, key: bool, fields, layers, layout, dtype, flops, lang) -> str:
+    """--template / --key: the blank answer sheet or the filled key."""
+    from ..grading.check import Grader
+    from ..grading.handout import DEFAULT_FIELDS, handout, render_sheet
+
+    base, _ = load_trace(NetArgs(net.path, net.model, net.input, (), net.timeout))
+    truth = Grader(trace=base).truth(base, flops or "mac", dtype or "float32")
+    pick = [x.strip() for x in fields.split(",") if x.strip()] if fields else list(DEFAULT_FIELDS)
+    names = [x.strip() for x in layers.split(",") if x.strip()] if layers else None
+    return render_sheet(handout(truth, key=key, fields=pick, layers=names, layout=layout or "nchw",
+                                net=Path(net.path).name), lang)
+
+
 LANGS = [lang for lang in languages() if "check" in catalogue(lang)]   # a catalogue with a [check] table
 
 
 @click.command()
 @net_options
-@click.argument("answers", nargs=-1, required=True, metavar="ANSWERS.toml...")
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "gradescope")), default="text",
-              show_default=True, help="Report format; gradescope writes an autograder results.json.")
+@click.argument("answers", nargs=-1, metavar="ANSWERS.toml...")
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json", "gradescope")),
+              default="text", show_default=True,
+              help="Report format; markdown is feedback to hand back (each wrong item with its diagnosis and "
+              "worked derivation); gradescope writes an autograder results.json.")
 @click.option("--json", "sh_json", is_flag=True, help="Same as --format json.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the messages.")
@@ -160,17 +213,40 @@ LANGS = [lang for lang in languages() if "check" in catalogue(lang)]   # a catal
               help="After grading, show the worked derivation of each wrong item.")
 @click.option("--flops", metavar="NAME", default=None,
               help="FLOPs convention of the flops fields (overrides the answers file's [options] flops).")
+@click.option("--tolerance", metavar="REL", default=None,
+              help="Relative tolerance of approximate answers such as 1.14 G (overrides [options] "
+              "tolerance).")
+@click.option("--layout", type=click.Choice(("nchw", "hwc")), default=None,
+              help="How shapes are written: N×C×H×W, or H×W×C as in the course notes (overrides [options] "
+              "layout; the order of --template and --key).")
+@click.option("--dtype", type=click.Choice(("float32", "float16", "bfloat16", "float64")), default=None,
+              help="Element type of activation_bytes (overrides [options] dtype; default float32).")
 @click.option("--csv", "csv_path", metavar="FILE", help="Also write one CSV row per answers file to FILE.")
+@click.option("--feedback", "feedback_dir", metavar="DIR",
+              help="Also write each file's Markdown feedback to DIR/<name>.md.")
+@click.option("--template", "template", is_flag=True,
+              help="Write a blank answer sheet for students instead of grading (see --fields, --layers).")
+@click.option("--key", "key", is_flag=True, help="Write the filled answer key instead of grading.")
+@click.option("--fields", metavar="LIST", help="Fields of --template/--key, e.g. output_shape,params,macs "
+              "(the default); also input_shape, weights, biases, flops, activations, activation_bytes.")
+@click.option("--layers", metavar="LIST", help="Layers of --template/--key, e.g. conv1,pool1 (default: all).")
 @click.option("-o", "--output", metavar="FILE",
               help="Write the report to FILE (atomically) instead of stdout.")
-def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, output):
+def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance, layout, dtype, csv_path,
+          feedback_dir, template, key, fields, layers, output):
     """Grade answers files against NET.py and name the classic mistake behind each wrong answer.
+
+    The answer-sheet format (every field, number forms, [options], [points],
+    name#n for a layer called several times): docs/answers.md.
 
     \b
     Examples:
+      symcnn check examples/alexnet.py --template -o sheet.toml
+      symcnn check examples/alexnet.py --key --fields output_shape,params -o key.toml
       symcnn check examples/alexnet.py answers.toml
+      symcnn check examples/alexnet.py answers.toml --format markdown -o feedback.md
       symcnn check examples/alexnet.py answers.toml --format gradescope -o results.json
-      symcnn check examples/mnist.py class/*.toml --csv grades.csv
+      symcnn check examples/mnist.py class/*.toml --csv grades.csv --feedback feedback/
     Exit code: 0 all correct, 1 some answer wrong, 2 unusable input (with several
     files: some file could not be graded; the others are still graded and listed).
     """
@@ -182,18 +258,40 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, 
                          fix="give the input in the answers file's [input] shape, or with --input")
     if flops is not None:
         convention(flops)
+    if template or key:
+        if answers or (template and key):
+            raise InputError("--template and --key write a sheet: give no answers files, and one of the two",
+                             fix="run symcnn check NET.py --template -o sheet.toml (or --key -o key.toml)")
+        emit(_sheet(net, key, fields, layers, layout, dtype, flops, lang), output)
+        return 0
+    if fields or layers:
+        raise InputError("--fields and --layers choose what --template and --key write",
+                         fix="add --template or --key, or leave them out to grade")
+    if not answers:
+        raise InputError("no answers files to grade",
+                         fix="give ANSWERS.toml files, or --template / --key to write an answer sheet "
+                             "(the format: docs/answers.md)")
+    tol = _tolerance(tolerance)
     if sh_json:
         if fmt not in ("text", "json"):
             raise InputError(f"--json conflicts with --format {fmt}", fix="give one of them")
         fmt = "json"
-    if fmt == "gradescope" and len(answers) > 1:
-        raise InputError(f"--format gradescope grades one submission, got {len(answers)} answers files",
-                         fix="run once per submission, or use --csv for a class")
+    if fmt in ("gradescope", "markdown") and len(answers) > 1:
+        raise InputError(f"--format {fmt} reports on one submission, got {len(answers)} answers files",
+                         fix="run once per submission, or use --csv and --feedback DIR for a class")
     base, _ = load_trace(NetArgs(net.path, net.model, net.input, (), net.timeout))
     shape = base.input_shape if net.input is not None else None
-    grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops)
+    grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops,
+                    tolerance=tol, layout=layout, dtype=dtype)
     grader.seed(shape, base)
-    reports = [grader.grade_file(p) for p in answers]
+    reports, feedback = [], ""
+    for p in answers:
+        reports.append(grader.grade_file(p))
+        if feedback_dir or fmt == "markdown":   # now, while the grader's last trace is this file's
+            feedback = report_markdown(reports[-1], grader, lang)
+        if feedback_dir:
+            Path(feedback_dir).mkdir(parents=True, exist_ok=True)
+            emit(feedback, str(Path(feedback_dir) / f"{Path(p).stem}.md"))
     if len(reports) == 1:
         r = reports[0]
         if r.error and fmt == "text" and not csv_path:
@@ -204,6 +302,8 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, 
             body = json.dumps(report_dict(r), ensure_ascii=False, indent=2)
         elif fmt == "gradescope":
             body = json.dumps(report_gradescope(r, lang), ensure_ascii=False, indent=2)
+        elif fmt == "markdown":
+            body = feedback
         else:
             body = report_text(r, lang)
             if solution and not r.error:
@@ -222,4 +322,18 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, csv_path, 
     return 0
 
 
-__all__ = ["check", "class_csv", "class_line", "report_dict", "report_gradescope", "report_text"]
+def _tolerance(text):
+    """--tolerance 0.01 or 1% (None when not given)."""
+    from ..grading.numbers import read_tolerance
+
+    if text is None:
+        return None
+    t = read_tolerance(text)
+    if t is None:
+        raise InputError(f"--tolerance {text!r} is not a relative error from 0 to below 1",
+                         fix="give e.g. --tolerance 0.01 or --tolerance 1%")
+    return t
+
+
+__all__ = ["check", "class_csv", "class_line", "report_dict", "report_gradescope", "report_markdown",
+           "report_text"]

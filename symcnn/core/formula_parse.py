@@ -62,8 +62,10 @@ _NODE_WORDS = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast
                ast.ListComp: "a loop (for ... in)", ast.SetComp: "a loop (for ... in)",
                ast.DictComp: "a loop (for ... in)", ast.GeneratorExp: "a loop (for ... in)",
                ast.JoinedStr: "an f-string", ast.NamedExpr: "an assignment (:=)", ast.Yield: "yield",
-               ast.YieldFrom: "yield", ast.Await: "await", ast.Starred: "a starred *value", ast.Slice: "a slice"}
-_SYNTAX_WORDS = {"'(' was never closed": "has a ( that is never closed", "unmatched ')'": "has a ) without its (",
+               ast.YieldFrom: "yield", ast.Await: "await", ast.Starred: "a starred *value",
+               ast.Slice: "a slice"}
+_SYNTAX_WORDS = {"'(' was never closed": "has a ( that is never closed",
+                 "unmatched ')'": "has a ) without its (",
                  "invalid decimal literal": "has a number written against a name (write 3*H, not 3H)"}
 
 
@@ -99,7 +101,8 @@ def parse_formula(text: str, symbols: Mapping[str, Symbol]) -> Expr:
               'write a whole number (34944 or "34,944"), a rounded figure ("1.14 G") or arithmetic over the '
               "input symbols, e.g. floor((H - 12)/4)")
     except (ValueError, RecursionError, MemoryError):
-        _fail(shown, "does not parse: it is neither a number nor arithmetic", "check the parentheses and operators")
+        _fail(shown, "does not parse: it is neither a number nor arithmetic",
+              "check the parentheses and operators")
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         _fail(shown, f"is too large ({nodes} syntax nodes, at most {MAX_NODES})", "simplify the formula")
@@ -119,9 +122,10 @@ class _Builder:
                 if isinstance(v, float):
                     _fail(self.text, f"contains the decimal number {v!r}",
                           "use exact integers or fractions (1/2 instead of 0.5)")
-                what = {str: "the text", bytes: "the bytes", complex: "the complex number"}.get(type(v), "the value")
-                _fail(self.text, f"contains {what} {v!r}; a formula has only whole numbers and the input symbols",
-                      "write numbers and symbols without quotes, e.g. floor((H - 12)/4)")
+                what = {str: "the text", bytes: "the bytes", complex: "the complex number"}.get(type(v),
+                                                                                               "the value")
+                _fail(self.text, f"contains {what} {v!r}; a formula has only whole numbers and the input "
+                      "symbols", "write numbers and symbols without quotes, e.g. floor((H - 12)/4)")
             if abs(v) > MAX_INT:
                 _fail(self.text, "contains an integer that is too large", "use numbers below 10^30")
             return Integer(v)

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from ..core.errors import Where
 from ..core.formula_parse import split_shape
+from .numbers import read_tolerance
 from .sheet import DTYPES, FIELDS, TOTAL_FIELDS, Answer, Answers, AnswersError, Entry
 from .tomllines import locate
 
@@ -210,13 +211,8 @@ class _Reader:
 
     def _tolerance(self, key, value) -> Fraction:
         """A relative tolerance: 0.01, or "1%"."""
-        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
-        percent = text.endswith("%")
-        try:
-            t = Fraction(text.removesuffix("%").strip()) / (100 if percent else 1)
-        except (ValueError, ZeroDivisionError):
-            t = None
-        if t is None or not 0 <= t < 1:
+        t = read_tolerance(value)
+        if t is None:
             self.fail(key, f"tolerance must be a relative error from 0 to below 1, not {value!r}",
                       'write e.g. tolerance = 0.01 or tolerance = "1%" (0: exact answers only)')
         return t

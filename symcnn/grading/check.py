@@ -42,12 +42,15 @@ class Grader:
 
     def __init__(self, net_path: str | None = None, *, model: str | None = None, input_shape=None,
                  timeout: float | None = None, lang: str = "en", flops: str | None = None,
-                 trace=None, tracer=None):
+                 trace=None, tracer=None, tolerance=None, layout: str | None = None,
+                 dtype: str | None = None):
         self.net_path, self.model, self.input_shape, self.timeout = net_path, model, input_shape, timeout
         if "check" not in catalogue(lang) or "mistakes" not in catalogue(lang):   # unknown lang: InputError
             raise InputError(f"the message catalogue of {lang!r} has no [check] or [mistakes] table",
                              fix=f"add them to templates/i18n/{lang}.toml (copy them from en.toml)")
         self.lang, self.flops = lang, flops
+        # the TA's overrides of every sheet's [options] (None: the sheet's own, else the default)
+        self.tolerance, self.layout, self.dtype = tolerance, layout, dtype
         self._tracer = tracer
         self._traces: dict = {}
         if trace is not None:
@@ -123,7 +126,9 @@ class _Context(Diagnoser):
             raise AnswersError(f"[input] shape {shown} does not fit the net ({inner})", fix=e.fix,
                                where=answers.where(answers.input_line)) from None
         symbolic = any(not getattr(v, "is_Integer", True) for v in tr.input_shape)
-        self.dtype = answers.dtype
+        self.dtype = grader.dtype or answers.dtype
+        self.layout = grader.layout or answers.layout
+        self.tolerance = answers.tolerance if grader.tolerance is None else grader.tolerance
         self.num = None if symbolic else grader.truth(tr, self.conv, self.dtype)
         self._sym = grader.truth(tr, self.conv, self.dtype) if symbolic else None
         base = tuple(tr.input_shape)
@@ -196,20 +201,20 @@ class _Context(Diagnoser):
 
     def _nchw(self, given, rank: int):
         """A shape answer in PyTorch's order (the sheet may write H×W×C: [options] layout = "hwc")."""
-        return from_hwc(given, rank) if self.answers.layout == "hwc" and isinstance(given, tuple) else given
+        return from_hwc(given, rank) if self.layout == "hwc" and isinstance(given, tuple) else given
 
     def _shown(self, exp):
-        return to_hwc(exp) if self.answers.layout == "hwc" and isinstance(exp, tuple) and len(exp) >= 3 else exp
+        return to_hwc(exp) if self.layout == "hwc" and isinstance(exp, tuple) and len(exp) >= 3 else exp
 
     def item(self, a: Answer) -> Item:
         self._check_layer(a)
         pts = self.answers.points_for(a)
-        it = Item(a.key, None, None, False, 0.0, pts, line=a.line, raw=a.value)
+        it = Item(a.key, None, None, False, 0.0, pts, line=a.line, raw=a.value, layer=a.layer, field=a.field)
         truth = self.num or self._sym
         if a.value is None:   # left blank
             it.expected = self._shown(truth.expected(a.layer, a.field))
             it.note = say(self.g.lang, "no_answer")
-            it.how = truth.how(a.layer, a.field, self.g.lang, self.answers.layout)
+            it.how = truth.how(a.layer, a.field, self.g.lang, self.layout)
             return it
         shape = isinstance(a.value, tuple)
         given = tuple(self.parse(a, v, size=True) for v in a.value) if shape else self.parse(a, a.value)
@@ -223,10 +228,10 @@ class _Context(Diagnoser):
         else:
             truth = self.num or self._sym
             it.expected = exp
-            it.correct = correct(given, exp, self.answers.tolerance)
+            it.correct = correct(given, exp, self.tolerance)
             if not it.correct:
                 self._diagnose(it, a, given, truth)
-                it.how = truth.how(a.layer, a.field, self.g.lang, self.answers.layout)
+                it.how = truth.how(a.layer, a.field, self.g.lang, self.layout)
         it.expected = self._shown(it.expected)
         it.points = pts if it.correct else 0.0
         return it
@@ -254,7 +259,7 @@ class _Context(Diagnoser):
         elif not it.correct and not symbolic and not free(it.expected):
             self._diagnose(it, a, given, truth)   # sizes do not matter: diagnose on the symbolic trace
         if not it.correct:
-            it.how = truth.how(a.layer, a.field, self.g.lang, self.answers.layout)
+            it.how = truth.how(a.layer, a.field, self.g.lang, self.layout)
 
     def _numeric_at(self, point: dict) -> Truth | None:
         """The truth of the net traced at the numbers ``point`` gives the input symbols (None if invalid)."""

@@ -36,7 +36,9 @@ class Item:
     note: str | None = None      # counterexample, or how far off when no mistake reproduces it
     how: str | None = None       # the correct step
     line: int | None = None
-    raw: object = None           # the answer as written in the file (int, formula string, or a list)
+    raw: object = None           # the answer as written (int, formula string, a list; None: left blank)
+    layer: str | None = None     # the layer's name (None: a [total] item)
+    field: str = ""
 
 
 @dataclass(slots=True)
@@ -85,7 +87,7 @@ def diagnosis(mid: str, origin: str | None, lang: str, family: str | None = None
 
 
 def convention_words(lang: str, name: str) -> str:
-    """A FLOPs convention's name with what it counts when the catalogue says it: 'mac (multiply-accumulates ...)'."""
+    """A FLOPs convention's name, with what it counts where the catalogue says: 'mac (multiply-...)'."""
     what = catalogue(lang).get("conventions", {}).get(name)
     return say(lang, "asks_convention", name=name, what=what) if what else name
 

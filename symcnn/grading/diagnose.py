@@ -4,7 +4,7 @@ exact value rounded, whether it follows from the student's own earlier wrong ans
 how far off it is. Also the value comparisons grading uses (exact, or within an approximate
 answer's own rounding and the sheet's tolerance).
 
-Owns: Diagnoser (mixed into check._Context), equal, matches, full, free, batch_only, show, to_hwc, from_hwc.
+Owns: Diagnoser (mixed into check._Context), correct, equal, matches, full, free, batch_only, show.
 Never: trace a net, print, or write a word in Python (checkreport fills the catalogue's messages).
 """
 
@@ -30,12 +30,13 @@ ROUNDED = Fraction(1, 100)   # with tolerance 0, an approximate answer within 1%
 
 class Diagnoser:
     """The diagnosis half of a grading context: needs ``self.g`` (the Grader), ``self.num`` (the
-    numeric Truth or None) and ``self.answers``."""
+    numeric Truth or None), ``self.answers``, the sheet's ``self.tolerance`` and ``self.layout``, and
+    ``self._nchw`` (a shape answer in PyTorch's order)."""
 
     def _diagnose(self, it: Item, a: Answer, given, truth: Truth | None = None) -> None:
         truth = truth or self.num
         exp = truth.expected(a.layer, a.field)
-        tol = self.answers.tolerance
+        tol = self.tolerance
         if matches(given, exp, tol) and not isinstance(given, Approx):
             return
         lang = self.g.lang
@@ -47,9 +48,9 @@ class Diagnoser:
         if isinstance(exp, tuple) and batch_only(given, exp):
             found["off_by_batch"] = None
         if isinstance(exp, tuple) and len(exp) >= 3 and not found:
-            if self.answers.layout == "nchw" and equal(given, to_hwc(exp)):
+            if self.layout == "nchw" and equal(given, to_hwc(exp)):
                 found["channels_last"] = None
-            elif self.answers.layout == "hwc" and equal(to_hwc(full(given, exp)), exp):
+            elif self.layout == "hwc" and equal(to_hwc(full(given, exp)), exp):
                 found["channels_first"] = None
         if a.field == "flops" and not found:
             other = [n for n, v in truth.convention_values(a.layer, a.field).items()
@@ -91,7 +92,7 @@ class Diagnoser:
         off = _rounding(given, exp)
         if off is None:
             return
-        lang, tol = self.g.lang, self.answers.tolerance
+        lang, tol = self.g.lang, self.tolerance
         found["rounded"] = None
         asked = say(lang, "asks_within", tolerance=_percent(tol)) if tol else say(lang, "asks_exact")
         values["rounded"] = {"off": _percent(off, signed=True), "asked": asked}
@@ -167,7 +168,8 @@ def _rounding(given, exp) -> Fraction | None:
     if isinstance(given, Approx):
         off = (given.value - _frac(exp)) / _frac(exp)
         return off if abs(off) <= ROUNDED or given.close(_frac(exp), Fraction(0)) else None
-    if getattr(given, "is_Integer", False) and getattr(exp, "is_Integer", False) and rounded_to(int(exp), int(given)):
+    if getattr(given, "is_Integer", False) and getattr(exp, "is_Integer", False) \
+            and rounded_to(int(exp), int(given)):
         return (_frac(given) - _frac(exp)) / _frac(exp)
     return None
 

@@ -36,10 +36,11 @@ class Mistake:
 
 IDS = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtracted", "stride_ignored",
        "ceil_instead_of_floor", "floor_instead_of_ceil", "forgot_bias", "counted_bias_when_none",
-       "forgot_input_channels", "kernel_area_only", "groups_ignored", "dilation_ignored", "dilation_rf_formula",
-       "transposed_as_conv", "macs_vs_flops", "bias_in_macs", "flops_convention", "flops_with_input_size",
-       "bn_running_stats", "pool_has_params", "flatten_before_pool", "activations_vs_params", "bytes_per_element",
-       "carried_forward", "channels_last", "channels_first", "off_by_batch", "rounded")
+       "forgot_input_channels", "kernel_area_only", "groups_ignored", "dilation_ignored",
+       "dilation_rf_formula", "transposed_as_conv", "macs_vs_flops", "bias_in_macs", "flops_convention",
+       "flops_with_input_size", "bn_running_stats", "pool_has_params", "flatten_before_pool",
+       "activations_vs_params", "bytes_per_element", "carried_forward", "channels_last", "channels_first",
+       "off_by_batch", "rounded")
 
 
 class _Messages(Mapping):
@@ -69,5 +70,5 @@ def message(mid: str, lang: str = "en", family: str | None = None) -> str:
     return cat.get("mistakes_by_layer", {}).get(family or "", {}).get(mid) or cat["mistakes"][mid]
 
 
-__all__ = ["ANY", "COUNT_MISTAKES", "IDS", "MISTAKES", "SHAPE_MISTAKES", "Mistake", "Scenario", "flatten_sites",
-           "message", "mistaken_counts", "mistaken_output", "pool_param_guesses"]
+__all__ = ["ANY", "COUNT_MISTAKES", "IDS", "MISTAKES", "SHAPE_MISTAKES", "Mistake", "Scenario",
+           "flatten_sites", "message", "mistaken_counts", "mistaken_output", "pool_param_guesses"]

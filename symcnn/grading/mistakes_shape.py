@@ -40,7 +40,8 @@ AXIS = {   # mid -> (L, k, s, p, d, ceil_mode) -> mistaken output length, or Non
     "padding_subtracted": lambda L, k, s, p, d, c: _out(L, -2 * p, _keff(k, d), s, c) if p != 0 else None,
     "ceil_instead_of_floor": lambda L, k, s, p, d, c: (_out(L, 2 * p, _keff(k, d), s, True)
                                                        if not c and s != 1 else None),
-    "floor_instead_of_ceil": lambda L, k, s, p, d, c: _out(L, 2 * p, _keff(k, d), s, False) if c and s != 1 else None,
+    "floor_instead_of_ceil": lambda L, k, s, p, d, c: (_out(L, 2 * p, _keff(k, d), s, False)
+                                                       if c and s != 1 else None),
     "dilation_ignored": lambda L, k, s, p, d, c: _out(L, 2 * p, k, s, c) if d != 1 else None,
     "dilation_rf_formula": lambda L, k, s, p, d, c: (_out(L, 2 * p, (k + 1) * (d - 1) + k, s, c)
                                                      if d != 1 else None),

@@ -8,7 +8,7 @@ unit word (params, MACs, FLOPs, bytes ...) is allowed. ``read_number`` returns N
 is not a number at all (a formula), and raises NumberError, a plain sentence, for text that is
 almost a number ("34,94": thousands come in groups of three).
 
-Owns: Approx, NumberError, read_number, rounded_to.
+Owns: Approx, NumberError, read_number, read_tolerance, rounded_to.
 Never: parse formulas (core/formula_parse does), evaluate anything, know the true value.
 """
 
@@ -129,6 +129,16 @@ def _fail_digits(text: str, s: str) -> None:
                           "a shape goes in output_shape as \"1x96x55x55\"")
 
 
+def read_tolerance(value) -> Fraction | None:
+    """A relative tolerance as a TA writes it: 0.01, "1%", "0.5 %"; None unless it is from 0 to below 1."""
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    try:
+        t = Fraction(text.removesuffix("%").strip()) / (100 if text.endswith("%") else 1)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return t if 0 <= t < 1 else None
+
+
 def rounded_to(exact: int, given: int) -> bool:
     """Is the whole number ``given`` ``exact`` rounded to fewer significant digits (62,400,000 for
     62,378,344)? Rounding to nearest; a truncation is not a rounding."""
@@ -143,4 +153,4 @@ def rounded_to(exact: int, given: int) -> bool:
     return False
 
 
-__all__ = ["Approx", "NumberError", "read_number", "rounded_to"]
+__all__ = ["Approx", "NumberError", "read_number", "read_tolerance", "rounded_to"]

@@ -69,5 +69,5 @@ def from_hwc(shape: tuple, rank: int) -> tuple:
     return (*head, body[-1], *body[:-1])
 
 
-__all__ = ["DTYPES", "FIELDS", "LAYOUTS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "Entry", "from_hwc",
-           "to_hwc"]
+__all__ = ["DTYPES", "FIELDS", "LAYOUTS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "Entry",
+           "from_hwc", "to_hwc"]

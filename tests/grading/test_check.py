@@ -476,7 +476,7 @@ def test_cli_rejects_set_and_gradescope_for_a_class(runner, tmp_path):
     assert r.exit_code == 2 and r.stderr == ("symcnn: error: --set is not used by `symcnn check`. Fix: give the input "
                                              "in the answers file's [input] shape, or with --input\n")
     r = _cli(runner, "check", ALEX, str(f), str(f), "--format", "gradescope")
-    assert r.exit_code == 2 and "grades one submission, got 2 answers files" in r.stderr
+    assert r.exit_code == 2 and "reports on one submission, got 2 answers files" in r.stderr
     r = _cli(runner, "check", ALEX, str(tmp_path / "missing.toml"))
     assert r.exit_code == 2 and r.stderr.startswith(f"symcnn: error: {tmp_path / 'missing.toml'}: no such file")
     r = _cli(runner, "check", ALEX)
@@ -630,6 +630,8 @@ def test_every_catalogue_names_every_mistake_and_has_every_check_word():
         c = catalogue(lang)
         assert set(c["mistakes"]) == set(IDS), lang
         assert set(c["check"]) == set(en["check"]) and set(c["check"]["how"]) == set(en["check"]["how"]), lang
+        for table in ("sheet", "md", "fields"):
+            assert set(c["check"][table]) == set(en["check"][table]), (lang, table)
         for family, words in c["mistakes_by_layer"].items():   # a wording per layer family: of a known id
             assert set(words) <= set(IDS) and set(words) == set(en["mistakes_by_layer"][family]), (lang, family)
     assert MISTAKES["forgot_bias"].zh == catalogue("zh")["mistakes"]["forgot_bias"] \
