@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import click
@@ -48,8 +49,8 @@ def _given(it) -> str:
     formatted for exact numbers; "" for a blank answer."""
     if it.raw is None:
         return ""
-    if isinstance(it.raw, tuple):
-        return "×".join(str(x) for x in it.raw)
+    if isinstance(it.raw, tuple):   # a formula size in parentheses: 1×10×(H - 4)×(W - 4)
+        return "×".join(str(x) if re.fullmatch(r"\w+", str(x)) else f"({x})" for x in it.raw)
     if isinstance(it.raw, str) and not getattr(it.given, "is_Integer", False):
         return it.raw
     return _value(it.given)
