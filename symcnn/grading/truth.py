@@ -40,6 +40,8 @@ class Truth:
         self.dtype, self.size = dtype, DTYPES[dtype]
         self._alts: dict = {}
         self._conventions: dict = {}
+        self._expected: dict = {}
+        self._how: dict = {}
         self.layers: dict[str, list[int]] = {}
         for st in trace.steps:
             self.layers.setdefault(st.name, []).append(st.index)
@@ -58,6 +60,13 @@ class Truth:
 
     # --- expected values ---------------------------------------------------------------------------
     def expected(self, layer: str | None, field: str):
+        """The true value of one item (computed once per item)."""
+        key = (layer, field)
+        if key not in self._expected:
+            self._expected[key] = self._compute(layer, field)
+        return self._expected[key]
+
+    def _compute(self, layer: str | None, field: str):
         t = self.trace
         if layer is None:
             return {"params": lambda: t.total_params, "macs": lambda: t.total_macs,
@@ -251,7 +260,10 @@ class Truth:
     # --- the correct step ----------------------------------------------------------------------------
     def how(self, layer: str | None, field: str, lang: str = "en", layout: str = "nchw") -> str:
         """The correct computation of one item, with the numbers: ⌊(227 − 11)/4⌋ + 1 = 55."""
-        return how(self, layer, field, lang, layout)
+        key = (layer, field, lang, layout)
+        if key not in self._how:
+            self._how[key] = how(self, layer, field, lang, layout)
+        return self._how[key]
 
 
 __all__ = ["Truth", "activations"]
