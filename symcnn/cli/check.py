@@ -125,8 +125,13 @@ def class_csv(reports) -> str:
         wrong = [i for i in r.items if not i.correct]
         out.writerow([r.path, _pts(r.score), _pts(r.max_score), "wrong" if wrong else "ok",
                       ";".join(i.key for i in wrong),
-                      ";".join(f"{i.key}={'+'.join(d.id for d in i.diagnosis) or '?'}" for i in wrong), ""])
+                      ";".join(f"{i.key}={'+'.join(d.id for d in i.diagnosis) or _unnamed(i)}" for i in wrong), ""])
     return buf.getvalue()
+
+
+def _unnamed(it) -> str:
+    """The CSV diagnosis of a wrong item no mistake explains: blank (no answer) or ? (unknown)."""
+    return "blank" if it.raw is None else "?"
 
 
 def _solution(grader, r, lang: str) -> str:

@@ -160,6 +160,10 @@ def test_feedback_dir_for_a_class(runner, tmp_path):
     assert "**score: 1/1**" in (out / "ann.md").read_text()
     assert "forgot\\_bias" in (out / "bob.md").read_text()
     assert "**error**: " in (out / "cy.md").read_text() and "a \\[table\\] header has no closing \\]" in (out / "cy.md").read_text()
+    (tmp_path / "blank.toml").write_text('[layers.conv1]\nparams = ""\n')
+    r = _cli(runner, "check", ALEX, files[0], tmp_path / "blank.toml", "--csv", tmp_path / "g2.csv")
+    assert r.output.splitlines()[1].endswith("0/1  wrong: layers.conv1.params (no answer)")
+    assert (tmp_path / "g2.csv").read_text().splitlines()[2].endswith(",layers.conv1.params=blank,")
     r = _cli(runner, "check", ALEX, *files[:2], "--format", "markdown")
     assert r.exit_code == 2 and "--format markdown reports on one submission" in r.stderr
 
