@@ -20,12 +20,11 @@ from .checkreport import Item, convention_words, diagnosis, how_far, say
 from .equiv import _num
 from .mistakes_count import ANY
 from .mistakes_shape import Scenario
-from .numbers import Approx, rounded_to
+from .numbers import ROUNDED, Approx, rounded_to
 from .sheet import to_hwc
 from .truth import Truth
 
 OWN_CONVENTIONS = ("mul", "mac", "flop", "flop+bias")
-ROUNDED = Fraction(1, 100)   # with tolerance 0, an approximate answer within 1% is named "rounded"
 
 
 class Diagnoser:

@@ -8,7 +8,7 @@ unit word (params, MACs, FLOPs, bytes ...) is allowed. ``read_number`` returns N
 is not a number at all (a formula), and raises NumberError, a plain sentence, for text that is
 almost a number ("34,94": thousands come in groups of three).
 
-Owns: Approx, NumberError, read_number, read_tolerance, rounded_to.
+Owns: Approx, NumberError, ROUNDED, read_number, read_tolerance, rounded_to.
 Never: parse formulas (core/formula_parse does), evaluate anything, know the true value.
 """
 
@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..core.errors import InputError
+
+
+ROUNDED = Fraction(1, 100)   # an approximate answer within 1% of a value is read as that value rounded
 
 
 class NumberError(InputError):
@@ -36,9 +39,10 @@ class Approx:
     text: str
 
     def close(self, exact, tolerance: Fraction) -> bool:
-        """Is ``exact`` within this answer's own rounding, or within the relative ``tolerance``?"""
+        """Could ``exact`` be what this answer rounds: within its own rounding (half a unit of its last
+        digit), within 1% (ROUNDED), or within the relative ``tolerance``?"""
         d = abs(self.value - Fraction(exact))
-        return d <= self.half_unit or d <= tolerance * abs(Fraction(exact))
+        return d <= self.half_unit or d <= max(tolerance, ROUNDED) * abs(Fraction(exact))
 
     def within(self, exact, tolerance: Fraction) -> bool:
         """Correct under the sheet's relative ``tolerance`` (0: only the exact value)."""
@@ -112,11 +116,8 @@ def read_number(text: str, *, bytes_: bool = False) -> int | Approx | None:
                        or frac.strip("0"))
     if not approximate:
         return int(value)
-    # the last written significant digit: trailing zeros of a whole number are not significant
-    last = -len(frac) if frac else len(re.sub(r"\D", "", digits)) - len(re.sub(r"\D", "", digits).rstrip("0"))
-    if not frac and not re.sub(r"\D", "", digits).strip("0"):
-        last = 0
-    half = Fraction(10) ** (last + exp) * scale / 2
+    # half a unit of the last digit written ("62.4M": ± 0.05 M; "100 KiB": ± 0.5 KiB, every digit counts)
+    half = Fraction(10) ** (exp - len(frac)) * scale / 2
     return Approx(value, half, text.strip())
 
 
@@ -153,4 +154,4 @@ def rounded_to(exact: int, given: int) -> bool:
     return False
 
 
-__all__ = ["Approx", "NumberError", "read_number", "read_tolerance", "rounded_to"]
+__all__ = ["ROUNDED", "Approx", "NumberError", "read_number", "read_tolerance", "rounded_to"]

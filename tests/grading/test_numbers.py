@@ -64,6 +64,14 @@ def test_an_exact_value_in_approximate_form_is_right_without_tolerance():
     assert one(ALEX, '[layers.conv1]\nparams = "34.944 K"\n').correct
 
 
+def test_every_written_digit_counts():
+    # "≈ 100 KiB" claims ± 0.5 KiB, not ± 50 KiB: MNIST's 65,120 activation bytes (63.6 KiB) are not it
+    it = one(MNIST, '[total]\nactivation_bytes = "≈ 100 KiB"\n')
+    assert it.diagnosis == [] and it.note == "off by +37,280 (1.572 × the expected value)"
+    # a rounded figure of a known mistake is that mistake: 2·MACs ≈ 2,270,000,000 (within 1%)
+    assert [d.id for d in one(ALEX, '[total]\nmacs = "≈ 2,270,000,000"\n').diagnosis] == ["macs_vs_flops"]
+
+
 def test_far_approximate_answers_are_not_rounded():
     # 1.2 G is 5.7% above the total MACs: not a rounding, no known mistake
     it = one(ALEX, '[total]\nmacs = "1.2 G"\n')
@@ -72,7 +80,7 @@ def test_far_approximate_answers_are_not_rounded():
 
 @pytest.mark.parametrize(("text", "value", "half"), [
     ("1.14 G", 1_140_000_000, 5_000_000), ("62.4M", 62_400_000, 50_000), ("1.135e9", 1_135_000_000, 500_000),
-    ("≈ 1,140,000,000", 1_140_000_000, 5_000_000), ("3 KiB", 3072, 512), ("0.5", Fraction(1, 2), Fraction(1, 20)),
+    ("≈ 1,140,000,000", 1_140_000_000, Fraction(1, 2)), ("3 KiB", 3072, 512), ("0.5", Fraction(1, 2), Fraction(1, 20)),
     ("37.75 万", 377_500, 50), ("1.1 亿", 110_000_000, 5_000_000), ("about 35k", 35_000, 500),
 ])
 def test_approximate_value_and_its_rounding(text, value, half):
