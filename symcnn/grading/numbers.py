@@ -21,7 +21,6 @@ from fractions import Fraction
 
 from ..core.errors import InputError
 
-
 ROUNDED = Fraction(1, 100)   # an approximate answer within 1% of a value is read as that value rounded
 
 

@@ -1,8 +1,7 @@
 """What an answers file is graded against: the expected value of every item of one traced net, the
 values each known mistake gives instead (``alternatives``), and the correct step of an item.
 
-Owns: Truth (expected, alternatives, convention_values, family, steps_of; how delegates to howto.py),
-activations.
+Owns: Truth (expected, alternatives, convention_values, family, steps_of; how delegates to howto.py).
 Never: read answers files, parse formulas, or format reports.
 """
 
@@ -11,6 +10,7 @@ from __future__ import annotations
 from sympy import Integer
 
 from ..flops import conventions
+from ..flops.activations import activations, total_activations
 from ..rules.base import numel
 from ..tracing.tracedata import Step, Trace
 from .howto import how
@@ -23,12 +23,6 @@ Alt = tuple[str, str | None, object]   # (mistake id, layer where it was made or
 
 def _flop_factor(convention: str) -> int:
     return 2 if convention.startswith("flop") else 1
-
-
-def activations(step: Step):
-    """The activations of one step: the elements of its output (the summary's memory figures count
-    each layer's output once)."""
-    return numel(step.output)
 
 
 class Truth:
@@ -72,7 +66,7 @@ class Truth:
             return {"params": lambda: t.total_params, "macs": lambda: t.total_macs,
                     "flops": lambda: conventions.total(t, self.convention),
                     "output_shape": lambda: tuple(t.output_shape),
-                    "activations": lambda: sum((activations(st) for st in t.steps), Integer(0)),
+                    "activations": lambda: total_activations(t),
                     "activation_bytes": lambda: self.size * self.expected(None, "activations")}[field]()
         idx = self.layers[layer]
         first, last = t.steps[idx[0]], t.steps[idx[-1]]
@@ -266,4 +260,4 @@ class Truth:
         return self._how[key]
 
 
-__all__ = ["Truth", "activations"]
+__all__ = ["Truth"]

@@ -176,3 +176,41 @@ def test_json_of_blank_and_approximate_answers(runner, tmp_path):
     assert doc["items"][1]["diagnosis"][0]["id"] == "rounded"
     doc = json.loads(_cli(runner, "check", ALEX, f, "--json", "--tolerance", "1%").output)
     assert doc["items"][1]["correct"]
+
+
+# --- memory questions ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("net", ["alexnet", "bn_net", "resnet18", "mobilenetv2"])
+def test_activations_agree_with_torch(torch, net):
+    """activations of a layer = its output's numel in real PyTorch; activation_bytes = numel × element size."""
+    import runpy
+
+    path = ROOT / "examples" / f"{net}.py"
+    ns = runpy.run_path(str(path), run_name="__symcnn_test__")
+    tr = trace(str(path))
+    model = ns["model"] if "model" in ns else {"alexnet": ns.get("AlexNet"), "bn_net": ns.get("BNNet")}[net]()
+    x = ns["x"]
+    seen: dict = {}
+    for name, m in model.eval().named_modules():
+        if name and not list(m.children()):
+            m.register_forward_hook(lambda mod, i, out, name=name: seen.setdefault(name, []).append(out.numel()))
+    with torch.no_grad():
+        model(x)
+    g = Grader(str(path), trace=tr)
+    t32, t16 = g.truth(tr, "mac", "float32"), g.truth(tr, "mac", "float16")
+    checked = 0
+    for name, sizes in seen.items():
+        for n, numel in enumerate(sizes, 1):
+            key = name if len(sizes) == 1 else f"{name}#{n}"
+            assert t32.expected(key, "activations") == numel, key
+            assert t32.expected(key, "activation_bytes") == 4 * numel and t16.expected(key, "activation_bytes") == 2 * numel
+            checked += 1
+    assert checked >= 8
+    assert t32.expected(None, "activations") == sum(numel_of(st.output) for st in tr.steps)
+
+
+def numel_of(shape) -> int:
+    out = 1
+    for v in shape:
+        out *= int(v)
+    return out
