@@ -129,6 +129,16 @@ def class_csv(reports) -> str:
     return buf.getvalue()
 
 
+def _feedback_path(folder: Path, answers: Path, written: set) -> Path:
+    """DIR/<name>.md for an answers file; a name met before (a/ann.toml, b/ann.toml) gets -2, -3 ..."""
+    name, n = answers.stem, 1
+    while name in written:
+        n += 1
+        name = f"{answers.stem}-{n}"
+    written.add(name)
+    return folder / f"{name}.md"
+
+
 def _unnamed(it) -> str:
     """The CSV diagnosis of a wrong item no mistake explains: blank (no answer) or ? (unknown)."""
     return "blank" if it.raw is None else "?"
@@ -207,7 +217,7 @@ LANGS = [lang for lang in languages() if "check" in catalogue(lang)]   # a catal
 
 @click.command()
 @net_options
-@click.argument("answers", nargs=-1, metavar="ANSWERS.toml...")
+@click.argument("answers", nargs=-1, metavar="[ANSWERS.toml]...")
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json", "gradescope")),
               default="text", show_default=True,
               help="Report format; markdown is feedback to hand back (each wrong item with its diagnosis and "
@@ -290,14 +300,14 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
     grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops,
                     tolerance=tol, layout=layout, dtype=dtype)
     grader.seed(shape, base)
-    reports, feedback = [], ""
+    reports, feedback, written = [], "", set()
     for p in answers:
         reports.append(grader.grade_file(p))
         if feedback_dir or fmt == "markdown":   # now, while the grader's last trace is this file's
             feedback = report_markdown(reports[-1], grader, lang)
         if feedback_dir:
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
-            emit(feedback, str(Path(feedback_dir) / f"{Path(p).stem}.md"))
+            emit(feedback, str(_feedback_path(Path(feedback_dir), Path(p), written)))
     if len(reports) == 1:
         r = reports[0]
         if r.error and fmt == "text" and not csv_path:

@@ -104,20 +104,30 @@ PLANTED = [
 ]
 
 
-def _toml(shape, layer, field, value) -> str:
+def _toml(shape, layer, field, value, options: str = "") -> str:
     head = f"[input]\nshape = {json.dumps(shape)}\n" if shape else ""
+    head += f"[options]\n{options}\n" if options else ""
     table = f'[layers."{layer}"]' if layer else "[total]"
     return f"{head}{table}\n{field} = {json.dumps(value)}\n"
 
 
-@pytest.mark.parametrize(("net", "shape", "layer", "field", "value", "mid", "origin"), PLANTED,
-                         ids=[f"{p[5]}-{Path(p[0]).stem}-{p[2] or 'total'}.{p[3]}" for p in PLANTED])
-def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
-    it = one(net, _toml(shape, layer, field, value))
+def check_planted(net, shape, layer, field, value, mid, origin, options: str = ""):
+    """The planted value is wrong, named as mistake ``mid`` made at ``origin``, with the correct step."""
+    it = one(net, _toml(shape, layer, field, value, options))
     assert not it.correct
     assert [d.id for d in it.diagnosis] == [mid], (it.expected, it.diagnosis)
     assert it.diagnosis[0].origin == origin
     assert it.how  # the correct step is shown
+
+
+def planted_id(p) -> str:
+    return f"{p[5]}-{Path(p[0]).stem}-{p[2] or 'total'}.{p[3]}"
+
+
+@pytest.mark.parametrize(("net", "shape", "layer", "field", "value", "mid", "origin"), PLANTED,
+                         ids=[planted_id(p) for p in PLANTED])
+def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
+    check_planted(net, shape, layer, field, value, mid, origin)
 
 
 def test_every_mistake_id_is_planted():

@@ -6,11 +6,10 @@ elements, a shape written channels-first on an H×W×C sheet. Also the wording p
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from test_check import ALEX, BN, GROUPED, MNIST, one
+from test_check import ALEX, BN, GROUPED, MNIST, check_planted, one, planted_id
 
 ROOT = Path(__file__).resolve().parents[2]
 LENET = str(ROOT / "examples" / "lenet.py")
@@ -85,21 +84,10 @@ PLANTED = [
 ]
 
 
-def _toml(options, layer, field, value) -> str:
-    head = f"[options]\n{options}\n" if options else ""
-    table = f'[layers."{layer}"]' if layer else "[total]"
-    return f"{head}{table}\n{field} = {json.dumps(value)}\n"
-
-
 @pytest.mark.parametrize(("net", "options", "layer", "field", "value", "mid", "origin"), PLANTED,
-                         ids=[f"{p[5]}-{Path(p[0]).stem}-{p[2] or 'total'}.{p[3]}" for p in PLANTED])
+                         ids=[planted_id(p) for p in PLANTED])
 def test_planted_mistake_is_named(net, options, layer, field, value, mid, origin):
-    it = one(net, _toml(options, layer, field, value))
-    assert not it.correct
-    assert [d.id for d in it.diagnosis if d.id != "bias_in_macs" or mid == "bias_in_macs"] == [mid], \
-        (it.expected, it.diagnosis)
-    assert it.diagnosis[0].origin == origin
-    assert it.how
+    check_planted(net, None, layer, field, value, mid, origin, options)
 
 
 def test_each_new_mistake_is_planted_in_three_nets():
