@@ -42,8 +42,11 @@ class Symbolic:
             conds = [c.condition.holds for c in self.truth.trace.constraints]
             hi = max([64] + [min(2 * int(v), 512) for v in self.hint.values()])
             k = len(self.symbols)
-            first = [tuple(1 if s in self.batch else v for s in self.symbols) for v in range(1, hi + 1)]
-            cands = list(dict.fromkeys(first)) + ([(v,) * k for v in range(2, hi + 1)] if self.batch else [])
+            # batch 1 first, then 2, each with the other sizes equal and growing; then everything equal
+            batches = (1, 2) if self.batch else (None,)
+            cands = [tuple(b if s in self.batch else v for s in self.symbols) for b in batches
+                     for v in range(1, hi + 1)]
+            cands = list(dict.fromkeys(cands + [(v,) * k for v in range(1, hi + 1)]))
             if k > 1:
                 rnd = random.Random(0)
                 cands += [tuple(rnd.randint(1, hi) for _ in range(k)) for _ in range(MAX_POINTS)]

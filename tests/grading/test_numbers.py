@@ -213,3 +213,15 @@ def test_layout_hwc_sheet():
     it = one(ALEX, '[options]\nlayout = "hwc"\n[layers.conv1]\noutput_shape = "54x54x96"\n')
     assert [d.id for d in it.diagnosis] == ["forgot_plus_one"] and it.how.endswith("→ 1×55×55×96")
     assert json.dumps(str(it.expected))
+
+
+def test_hints_and_counterexamples_sample_batch_1_at_valid_sizes():
+    # [input] with a symbolic batch: the hint is at N = 1 and at the first valid H, W (MNIST's view needs
+    # 20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋ = 320: H, W in 28..31), never a batch of 28
+    it = one(MNIST, '[input]\nshape = ["N", 1, "H", "W"]\n[layers.conv1]\noutput_shape = [1, 10, 24, 24]\n')
+    assert it.note == "the answer depends on the input size, write a formula: at H=29, N=1, W=29 it is 25"
+    it = one(MNIST, '[input]\nshape = ["N", 1, "H", "W"]\n[layers.conv1]\nmacs = "N*10*25*(H-4)*(W-5)"\n')
+    assert it.note == "at H=28, N=1, W=28: expected 144,000, your formula gives 138,000"
+    # a batch answered wrong is found at N = 2, after every valid size at N = 1
+    it = one(MNIST, '[input]\nshape = ["N", 1, "H", "W"]\n[layers.conv1]\noutput_shape = [1, 10, "H-4", "W-4"]\n')
+    assert it.note == "at H=28, N=2, W=28: expected 2, your formula gives 1"
