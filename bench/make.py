@@ -1,11 +1,12 @@
 """What the benchmark needs and the repository does not ship: conv chains and a class of answers files.
 
 Owns: write_chain (a net.py of N plain convs), write_answers (answers files for examples/alexnet.py,
-some right, some with the classic mistakes planted). Never: import symcnn or torch.
+some right, some with the classic mistakes planted, numbers written as students write them, blanks). Never: import symcnn or torch.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -51,14 +52,24 @@ def alexnet_truth() -> dict[str, dict[str, object]]:
 
 
 def _mistake(rng: random.Random, name: str, field: str, value, row: dict):
-    """A classic wrong value for this field, or the right one."""
-    if field == "params" and value and rng.random() < 0.3:
+    """A classic wrong value for this field, the right one as students write it, or a blank."""
+    r = rng.random()
+    if r < 0.05:
+        return '""'                                          # no answer
+    if field == "params" and value and r < 0.3:
         return value - row["output_shape"][1]                # forgot_bias
-    if field == "macs" and value and rng.random() < 0.3:
+    if field == "params" and value and r < 0.4:
+        return f'"{value:,}"'                                # 34,944: exact
+    if field == "macs" and value and r < 0.25:
         return value * 2                                     # macs_vs_flops
-    if field == "output_shape" and len(value) == 4 and rng.random() < 0.2:
+    if field == "macs" and value and r < 0.35:
+        out = row["output_shape"]
+        return value + math.prod(out)                        # bias_in_macs
+    if field == "macs" and value and r < 0.45:
+        return f'"{value / 1e6:.1f} M"'                      # rounded
+    if field == "output_shape" and len(value) == 4 and r < 0.2:
         return [value[0], value[1], value[2] - 1, value[3] - 1]  # forgot_plus_one
-    if field == "output_shape" and rng.random() < 0.1:
+    if field == "output_shape" and r < 0.3:
         return value[1:]                                     # off_by_batch
     return value
 

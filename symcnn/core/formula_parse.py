@@ -53,7 +53,23 @@ class FormulaError(InputError):
     """A formula string in an answers file that is not an allowed arithmetic expression."""
 
 
-def _fail(text: str, why: str, fix: str = "write arithmetic over the input symbols, e.g. floor((H - 12)/4)"):
+ARITHMETIC = "write a number or arithmetic over the input symbols, e.g. floor((H - 12)/4)"
+# what a syntax node that is not arithmetic is, in words a student knows (never a parser term)
+_NODE_WORDS = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
+               ast.Compare: "a comparison", ast.BoolOp: "a boolean operator (and, or)",
+               ast.IfExp: "a conditional expression (if ... else)", ast.Tuple: "commas",
+               ast.List: "brackets [ ]", ast.Set: "braces { }", ast.Dict: "braces { }",
+               ast.ListComp: "a loop (for ... in)", ast.SetComp: "a loop (for ... in)",
+               ast.DictComp: "a loop (for ... in)", ast.GeneratorExp: "a loop (for ... in)",
+               ast.JoinedStr: "an f-string", ast.NamedExpr: "an assignment (:=)", ast.Yield: "yield",
+               ast.YieldFrom: "yield", ast.Await: "await", ast.Starred: "a starred *value",
+               ast.Slice: "a slice"}
+_SYNTAX_WORDS = {"'(' was never closed": "has a ( that is never closed",
+                 "unmatched ')'": "has a ) without its (",
+                 "invalid decimal literal": "has a number written against a name (write 3*H, not 3H)"}
+
+
+def _fail(text: str, why: str, fix: str = ARITHMETIC):
     raise FormulaError(f"formula {text!r} {why}", fix=fix)
 
 
@@ -79,9 +95,14 @@ def parse_formula(text: str, symbols: Mapping[str, Symbol]) -> Expr:
     try:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as e:
-        _fail(shown, f"does not parse ({e.msg})", "check the parentheses and operators")
+        if e.msg in _SYNTAX_WORDS:
+            _fail(shown, f"does not parse: it {_SYNTAX_WORDS[e.msg]}", "check the parentheses and operators")
+        _fail(shown, "does not parse: it is neither a number nor arithmetic",
+              'write a whole number (34944 or "34,944"), a rounded figure ("1.14 G") or arithmetic over the '
+              "input symbols, e.g. floor((H - 12)/4)")
     except (ValueError, RecursionError, MemoryError):
-        _fail(shown, "does not parse", "check the parentheses and operators")
+        _fail(shown, "does not parse: it is neither a number nor arithmetic",
+              "check the parentheses and operators")
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         _fail(shown, f"is too large ({nodes} syntax nodes, at most {MAX_NODES})", "simplify the formula")
@@ -101,7 +122,10 @@ class _Builder:
                 if isinstance(v, float):
                     _fail(self.text, f"contains the decimal number {v!r}",
                           "use exact integers or fractions (1/2 instead of 0.5)")
-                _fail(self.text, f"contains {type(v).__name__} literal {v!r}; only integers are allowed")
+                what = {str: "the text", bytes: "the bytes", complex: "the complex number"}.get(type(v),
+                                                                                               "the value")
+                _fail(self.text, f"contains {what} {v!r}; a formula has only whole numbers and the input "
+                      "symbols", "write numbers and symbols without quotes, e.g. floor((H - 12)/4)")
             if abs(v) > MAX_INT:
                 _fail(self.text, "contains an integer that is too large", "use numbers below 10^30")
             return Integer(v)
@@ -123,10 +147,10 @@ class _Builder:
             return self._binop(node)
         if isinstance(node, ast.Call):
             return self._call(node)
-        what = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
-                ast.Compare: "a comparison", ast.BoolOp: "a boolean operator",
-                ast.IfExp: "a conditional expression"}.get(type(node), f"a {type(node).__name__} expression")
-        _fail(self.text, f"contains {what}, which is not allowed in a formula")
+        what = _NODE_WORDS.get(type(node), "Python code that is not arithmetic")
+        fix = ('a count is one number: write "34,944" in quotes, or 34944; a shape goes in output_shape'
+               if isinstance(node, ast.Tuple) else ARITHMETIC)
+        _fail(self.text, f"contains {what}, which is not allowed in a formula", fix)
 
     def _binop(self, node: ast.BinOp) -> Expr:
         op = node.op

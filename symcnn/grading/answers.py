@@ -4,33 +4,36 @@
     shape = [1, 3, 227, 227]
     [options]               # optional
     flops = "mac"           # FLOPs convention of the flops fields
+    tolerance = 0.01        # approximate answers (1.14 G) within 1% are right; default 0 (exact)
     [layers.conv1]
     output_shape = [1, 96, 55, 55]     # or "96x55x55", "1x96x55x55", entries may be formulas
-    params = 34944                     # or a formula string over the input symbols
+    params = 34944                     # or "34,944", "34.9 K" (approximate), a formula string
+    macs = ""                          # left blank: graded as "no answer"
     [total]
     params = 62378344
     [points]
     default = 1
     "layers.conv1.params" = 2          # or a field name: params = 2
 
-Every problem (bad TOML, unknown table or field, wrong type, NaN, huge or empty values) is one
-AnswersError naming the file and TOML line; the checks of the tables and values, and the line
-numbers, are in answerschema.py. Layer names and formulas are checked later against the traced net
-(check.py).
+The whole format, with every field and option, is docs/answers.md. Every problem (bad TOML, unknown
+table or field, wrong type, NaN, huge values) is one AnswersError naming the file and TOML line (and
+column for syntax errors); the checks of the tables and values are in answerschema.py, the line
+numbers and TOML syntax errors in tomllines.py. Layer names, numbers and formulas are read later
+against the traced net (check.py).
 
 Owns: load, loads (the item model, Answer, Answers, AnswersError, is in sheet.py and re-exported here).
-Never: evaluate anything from the file (formulas stay strings here), trace the net.
+Never: evaluate anything from the file (numbers and formulas stay strings here), trace the net.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
 from ..core.errors import Where
-from .answerschema import duplicate_line, read
+from .answerschema import TomlFloat, read
 from .sheet import FIELDS, TOTAL_FIELDS, Answer, Answers, AnswersError
+from .tomllines import toml_error
 
 MAX_BYTES = 1_000_000
 
@@ -60,19 +63,12 @@ def load(path: str | Path) -> Answers:
 def loads(text: str, path: str = "<answers>") -> Answers:
     """Parse answers from TOML text; ``path`` is used in messages."""
     try:
-        doc = tomllib.loads(text)
+        doc = tomllib.loads(text, parse_float=TomlFloat)
     except RecursionError:   # tomllib recurses once per nested [ or {
         raise AnswersError("invalid TOML: values nested too deeply", where=Where(path),
                            fix="write plain numbers, strings and lists of sizes") from None
     except tomllib.TOMLDecodeError as e:
-        msg = str(e)
-        m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        line = int(m.group(1)) if m else duplicate_line(text)
-        what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg) or "invalid TOML"
-        fix = ("each key and table may appear once; remove the second one" if "overwrite" in msg
-               else 'write key = value lines under [tables], strings in "quotes"')
-        raise AnswersError(f"invalid TOML: {what[0].lower() + what[1:]}", where=Where(path, line),
-                           fix=fix) from None
+        raise toml_error(e, text, path) from None
     return read(doc, text, path)
 
 

@@ -3,10 +3,10 @@
 ``read(doc, text, path)`` walks the TOML document (tables [input], [options], [layers.NAME],
 [total], [points]) and turns every allowed value into an ``Answer``; anything else (unknown table or
 field, wrong type, NaN, huge or empty values, too many items) is one AnswersError with the file and
-TOML line. tomllib keeps no line numbers, so ``_locate`` finds them in the text, and ``duplicate_line``
-finds the key given twice that tomllib reports "at end of document".
+TOML line (tomllib keeps no line numbers: tomllines.locate finds them in the text).
 
-Owns: read, duplicate_line, TABLES, SHAPE_FIELDS and the limits MAX_VALUE, MAX_SIZE, MAX_ITEMS.
+Owns: read, TomlFloat, TABLES, OPTIONS, SHAPE_FIELDS and the limits MAX_VALUE, MAX_SIZE,
+MAX_ITEMS.
 Never: open files (answers.load does), evaluate anything (formulas stay strings), trace the net.
 """
 
@@ -15,13 +15,24 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from fractions import Fraction
 
 from ..core.errors import Where
 from ..core.formula_parse import split_shape
-from .sheet import FIELDS, TOTAL_FIELDS, Answer, Answers, AnswersError, Entry
+from .numbers import read_tolerance
+from .sheet import DTYPES, FIELDS, TOTAL_FIELDS, Answer, Answers, AnswersError, Entry
+from .tomllines import locate
 
 SHAPE_FIELDS = ("output_shape", "input_shape")
 TABLES = ("input", "options", "layers", "total", "points")
+OPTIONS = ("flops", "tolerance", "layout", "dtype")
+_LAYOUT_NAMES = {"nchw": "nchw", "chw": "nchw", "hwc": "hwc", "nhwc": "hwc"}
+
+
+class TomlFloat(str):
+    """A TOML float as written in the file (tomllib's ``parse_float``): 34944.0 is exact, 1.135e9 is a
+    rounded figure, and a Python float would lose which one the student wrote."""
+
 MAX_VALUE = 10**30
 MAX_SIZE = 10**7
 MAX_ITEMS = 2000
@@ -30,59 +41,6 @@ MAX_ITEMS = 2000
 def read(doc: dict, text: str, path: str) -> Answers:
     """The checked answers of a parsed TOML document ``doc`` (``text`` gives the line numbers)."""
     return _Reader(text, path).read(doc)
-
-
-# --- line numbers ---------------------------------------------------------------------------------
-
-_KEY = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
-_DOTTED = rf"\s*{_KEY}(?:\s*\.\s*{_KEY})*\s*"
-_HEADER = re.compile(rf"^\s*\[\[?({_DOTTED})\]\]?\s*(#.*)?$")
-_ASSIGN = re.compile(rf"^({_DOTTED})=")
-
-
-def _split_key(dotted: str) -> tuple[str, ...]:
-    parts = re.findall(_KEY, dotted)
-    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
-
-
-def duplicate_line(text: str) -> int | None:
-    """Line of the first key or table given twice (tomllib reports those 'at end of document')."""
-    seen: set = set()
-    table: tuple[str, ...] = ()
-    for no, line in enumerate(text.splitlines(), 1):
-        if m := _HEADER.match(line):
-            table = _split_key(m.group(1))
-            key = ("[", *table)
-        elif m := _ASSIGN.match(line):
-            key = (*table, *_split_key(m.group(1)))
-        else:
-            continue
-        if key in seen:
-            return no
-        seen.add(key)
-    return None
-
-
-def _locate(text: str) -> dict[tuple[str, ...], int]:
-    """Key path -> line number, for tables and assignments (best effort; multi-line strings skipped)."""
-    lines: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    in_multi = None
-    for no, line in enumerate(text.splitlines(), 1):
-        if in_multi:
-            if in_multi in line:
-                in_multi = None
-            continue
-        if m := _HEADER.match(line):
-            table = _split_key(m.group(1))
-            lines.setdefault(table, no)
-        elif m := _ASSIGN.match(line):
-            lines.setdefault(table + _split_key(m.group(1)), no)
-            rest = line[m.end():]
-            for q in ('"""', "'''"):
-                if rest.count(q) == 1:
-                    in_multi = q
-    return lines
 
 
 # --- the reader -----------------------------------------------------------------------------------
@@ -94,7 +52,7 @@ def _suggest(name: str, known) -> str:
 
 class _Reader:
     def __init__(self, text: str, path: str):
-        self.lines = _locate(text)
+        self.lines = locate(text)
         self.path = path
 
     def line(self, *key: str) -> int | None:
@@ -111,12 +69,12 @@ class _Reader:
 
     def read(self, doc: dict) -> Answers:
         out = Answers(self.path)
-        for name in doc:
+        for name, value in doc.items():
             if name not in TABLES:
                 self.fail((name,), f"unknown table or key {name!r}",
                           f"{_suggest(name, TABLES)}use [input], [options], [layers.NAME], [total], [points]")
-            if not isinstance(doc[name], dict):
-                self.fail((name,), f"{name!r} must be a table ([{name}]), not a {_type(doc[name])}",
+            if not isinstance(value, dict):
+                self.fail((name,), f"{name!r} must be a table ([{name}]), not a {_type(value)}",
                           f"write [{name}] on its own line and the values under it")
         self._input(doc.get("input", {}), out)
         self._options(doc.get("options", {}), out)
@@ -165,18 +123,15 @@ class _Reader:
         out.items.append(Answer(".".join((table[0], layer, fname)) if layer else f"total.{fname}",
                                 layer, fname, v, self.line(*key)))
 
-    def _count(self, key, value) -> Entry:
+    def _count(self, key, value) -> Entry | None:
         name = ".".join(key)
         if isinstance(value, bool):
             self.fail(key, f"{name} is a boolean ({str(value).lower()})",
                       "give a whole number or a formula string")
-        if isinstance(value, float):
-            if math.isnan(value) or math.isinf(value):
-                self.fail(key, f"{name} is {value}", "give a whole number or a formula string")
-            if not value.is_integer() or abs(value) > 2**53:
-                self.fail(key, f"{name} = {value!r} is not an exact whole number",
-                          "write the whole number (34944, not 3.4944e4 rounded)")
-            value = int(value)
+        if isinstance(value, TomlFloat):   # a TOML float, kept as written: 34944.0 exact, 1.135e9 approximate
+            if value.lstrip("+-") in ("nan", "inf"):
+                self.fail(key, f"{name} is {value.lstrip('+')}", "give a whole number or a formula string")
+            return str(value)
         if isinstance(value, int):
             if abs(value) > MAX_VALUE:
                 self.fail(key, f"{name} is too large ({len(str(abs(value)))} digits)",
@@ -184,19 +139,18 @@ class _Reader:
             return value
         if isinstance(value, str):
             if not value.strip():
-                self.fail(key, f"{name} is an empty string", "give a number or a formula, or remove the line")
+                return None   # left blank: graded as "no answer"
             if len(value) > 400:
                 self.fail(key, f"{name} is longer than 400 characters", "simplify the formula")
             return value.strip()
         self.fail(key, f"{name} is a {_type(value)}", "give a whole number or a formula string")
         raise AssertionError  # unreachable
 
-    def _shape(self, key, value) -> tuple[Entry, ...]:
+    def _shape(self, key, value) -> tuple[Entry, ...] | None:
         name = ".".join(key)
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(value, TomlFloat):
             if not value.strip():
-                self.fail(key, f"{name} is an empty string",
-                          'give the shape as [1, 96, 55, 55] or "96x55x55"')
+                return None   # left blank: graded as "no answer"
             value = split_shape(value)
         if not isinstance(value, list) or not value:
             what = "an empty list" if value == [] else f"a {_type(value)}"
@@ -204,7 +158,10 @@ class _Reader:
                       'write [1, 96, 55, 55] or "96x55x55"')
         if len(value) > 8:
             self.fail(key, f"{name} has {len(value)} sizes", "give at most 8 sizes")
-        return tuple(self._count(key, v) for v in value)
+        sizes = tuple(self._count(key, v) for v in value)
+        if None in sizes:
+            self.fail(key, f"{name} has an empty size", 'give every size: [1, 96, 55, 55] or "96x55x55"')
+        return sizes
 
     def _input(self, table: dict, out: Answers) -> None:
         for name in table:
@@ -213,6 +170,9 @@ class _Reader:
                           "the only key is shape = [1, 3, 227, 227]")
         if "shape" in table:
             shape = self._shape(("input", "shape"), table["shape"])
+            if shape is None:
+                self.fail(("input", "shape"), "[input] shape is empty",
+                          "give the input shape, e.g. [1, 3, 227, 227], or remove the line")
             for v in shape:
                 if isinstance(v, int) and not 1 <= v <= MAX_SIZE:
                     self.fail(("input", "shape"), f"input shape has the size {v}",
@@ -224,22 +184,46 @@ class _Reader:
             out.input_line = self.line("input", "shape")
 
     def _options(self, table: dict, out: Answers) -> None:
-        from ..flops.conventions import CONVENTIONS
+        from ..flops.conventions import CONVENTIONS, ORDER
 
         for name, value in table.items():
-            if name != "flops":
-                self.fail(("options", name), f"unknown option {name!r}",
-                          'the only option is flops = "<convention>"')
-            if not isinstance(value, str) or value not in CONVENTIONS:
-                self.fail(("options", name), f"unknown FLOPs convention {value!r}",
-                          f"use one of: {', '.join(CONVENTIONS)}")
-            out.flops = value
+            key = ("options", name)
+            if name == "flops":
+                if not isinstance(value, str) or value not in CONVENTIONS:
+                    self.fail(key, f"unknown FLOPs convention {value!r}", f"use one of: {', '.join(ORDER)}")
+                out.flops = value
+            elif name == "tolerance":
+                out.tolerance = self._tolerance(key, value)
+            elif name == "layout":
+                v = _LAYOUT_NAMES.get(value.lower()) if isinstance(value, str) else None
+                if v is None:
+                    self.fail(key, f"unknown layout {value!r}",
+                              'use "nchw" (shapes as PyTorch prints them, N×C×H×W) or "hwc" (H×W×C)')
+                out.layout = v
+            elif name == "dtype":
+                v = value.removeprefix("torch.") if isinstance(value, str) else None
+                if v not in DTYPES:
+                    self.fail(key, f"unknown dtype {value!r}", f"use one of: {', '.join(DTYPES)}")
+                out.dtype = v
+            else:
+                self.fail(key, f"unknown option {name!r}",
+                          f"{_suggest(name, OPTIONS)}the options are {', '.join(OPTIONS)}")
+
+    def _tolerance(self, key, value) -> Fraction:
+        """A relative tolerance: 0.01, or "1%"."""
+        t = read_tolerance(value)
+        if t is None:
+            self.fail(key, f"tolerance must be a relative error from 0 to below 1, not {value!r}",
+                      'write e.g. tolerance = 0.01 or tolerance = "1%" (0: exact answers only)')
+        return t
 
     def _points(self, table: dict, out: Answers) -> None:
         for name, value in table.items():
             if isinstance(value, dict):
                 self.fail(("points", name), f"[points] entry {name!r} is a table",
                           'quote item keys: "layers.conv1.params" = 2')
+            if isinstance(value, TomlFloat):
+                value = float(value)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                     or value < 0 or value > 10**6:
                 self.fail(("points", name),
@@ -260,8 +244,8 @@ class _Reader:
 
 
 def _type(v) -> str:
-    return {dict: "table", list: "list", str: "string", bool: "boolean", int: "number",
-            float: "number"}.get(type(v), "value of another kind")
+    return {dict: "table", list: "list", str: "string", bool: "boolean", int: "number", float: "number",
+            TomlFloat: "number"}.get(type(v), "value of another kind")
 
 
-__all__ = ["MAX_ITEMS", "MAX_SIZE", "MAX_VALUE", "SHAPE_FIELDS", "TABLES", "duplicate_line", "read"]
+__all__ = ["MAX_ITEMS", "MAX_SIZE", "MAX_VALUE", "OPTIONS", "SHAPE_FIELDS", "TABLES", "TomlFloat", "read"]

@@ -36,7 +36,9 @@ class Item:
     note: str | None = None      # counterexample, or how far off when no mistake reproduces it
     how: str | None = None       # the correct step
     line: int | None = None
-    raw: object = None           # the answer as written in the file (int, formula string, or a list)
+    raw: object = None           # the answer as written (int, formula string, a list; None: left blank)
+    layer: str | None = None     # the layer's name (None: a [total] item)
+    field: str = ""
 
 
 @dataclass(slots=True)
@@ -66,27 +68,40 @@ def say(lang: str, key: str, **values) -> str:
     return msg.format(**values)
 
 
-def diagnosis(mid: str, origin: str | None, lang: str) -> Diagnosis:
-    """Mistake ``mid`` made at ``origin`` (None: in this item's own step; "all": in every layer)."""
-    msg = catalogue(lang)["mistakes"][mid]
+def diagnosis(mid: str, origin: str | None, lang: str, family: str | None = None, **values) -> Diagnosis:
+    """Mistake ``mid`` made at ``origin`` (None: in this item's own step; "all": in every layer), in the
+    wording for layer ``family`` (conv, linear ...) when the catalogue has one; ``values`` fill the
+    message's {placeholders}."""
+    from .mistakes import message
+
+    msg = message(mid, lang, family)
     if mid == "carried_forward":
         msg = msg.format(layer=origin)
-    elif origin == "all":
+    elif values:
+        msg = msg.format(**values)
+    if mid != "carried_forward" and origin == "all":
         msg = say(lang, "in_every_layer", message=msg)
-    elif origin is not None:
+    elif mid != "carried_forward" and origin is not None:
         msg = say(lang, "follows_from", origin=origin, message=msg)
     return Diagnosis(mid, msg, origin)
+
+
+def convention_words(lang: str, name: str) -> str:
+    """A FLOPs convention's name, with what it counts where the catalogue says: 'mac (multiply-...)'."""
+    what = catalogue(lang).get("conventions", {}).get(name)
+    return say(lang, "asks_convention", name=name, what=what) if what else name
 
 
 def how_far(given, exp, lang: str) -> str | None:
     """'off by -656 (-0.11%)', or 'off by +1,135,256,096 (2 × the expected value)'."""
     d = given - exp
-    if not (d.is_Integer and given.is_Rational):
+    if not (given.is_Rational and exp.is_Rational) or not (d.is_Integer or not given.is_Integer):
         return None
+    d = round(d)
     ratio = float(Rational(given, exp))
     if abs(ratio - 1) < 0.1:
         return say(lang, "off_by_percent", diff=int(d), percent=(ratio - 1) * 100)
     return say(lang, "off_by_ratio", diff=int(d), ratio=ratio)
 
 
-__all__ = ["Diagnosis", "Item", "Report", "diagnosis", "how_far", "say"]
+__all__ = ["Diagnosis", "Item", "Report", "convention_words", "diagnosis", "how_far", "say"]

@@ -1,18 +1,22 @@
 """The items of an answers sheet: what ``answers.load`` gives and the checker grades.
 
-Owns: Answer, Answers, AnswersError, FIELDS, TOTAL_FIELDS, Entry.
+Owns: Answer, Answers, AnswersError, FIELDS, TOTAL_FIELDS, Entry, DTYPES, LAYOUTS, to_hwc, from_hwc.
 Never: read files or TOML (answers.py and answerschema.py do), evaluate anything, trace the net.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ..core.errors import InputError, Where
 
-FIELDS = ("output_shape", "input_shape", "params", "weights", "biases", "macs", "flops")
-TOTAL_FIELDS = ("output_shape", "params", "macs", "flops")
+FIELDS = ("output_shape", "input_shape", "params", "weights", "biases", "macs", "flops", "activations",
+          "activation_bytes")
+TOTAL_FIELDS = ("output_shape", "params", "macs", "flops", "activations", "activation_bytes")
 Entry = int | str
+DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}   # bytes per element
+LAYOUTS = ("nchw", "hwc")   # how shapes are written: N×C×H×W (PyTorch), or the course notes' H×W×C
 
 
 class AnswersError(InputError):
@@ -26,7 +30,8 @@ class Answer:
     key: str
     layer: str | None          # None for [total]
     field: str
-    value: Entry | tuple[Entry, ...]   # a count (int or formula string) or a shape (tuple of entries)
+    value: Entry | tuple[Entry, ...] | None   # a count (int, number or formula string), a shape
+                                              # (tuple of entries), or None: left blank ("")
     line: int | None = None
 
 
@@ -37,6 +42,9 @@ class Answers:
     input_shape: tuple[Entry, ...] | None = None
     input_line: int | None = None
     flops: str | None = None
+    tolerance: Fraction = Fraction(0)   # relative; approximate answers (1.14 G) within it are right
+    layout: str = "nchw"
+    dtype: str = "float32"
     points: dict[str, float] = field(default_factory=dict)
     default_points: float = 1.0
 
@@ -47,4 +55,19 @@ class Answers:
         return self.points.get(a.key, self.points.get(a.field, self.default_points))
 
 
-__all__ = ["FIELDS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "Entry"]
+def to_hwc(shape: tuple) -> tuple:
+    """N×C×H×W as N×H×W×C (the course notes' order); shapes of rank < 3 stay as they are."""
+    return (shape[0], *shape[2:], shape[1]) if len(shape) >= 3 else shape
+
+
+def from_hwc(shape: tuple, rank: int) -> tuple:
+    """A shape written H×W×C (with or without the batch) in PyTorch's order, for a tensor of ``rank``."""
+    if rank < 3 or len(shape) not in (rank, rank - 1) or len(shape) < 2:
+        return shape
+    head = shape[:1] if len(shape) == rank else ()
+    body = shape[len(head):]
+    return (*head, body[-1], *body[:-1])
+
+
+__all__ = ["DTYPES", "FIELDS", "LAYOUTS", "TOTAL_FIELDS", "Answer", "Answers", "AnswersError", "Entry",
+           "from_hwc", "to_hwc"]

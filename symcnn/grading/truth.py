@@ -1,31 +1,22 @@
 """What an answers file is graded against: the expected value of every item of one traced net, the
 values each known mistake gives instead (``alternatives``), and the correct step of an item.
 
-Owns: Truth (expected, alternatives, how).
+Owns: Truth (expected, alternatives, convention_values, family, steps_of; how delegates to howto.py).
 Never: read answers files, parse formulas, or format reports.
 """
 
 from __future__ import annotations
 
-from math import prod
+from sympy import Integer
 
-from sympy import Expr, Integer
-
-from ..core.fmt import number, text
 from ..flops import conventions
+from ..flops.activations import activations, total_activations
 from ..rules.base import numel
-from ..tracing.tracedata import Trace
-from .checkreport import say
-from .mistakes import (
-    ANY,
-    COUNT_MISTAKES,
-    SHAPE_MISTAKES,
-    Scenario,
-    flatten_sites,
-    mistaken_counts,
-    mistaken_output,
-    pool_param_guesses,
-)
+from ..tracing.tracedata import Step, Trace
+from .howto import how
+from .mistakes_count import ANY, COUNT_MISTAKES, flatten_sites, mistaken_counts, pool_param_guesses
+from .mistakes_shape import SHAPE_MISTAKES, Scenario, mistaken_output
+from .sheet import DTYPES
 
 Alt = tuple[str, str | None, object]   # (mistake id, layer where it was made or None, value)
 
@@ -37,9 +28,14 @@ def _flop_factor(convention: str) -> int:
 class Truth:
     """Expected values of one trace; mistake alternatives are computed on demand and cached."""
 
-    def __init__(self, trace: Trace, convention: str = conventions.DEFAULT):
+    def __init__(self, trace: Trace, convention: str = conventions.DEFAULT, dtype: str = "float32"):
         self.trace = trace
         self.convention = convention
+        self.dtype, self.size = dtype, DTYPES[dtype]
+        self._alts: dict = {}
+        self._conventions: dict = {}
+        self._expected: dict = {}
+        self._how: dict = {}
         self.layers: dict[str, list[int]] = {}
         for st in trace.steps:
             self.layers.setdefault(st.name, []).append(st.index)
@@ -58,13 +54,26 @@ class Truth:
 
     # --- expected values ---------------------------------------------------------------------------
     def expected(self, layer: str | None, field: str):
+        """The true value of one item (computed once per item)."""
+        key = (layer, field)
+        if key not in self._expected:
+            self._expected[key] = self._compute(layer, field)
+        return self._expected[key]
+
+    def _compute(self, layer: str | None, field: str):
         t = self.trace
         if layer is None:
             return {"params": lambda: t.total_params, "macs": lambda: t.total_macs,
                     "flops": lambda: conventions.total(t, self.convention),
-                    "output_shape": lambda: tuple(t.output_shape)}[field]()
+                    "output_shape": lambda: tuple(t.output_shape),
+                    "activations": lambda: total_activations(t),
+                    "activation_bytes": lambda: self.size * self.expected(None, "activations")}[field]()
         idx = self.layers[layer]
         first, last = t.steps[idx[0]], t.steps[idx[-1]]
+        if field == "activations":
+            return sum((activations(t.steps[i]) for i in idx), Integer(0))
+        if field == "activation_bytes":
+            return self.size * self.expected(layer, "activations")
         if field == "output_shape":
             return tuple(last.output)
         if field == "input_shape":
@@ -74,6 +83,29 @@ class Truth:
         if field == "macs":
             return sum((t.steps[i].macs for i in idx), Integer(0))
         return sum((conventions.flops(t.steps[i], self.convention) for i in idx), Integer(0))
+
+    def steps_of(self, layer: str) -> list[Step]:
+        return [self.trace.steps[i] for i in self.layers[layer]]
+
+    def family(self, layer: str | None) -> str | None:
+        """The rule family (conv, linear, pool, norm ...) of a layer name; None for a total or "all"."""
+        if layer is None or layer not in self.layers:
+            return None
+        rule = self.steps_of(layer)[0].rule
+        return rule.family if rule is not None else None
+
+    def convention_values(self, layer: str | None, field: str) -> dict[str, object]:
+        """A flops item under every FLOPs convention: name -> value (one layer: the sum of its calls)."""
+        key = (layer, field)
+        if key not in self._conventions:
+            names = conventions.ORDER
+            if layer is None:
+                self._conventions[key] = {n: conventions.total(self.trace, n) for n in names}
+            else:
+                steps = self.steps_of(layer)
+                self._conventions[key] = {n: sum((conventions.flops(st, n) for st in steps), Integer(0))
+                                          for n in names}
+        return self._conventions[key]
 
     # --- mistakes ------------------------------------------------------------------------------------
     def scenario(self, mid: str, origin: int | None) -> Scenario:
@@ -105,8 +137,14 @@ class Truth:
                 yield mid, "all", self.scenario(mid, None)
 
     def alternatives(self, layer: str | None, field: str) -> list[Alt]:
-        if layer is None:
-            return self._total_alternatives(field)
+        """(mistake id, where it was made, the value it gives) for one item; computed once per item."""
+        key = (layer, field)
+        if key not in self._alts:
+            self._alts[key] = (self._total_alternatives(field) if layer is None
+                               else self._layer_alternatives(layer, field))
+        return self._alts[key]
+
+    def _layer_alternatives(self, layer: str, field: str) -> list[Alt]:
         t = self.trace
         idx = self.layers[layer]
         first, last = t.steps[idx[0]], t.steps[idx[-1]]
@@ -125,15 +163,18 @@ class Truth:
                 out.append(("flatten_before_pool", None, (last.output[0], feats)))
             if field == "input_shape" and lin == first.index:
                 out.append(("flatten_before_pool", None, (first.inputs[0][0], feats)))
-        if field in ("output_shape", "input_shape", "macs", "flops"):
-            at = last.index if field == "output_shape" else first.index
+        if field in ("output_shape", "input_shape", "macs", "flops", "activations", "activation_bytes"):
+            at = first.index if field in ("input_shape", "macs", "flops") else last.index
             parent = at
             if field == "input_shape":
                 parent = first.parents[0] if first.parents else first.index - 1
+            size = {"activations": 1, "activation_bytes": self.size}.get(field)
             for mid, where, sc in self._shape_scenarios(at, () if field == "input_shape" else tuple(idx)):
                 if parent in sc.changed:
                     shape, macs = sc.changed[parent]
-                    out.append((mid, where, shape if field.endswith("shape") else macs))
+                    out.append((mid, where, shape if field.endswith("shape") else
+                                macs if size is None else size * numel(shape)))
+        out += self._memory_alternatives(field, exp, numel(last.output), first.params)
         if field == "flops":
             m = self.expected(layer, "macs")
             out = [(mid, w, exp * v / m if m != 0 and v is not ANY else v) for mid, w, v in out]
@@ -149,7 +190,7 @@ class Truth:
             k = _flop_factor(self.convention) if field == "flops" else 1
             for mid in COUNT_MISTAKES:
                 deltas = [(self.display[st.index], v - (st.params if cf == "params" else st.macs))
-                          for st in counted
+                          for st in (counted if cf == "params" else t.steps)
                           for v in mistaken_counts(mid, st, cf)[:1] if v is not ANY]
                 for name, d in deltas:
                     out.append((mid, name, exp + k * d))
@@ -180,7 +221,23 @@ class Truth:
                 delta = sum((macs - t.steps[i].macs for i, (_, macs) in sc.changed.items()), Integer(0))
                 if delta != 0:
                     out.append((mid, where, exp + k * delta))
+        if field in ("params", "activations", "activation_bytes"):
+            out += self._memory_alternatives(field, exp, self.expected(None, "activations"), t.total_params)
         return out + self._count_alternatives(field, exp)
+
+    def _memory_alternatives(self, field: str, exp, elements, params) -> list[Alt]:
+        """Activations given as parameters or the reverse; elements given as bytes or the reverse."""
+        out: list[Alt] = []
+        if field == "params":
+            out.append(("activations_vs_params", None, elements))
+        elif field == "activations":
+            out.append(("activations_vs_params", None, params))
+            out += [("bytes_per_element", None, exp * s) for s in sorted(set(DTYPES.values())) if s != 1]
+        elif field == "activation_bytes":
+            out.append(("activations_vs_params", None, params * self.size))
+            out += [("bytes_per_element", None, exp * s / self.size) for s in sorted({1, *DTYPES.values()})
+                    if s != self.size]
+        return out
 
     def _count_alternatives(self, field: str, exp) -> list[Alt]:
         """Mistakes about what a count counts, for a layer or the total: MACs vs FLOPs (a factor 2)
@@ -188,56 +245,19 @@ class Truth:
         out: list[Alt] = []
         if field in ("macs", "flops"):
             out += [("macs_vs_flops", None, exp * 2), ("macs_vs_flops", None, exp / 2)]
-        if field in ("macs", "flops", "params") and self.batch != 1:
+        if field in ("macs", "flops", "params", "activations", "activation_bytes") and self.batch != 1:
             out.append(("off_by_batch", None, exp * self.batch))
             if field != "params":
                 out.append(("off_by_batch", None, exp / self.batch))
         return out
 
     # --- the correct step ----------------------------------------------------------------------------
-    def how(self, layer: str | None, field: str, lang: str = "en") -> str:
+    def how(self, layer: str | None, field: str, lang: str = "en", layout: str = "nchw") -> str:
         """The correct computation of one item, with the numbers: ⌊(227 − 11)/4⌋ + 1 = 55."""
-        exp = self.expected(layer, field)
-        if layer is None:   # the words: [check.how] of the catalogue
-            return say(lang, f"how.{field}", value=_val(exp), convention=self.convention)
-        st = self.trace.steps[self.layers[layer][0 if field != "output_shape" else -1]]
-        rule = st.rule
-        if field == "output_shape" and rule is not None and getattr(rule, "p", None) is not None \
-                and hasattr(rule, "k") and st.inputs:
-            nd = len(rule.k)
-            parts = []
-            for L, k, s, p, d, o in zip(st.inputs[0][-nd:], rule.k, rule.s, rule.p, rule.d, st.output[-nd:]):
-                if hasattr(rule, "op"):
-                    op = rule.op[0]
-                    f = f"({text(L)} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {text(o)}"
-                else:
-                    lb, rb = ("⌈", "⌉") if getattr(rule, "ceil_mode", False) else ("⌊", "⌋")
-                    f = f"{lb}({text(L)} + 2·{p} − {d}·({k} − 1) − 1)/{s}{rb} + 1 = {text(o)}"
-                if f not in parts:
-                    parts.append(f)
-            return "; ".join(parts) + f" → {_val(exp)}"
-        if field in ("params", "weights", "biases") and rule is not None and rule.parameters():
-            shapes = rule.parameters()
-            terms = [("·".join(text(v) for v in s) or "1") for n, s in shapes.items()
-                     if field == "params" or (n == "bias") == (field == "biases")]
-            return f"{' + '.join(terms) or '0'} = {_val(exp)}"
-        if field == "macs" and rule is not None and rule.family in ("conv", "linear") and st.inputs:
-            if rule.family == "linear":
-                return say(lang, "how.macs_linear", out=number(numel(st.output)),
-                           in_features=text(rule.args["in_features"]), value=_val(exp))
-            tr = hasattr(rule, "op")
-            grid = st.inputs[0] if tr else st.output
-            c = rule.c_out if tr else rule.c_in
-            per = f"({text(c)}/{text(rule.groups)})" if rule.groups != 1 else text(c)
-            return say(lang, "how.macs_transposed" if tr else "how.macs_conv", grid=number(numel(grid)), per=per,
-                       kernel=text(prod(rule.k)), value=_val(exp))
-        return say(lang, "how.field", field=say(lang, f"fields.{field}"), value=_val(exp))
-
-
-def _val(v) -> str:
-    if isinstance(v, tuple):
-        return "×".join(text(x) if x.is_Atom else f"({text(x)})" for x in v)
-    return number(v) if isinstance(v, Expr) else str(v)
+        key = (layer, field, lang, layout)
+        if key not in self._how:
+            self._how[key] = how(self, layer, field, lang, layout)
+        return self._how[key]
 
 
 __all__ = ["Truth"]

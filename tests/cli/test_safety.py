@@ -37,13 +37,13 @@ REJECTED = {
     "globals()": "calls globals(), which is not allowed",
     "lambda: 1": "contains a lambda",
     "(lambda: 1)()": "calls something that is not a plain function name",
-    "[x for x in (1, 2)]": "contains a ListComp expression",
-    "{x for x in (1, 2)}": "contains a SetComp expression",
-    "(x for x in (1, 2))": "contains a GeneratorExp expression",
+    "[x for x in (1, 2)]": "contains a loop (for ... in)",
+    "{x for x in (1, 2)}": "contains a loop (for ... in)",
+    "(x for x in (1, 2))": "contains a loop (for ... in)",
     "H[0]": "contains indexing",
-    "'H' * 3": "contains str literal",
+    "'H' * 3": "contains the text 'H'",
     "H if W else 1": "contains a conditional expression",
-    "(H := 1)": "contains a NamedExpr expression",
+    "(H := 1)": "contains an assignment (:=)",
     "H**100000": "raises to the power 100000; only constant exponents 0..8 are allowed",
     "H**H": "raises to the power H",
     "((H**2)**2)**3": "nests powers up to degree 12",
@@ -132,7 +132,7 @@ def test_python_in_an_answers_file_is_a_toml_error(tmp_path):
     f.write_text("import os\nos.system('touch PWNED')\n", encoding="utf-8")
     r = invoke(CliRunner(), "check", MNIST, f)
     err = clean_outcome(r, graded=True)
-    assert err.startswith(f"symcnn: error: {f}:1: invalid TOML: "), err
+    assert err.startswith(f"symcnn: error: {f}:1:8: invalid TOML: a key has no = after it"), err
     assert not (tmp_path / "PWNED").exists()
 
 
@@ -249,7 +249,7 @@ def test_a_class_with_broken_files_is_still_graded(tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0] == f"{good}  2/2"
     assert lines[1].startswith(f"{wrong}  0/1  wrong: layers.conv1.params")
-    assert lines[2].startswith(f"{broken}  error: {broken}:1: invalid TOML: ")
+    assert lines[2].startswith(f"{broken}  error: {broken}:1:14: invalid TOML: a [table] header has no closing ]")
     assert lines[3].startswith(f"{evil}  error: {evil}:2: layers.conv1.params: formula ")
     assert lines[4].startswith(f"{binary}  error: {binary}: not UTF-8 text")
     assert (

@@ -104,24 +104,36 @@ PLANTED = [
 ]
 
 
-def _toml(shape, layer, field, value) -> str:
+def _toml(shape, layer, field, value, options: str = "") -> str:
     head = f"[input]\nshape = {json.dumps(shape)}\n" if shape else ""
+    head += f"[options]\n{options}\n" if options else ""
     table = f'[layers."{layer}"]' if layer else "[total]"
     return f"{head}{table}\n{field} = {json.dumps(value)}\n"
 
 
-@pytest.mark.parametrize(("net", "shape", "layer", "field", "value", "mid", "origin"), PLANTED,
-                         ids=[f"{p[5]}-{Path(p[0]).stem}-{p[2] or 'total'}.{p[3]}" for p in PLANTED])
-def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
-    it = one(net, _toml(shape, layer, field, value))
+def check_planted(net, shape, layer, field, value, mid, origin, options: str = ""):
+    """The planted value is wrong, named as mistake ``mid`` made at ``origin``, with the correct step."""
+    it = one(net, _toml(shape, layer, field, value, options))
     assert not it.correct
     assert [d.id for d in it.diagnosis] == [mid], (it.expected, it.diagnosis)
     assert it.diagnosis[0].origin == origin
     assert it.how  # the correct step is shown
 
 
+def planted_id(p) -> str:
+    return f"{p[5]}-{Path(p[0]).stem}-{p[2] or 'total'}.{p[3]}"
+
+
+@pytest.mark.parametrize(("net", "shape", "layer", "field", "value", "mid", "origin"), PLANTED,
+                         ids=[planted_id(p) for p in PLANTED])
+def test_planted_mistake_is_named(net, shape, layer, field, value, mid, origin):
+    check_planted(net, shape, layer, field, value, mid, origin)
+
+
 def test_every_mistake_id_is_planted():
-    assert {p[5] for p in PLANTED} | {"carried_forward"} == set(MISTAKES)
+    from test_mistakes import PLANTED as MORE
+
+    assert {p[5] for p in PLANTED + MORE} | {"carried_forward"} == set(MISTAKES)
 
 
 @pytest.mark.parametrize("shape", ["55x55x96", [1, 55, 55, 96]])
@@ -145,7 +157,10 @@ def test_wrong_shape_carried_forward_from_the_students_own_answer():
 def test_flops_field_with_the_answers_convention():
     it = one(ALEX, '[options]\nflops = "flop"\n[layers.conv1]\nflops = 105415200\n')
     assert it.expected == 2 * 105415200
-    assert [d.id for d in it.diagnosis] == ["macs_vs_flops"]
+    # the MACs are the count of the mul and mac conventions: named, with the convention asked
+    assert [d.id for d in it.diagnosis] == ["flops_convention"]
+    assert it.diagnosis[0].message == ("counted with another FLOPs convention (mul, mac); this sheet asks for flop "
+                                       "(2 × MACs: each multiply-accumulate is one multiplication and one addition)")
     it = one(ALEX, '[options]\nflops = "flop"\n[layers.conv1]\nflops = 210830400\n')
     assert it.correct
 
@@ -246,26 +261,26 @@ def test_wrong_formula_that_agrees_at_some_sizes():
 # --- malformed answers files: one line with the TOML line number -----------------------------------
 
 BAD = [
-    ("[layers.conv1\nparams = 1\n", "answers.toml:1: invalid TOML"),
-    ("[layers.conv1]\nparams = 1\n[layers.conv1]\n", "answers.toml:3: invalid TOML"),
+    ("[layers.conv1\nparams = 1\n", "answers.toml:1:14: invalid TOML: a [table] header has no closing ]"),
+    ("[layers.conv1]\nparams = 1\n[layers.conv1]\n", "answers.toml:3:14: invalid TOML: the table [layers.conv1] is given twice"),
     ("[layers.conv1]\nparams = true\n", "answers.toml:2: layers.conv1.params is a boolean"),
-    ("[layers.conv1]\nparams = 1\nmacs = 2\nparams = 3\n", "answers.toml:4: invalid TOML: cannot overwrite a value"),
+    ("[layers.conv1]\nparams = 1\nmacs = 2\nparams = 3\n",
+     "answers.toml:4:11: invalid TOML: a key is given twice (cannot overwrite a value)"),
     ("[layers.conv1]\nparams = [1, 2]\n", "answers.toml:2: layers.conv1.params is a list"),
     ("\n[layers.conv1]\nparam = 34944\n", "answers.toml:3: unknown field 'param' in [layers.conv1]. Fix: did you mean 'params'?"),
     ("[layer.conv1]\nparams = 1\n", "answers.toml:1: unknown table or key 'layer'. Fix: did you mean 'layers'?"),
     ("[layers.conv1]\nparams = nan\n", "answers.toml:2: layers.conv1.params is nan"),
     ("[layers.conv1]\nparams = inf\n", "answers.toml:2: layers.conv1.params is inf"),
-    ("[layers.conv1]\nparams = 1.5\n", "answers.toml:2: layers.conv1.params = 1.5 is not an exact whole number"),
     ("[layers.conv1]\nparams = 1" + "0" * 40 + "\n", "answers.toml:2: layers.conv1.params is too large"),
-    ('[layers.conv1]\nparams = ""\n', "answers.toml:2: layers.conv1.params is an empty string"),
-    ('[layers.conv1]\noutput_shape = ""\n', "answers.toml:2: layers.conv1.output_shape is an empty string"),
+    ('[layers.conv1]\noutput_shape = [1, ""]\n', "answers.toml:2: layers.conv1.output_shape has an empty size"),
     ('[layers.conv1]\noutput_shape = {a = 1}\n', "answers.toml:2: layers.conv1.output_shape is a table"),
-    ('[layers.conv1]\nparams = "floor((H-1)/2"\n', "answers.toml:2: layers.conv1.params: formula 'floor((H-1)/2' does not parse"),
+    ('[layers.conv1]\nparams = "floor((H-1)/2"\n',
+     "answers.toml:2: layers.conv1.params: formula 'floor((H-1)/2' does not parse: it has a ( that is never closed"),
     ('[layers.conv1]\nparams = "Q + 1"\n', "answers.toml:2: layers.conv1.params: formula 'Q + 1' uses the unknown symbol 'Q'"),
     ('[layers.conv1]\nparams = "__import__(\'os\')"\n',
      "answers.toml:2: layers.conv1.params: formula \"__import__('os')\" calls __import__(), which is not allowed"),
     ('[layers.conv1]\nparams = "H.__class__"\n', "answers.toml:2: layers.conv1.params: formula 'H.__class__' contains attribute access"),
-    ('[layers.conv1]\nparams = "[c for c in ()]"\n', "contains a ListComp expression"),
+    ('[layers.conv1]\nparams = "[c for c in ()]"\n', "contains a loop (for ... in), which is not allowed"),
     ('\n\n[layers.conv6]\nparams = 1\n', "answers.toml:4: unknown layer 'conv6'. Fix: did you mean 'conv5'?"),
     ("[input]\nshape = [1, 3, 0, 227]\n", "answers.toml:2: input shape has the size 0"),
     ("[input]\nshape = [1, 3, 100, 100]\n[layers.conv1]\nparams = 1\n",
@@ -351,7 +366,7 @@ def test_cli_class_grading_with_a_broken_file_and_csv(runner, tmp_path):
     lines = r.output.splitlines()
     assert lines[0] == f"{files[0]}  1/1"
     assert lines[1] == f"{files[1]}  0/1  wrong: layers.conv1.params (forgot_bias)"
-    assert lines[2].startswith(f"{files[2]}  error: {files[2]}:1: invalid TOML")
+    assert lines[2].startswith(f"{files[2]}  error: {files[2]}:1:14: invalid TOML")
     assert lines[3] == f"{files[3]}  1/1"
     rows = csv_path.read_text().splitlines()
     assert rows[0] == "file,score,max_score,status,wrong,diagnosis,error"
@@ -471,7 +486,7 @@ def test_cli_rejects_set_and_gradescope_for_a_class(runner, tmp_path):
     assert r.exit_code == 2 and r.stderr == ("symcnn: error: --set is not used by `symcnn check`. Fix: give the input "
                                              "in the answers file's [input] shape, or with --input\n")
     r = _cli(runner, "check", ALEX, str(f), str(f), "--format", "gradescope")
-    assert r.exit_code == 2 and "grades one submission, got 2 answers files" in r.stderr
+    assert r.exit_code == 2 and "reports on one submission, got 2 answers files" in r.stderr
     r = _cli(runner, "check", ALEX, str(tmp_path / "missing.toml"))
     assert r.exit_code == 2 and r.stderr.startswith(f"symcnn: error: {tmp_path / 'missing.toml'}: no such file")
     r = _cli(runner, "check", ALEX)
@@ -625,14 +640,20 @@ def test_every_catalogue_names_every_mistake_and_has_every_check_word():
         c = catalogue(lang)
         assert set(c["mistakes"]) == set(IDS), lang
         assert set(c["check"]) == set(en["check"]) and set(c["check"]["how"]) == set(en["check"]["how"]), lang
+        for table in ("sheet", "md", "fields"):
+            assert set(c["check"][table]) == set(en["check"][table]), (lang, table)
+        for family, words in c["mistakes_by_layer"].items():   # a wording per layer family: of a known id
+            assert set(words) <= set(IDS) and set(words) == set(en["mistakes_by_layer"][family]), (lang, family)
     assert MISTAKES["forgot_bias"].zh == catalogue("zh")["mistakes"]["forgot_bias"] \
-        == "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置"
+        == "漏了偏置：参数量 = 权重 + 偏置（卷积层每个输出通道一个，全连接层每个输出特征一个）"
+    assert catalogue("zh")["mistakes_by_layer"]["linear"]["forgot_bias"] == "漏了偏置：参数量 = 权重 + 每个输出特征一个偏置"
 
 
 def test_checker_code_has_no_words_of_any_language():
     """The messages live in the catalogues: no Chinese (nor an English message table) in the checker."""
     for name in ("grading/check.py", "grading/checkreport.py", "grading/diagnose.py", "cli/check.py",
-                 "grading/mistakes.py", "grading/truth.py"):
+                 "cli/checkforms.py", "grading/mistakes.py", "grading/mistakes_shape.py", "grading/mistakes_count.py",
+                 "grading/truth.py", "grading/howto.py", "grading/handout.py"):
         src = (ROOT / "symcnn" / name).read_text(encoding="utf-8")
         assert not [ch for ch in src if "\u4e00" <= ch <= "\u9fff"], name
         assert "forgot the + 1" not in src and "WORDS" not in src, name
@@ -646,7 +667,8 @@ ZH_NOTES = [   # (net, answers, what the zh note or diagnosis says)
      "在 H=227, W=227 时应为 55，你的公式给出 54"),
     (MNIST, MNIST_SYM + "[layers.conv1]\noutput_shape = [1, 10, 24, 24]\n",
      "答案随输入尺寸变化，应写成公式：在 H=29, W=29 时是 25"),
-    (ALEX, f"[total]\nparams = {62378344 - 10568}\n", "漏了偏置：参数量 = 权重 + 每个输出通道一个偏置 (每一层都犯了这个错误)"),
+    (ALEX, f"[total]\nparams = {62378344 - 10568}\n",
+     "漏了偏置：参数量 = 权重 + 偏置（卷积层每个输出通道一个，全连接层每个输出特征一个） (每一层都犯了这个错误)"),
     (DILATED, _toml(None, "conv3", "output_shape", [1, 16, 13, 13]), "由 conv2 的错误导致：忽略了空洞"),
 ]
 

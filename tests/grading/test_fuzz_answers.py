@@ -34,9 +34,11 @@ EVIL = ["__import__('os')", "__import__('os').system('touch PWNED')", "().__clas
         "().__class__.__bases__[0]", "open('/etc/passwd')", "eval('1')", "exec('x=1')", "lambda: 1",
         "(lambda x: x)(H)", "[x for x in range(10)]", "{x: 1 for x in H}", "H.__class__", "H.subs(H, 1)",
         "getattr(H, 'p')", "globals()", "breakpoint()", "compile('1', 'f', 'eval')", "H if H else W",
-        "H and W", "H < W", "'a' * 10", "b'x'", "H[0]", "*H", "f'{H}'", "H := 1", "yield H", "await H", "1e5",
+        "H and W", "H < W", "'a' * 10", "b'x'", "H[0]", "*H", "f'{H}'", "H := 1", "yield H", "await H",
         "0.5 * H", "1j", "floor(H, W)", "floor()", "max()", "floor(x=H)", "floor(*[H])", "sympy.floor(H)",
         "S(1)", "Symbol('H')"]
+# "1e5" is no longer here: scientific notation is how students write approximate answers (issue 19),
+# graded with [options] tolerance (see tests/grading/test_numbers.py)
 SLOW = ["H**100000", "H**9", "(H**8)**8", "((H**2)**2)**3", "H**H", "2**H", "10**10**10", "9" * 400, "9" * 40,
         "(" * 300 + "H" + ")" * 300, "(" * 50 + "H" + ")" * 50, "-" * 300 + "H",
         "floor(" * 120 + "H" + ")" * 120, "+".join(["H"] * 150), "*".join(f"(H + {i})**8" for i in range(12)),
