@@ -42,11 +42,11 @@ def __dir__():
     return sorted({*globals(), *_LAZY})
 
 
-def trace(path, *, model=None, input_shape=None, timeout=None) -> Trace:
-    """Trace a net.py on symbolic tensors (see symcnn.tracing.tracer.trace)."""
+def trace(path, input_shape=None, *, model=None, timeout=None, args=()) -> Trace:
+    """Trace a net.py, or a live torch model, on symbolic tensors (see symcnn.tracing.tracer.trace)."""
     from .tracing.tracer import trace as _trace
 
-    return _trace(path, model=model, input_shape=input_shape, timeout=timeout)
+    return _trace(path, input_shape, model=model, timeout=timeout, args=args)
 
 
 def derive(trace, *, convention="mac", subs=None):

@@ -42,23 +42,22 @@ def _where_forward(net: Any, s: rec.Session) -> Where | None:
 
 
 def _spec(t: SymTensor) -> InputSpec:
-    return InputSpec(t._shape, t.dtype)
+    return InputSpec(t._shape, t._dtype)
 
 
 def _first_layer(net: Any) -> Any:
     return next((m for _, m in net.named_modules() if isinstance(m, nn.Layer)), None)
 
 
-def _default_input(net: Any) -> InputSpec:
-    """Symbolic N×C×H×W (1-D: N×C×L, 3-D: N×C×T×H×W) with C from the first layer when it has one."""
-    layer = _first_layer(net)
-    if layer is None:
+def default_input(rule: Any) -> InputSpec:
+    """Symbolic N×C×H×W (1-D: N×C×L, 3-D: N×C×T×H×W) with C from the model's first layer's rule."""
+    if rule is None:
         return InputSpec((N, C, *SPATIAL[2]))
-    args = layer._rule.raw_args
+    args = rule.raw_args
     if "in_features" in args:
         return InputSpec((N, sym(args["in_features"])))
     c = args.get("in_channels", args.get("num_features", C))
-    nd = layer._rule.nd or 2
+    nd = rule.nd or 2
     return InputSpec((N, sym(c) if not isinstance(c, Basic) or c.is_Integer else C, *SPATIAL[nd]))
 
 
@@ -79,7 +78,8 @@ def choose_inputs(ns: dict, s: rec.Session, net: Any, name: str, given: list[Inp
         raise TraceError(f"{name}.forward takes {len(need)} inputs ({', '.join(need)}) and symcnn cannot tell "
                          "their shapes", fix="give one --input per argument, in order (e.g. --input 1x3x256x256 "
                          "--input 1x3x256x256; integer inputs: --input 1:long)", where=_where_forward(net, s))
-    return [_default_input(net)]
+    layer = _first_layer(net)
+    return [default_input(layer._rule if layer is not None else None)]
 
 
 def _fed(ns: dict, s: rec.Session, net: Any, k: int) -> list[InputSpec]:
@@ -157,4 +157,4 @@ def _main_block_calls(source: str) -> list[list[tuple[tuple, str]]]:
     return groups
 
 
-__all__ = ["choose_inputs"]
+__all__ = ["choose_inputs", "default_input"]

@@ -185,35 +185,49 @@ def running(path: Path, timeout: float | None, args: tuple[str, ...] = ()) -> It
         with installed(), _script_mode([str(path), *args], s), limits.memory_cap(), _deadline(timeout), \
                 redirect_stdout(sys.stderr):
             try:
-                try:
-                    module = _execute(code, name, module, s)
-                except rec.TrainingStarted as stop:
-                    at = f"{stop.at}: " if stop.at else ""
-                    rec.note(f"{at}stopped running {s.display} where training starts ({stop.what}); traced "
-                             "the model built up to there")
-                    s.stopped = stop
-                yield module.__dict__, s
-            except limits.Expired as e:
-                raise TraceError(f"still running after the {timeout:g} s timeout",
-                                 fix="remove slow code from module level and forward, or raise the timeout",
-                                 where=e.where) from None
+                module = _execute(code, name, module, s)
             except BaseException as e:  # noqa: BLE001 -- user code: report as the user's error
                 if isinstance(e, MemoryError):
                     limits.lift()              # first: under the cap every allocation below would fail
                     module.__dict__.clear()
-                if isinstance(e, KeyboardInterrupt) or (
-                        not isinstance(e, (Exception, SystemExit)) and _innermost(e.__traceback__, s) is None):
-                    raise                      # Ctrl-C, or not raised by net.py itself
-                err = user_error(e, s)
-                e.__traceback__ = None         # free net.py's frames and globals (a huge list) now
-                module.__dict__.clear()
-                raise err from None
+                if not isinstance(e, rec.TrainingStarted):
+                    raise _failure(e, s, module, timeout) from None
+                at = f"{e.at}: " if e.at else ""
+                rec.note(f"{at}stopped running {s.display} where training starts ({e.what}); traced the "
+                         "model built up to there")
+                s.stopped = e
+            try:
+                yield module.__dict__, s
+            except BaseException as e:  # noqa: BLE001 -- user code: report as the user's error
+                if isinstance(e, MemoryError):
+                    limits.lift()
+                    module.__dict__.clear()
+                raise _failure(e, s, module, timeout) from None
     finally:
         rec.deactivate(token)
         sys.path.remove(str(root))
-        for k in set(sys.modules) - before:   # the net's own modules (and its package) go with it
-            if k == name or k.split(".")[0] == name.split(".")[0] or k.startswith("__symcnn"):
+        for k in set(sys.modules) - before:   # the net's own modules, its package, and the inert stand-ins
+            m = sys.modules.get(k)            # of what is not installed go with it
+            file = getattr(m, "__file__", None)
+            if k == name or k.split(".")[0] == name.split(".")[0] or k.startswith("__symcnn") \
+                    or (file and s.display_of(file) is not None) \
+                    or isinstance(getattr(getattr(m, "__spec__", None), "loader", None), _Uninstalled):
                 sys.modules.pop(k, None)
+
+
+def _failure(e: BaseException, s: rec.Session, module: types.ModuleType, timeout: float | None) -> BaseException:
+    """What to raise for an exception out of net.py: the user's error located at its line, the timeout,
+    or the exception itself (Ctrl-C, or not raised by net.py's code)."""
+    if isinstance(e, limits.Expired):
+        return TraceError(f"still running after the {timeout:g} s timeout",
+                          fix="remove slow code from module level and forward, or raise the timeout", where=e.where)
+    if isinstance(e, KeyboardInterrupt) or (
+            not isinstance(e, (Exception, SystemExit)) and _innermost(e.__traceback__, s) is None):
+        return e
+    err = user_error(e, s)
+    e.__traceback__ = None         # free net.py's frames and globals (a huge list) now
+    module.__dict__.clear()
+    return err
 
 
 def _execute(code: types.CodeType, name: str, module: types.ModuleType, s: rec.Session) -> types.ModuleType:

@@ -17,6 +17,8 @@ from ..core.errors import SymcnnError, Where
 from ..rules.base import Condition, Result, Rule
 from .tracedata import Constraint, Step
 
+_OWN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # symcnn's own files are never the user's
+
 
 @dataclass
 class Session:
@@ -27,6 +29,7 @@ class Session:
     source: str = ""              # the text of net.py
     module_name: str = "__symcnn_net__"   # the name net.py runs under (its dotted name in a package)
     root: str = ""                # the folder of net.py (or of its package): its own modules live there
+    live: bool = False            # a live torch model: any code outside the libraries is the user's
     recording: bool = False
     steps: list[Step] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
@@ -46,11 +49,13 @@ class Session:
         shown = self._displays.get(filename, "")
         if shown == "":
             shown = None
+            library = "site-packages" in filename or filename.startswith((sys.prefix, sys.base_prefix, _OWN))
             if filename == self.filename:
                 shown = self.display
-            elif self.root and filename.startswith(self.root + os.sep) and "site-packages" not in filename \
-                    and not filename.startswith((sys.prefix, sys.base_prefix)):
+            elif self.root and filename.startswith(self.root + os.sep) and not library:
                 shown = os.path.relpath(filename, os.path.dirname(self.filename))
+            elif self.live and not library and not filename.startswith("<frozen"):
+                shown = os.path.basename(filename)   # a live model's own code: a script, a notebook cell
             self._displays[filename] = shown
         return shown
 

@@ -58,21 +58,21 @@ def emit(key: str, inputs: Sequence[SymTensor], shape: Sequence, *, via: str = "
     idx = rec.record(key, name or key.removeprefix("Tensor."), via, tuple(t._shape for t in inputs),
                      out, rule=rule, result=result, parents=parents, module_id=module_id,
                      first_call=first_call, note=note, conditions=tuple(conditions), made_at=made_at)
-    return SymTensor(out, idx, dtype or (inputs[0].dtype if inputs else "float32"))
+    return SymTensor(out, idx, dtype or (inputs[0]._dtype if inputs else "float32"))
 
 
 def layer_dtype(rule: Any, x: SymTensor) -> str:
     """The dtype of a layer's output, after the dtype checks torch makes of its input (raises RuleError)."""
-    integer = not x.dtype.startswith(("float", "bfloat", "complex"))
+    integer = not x._dtype.startswith(("float", "bfloat", "complex"))
     if rule.takes == "indices":
         if not integer:
-            raise RuleError(f"input is a {x.dtype} tensor, but an embedding looks up integer indices",
+            raise RuleError(f"input is a {x._dtype} tensor, but an embedding looks up integer indices",
                             fix="pass integer indices (--input SHAPE:long, or x.long())")
         return "float32"
     if integer and rule.weights != 0:
-        raise RuleError(f"input is an {x.dtype} tensor, but the layer's weights are floating point (torch "
+        raise RuleError(f"input is an {x._dtype} tensor, but the layer's weights are floating point (torch "
                         "raises a dtype error)", fix="pass a floating-point tensor (x.float())")
-    return x.dtype
+    return x._dtype
 
 
 def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **kwargs: Any) -> Any:
@@ -110,7 +110,7 @@ class SymTensor(ActivationMethods, ValueMethods):
     """A tensor with a symbolic shape and no data; ``step`` is the index of the step that made it
     (-1: the model input; None: made outside the recorded forward pass)."""
 
-    __slots__ = ("_shape", "dtype", "requires_grad", "step")
+    __slots__ = ("_dtype", "_shape", "requires_grad", "step")
     __array_priority__ = 1000
     device = "cpu"
     is_cuda = False
@@ -118,8 +118,25 @@ class SymTensor(ActivationMethods, ValueMethods):
     def __init__(self, shape: Sequence, step: int | None = None, dtype: str = "float32"):
         self._shape = tuple(v if isinstance(v, Basic) else sym(v) for v in shape)
         self.step = step
-        self.dtype = dtype
+        self._dtype = dtype
         self.requires_grad = False
+
+    _torch_function = None   # while a live torch model is traced: tracing.torchfn.dispatch
+    _torch_dtype = None      # ... and the real torch dtype of a dtype name (what user code compares with)
+
+    @property
+    def dtype(self):
+        """The dtype: its name (``"float32"``), or torch's own dtype object while a live model is traced."""
+        return self._dtype if SymTensor._torch_dtype is None else SymTensor._torch_dtype(self._dtype)
+
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """Real torch's functions called with symbolic tensors (a live model): the stand-in answers."""
+        if cls._torch_function is None:
+            raise UnsupportedError(f"{getattr(func, '__name__', func)} of real torch on a symbolic tensor "
+                                   "outside a trace", fix="call it inside symcnn.trace(model, ...)")
+        return cls._torch_function(func, args, kwargs)
 
     def _apply_rule(self, key: str, modkey: str, **kwargs: Any) -> SymTensor:
         """Run the module rule ``modkey`` on this tensor as the op ``key`` (the methods of methods.py)."""
@@ -161,7 +178,7 @@ class SymTensor(ActivationMethods, ValueMethods):
 
     def _retyped(self, dtype: str) -> SymTensor:
         """This tensor as another dtype (x.long()): the same step, so it is no layer of its own."""
-        return self if dtype == self.dtype else SymTensor(self._shape, self.step, dtype)
+        return self if dtype == self._dtype else SymTensor(self._shape, self.step, dtype)
 
     def __iter__(self):
         return iter([self[i] for i in range(len(self))])
@@ -316,16 +333,18 @@ class SymTensor(ActivationMethods, ValueMethods):
     def _binary(self, other, op: str, swap: bool = False, key: str | None = None) -> SymTensor:
         """An elementwise binary op. ``key`` tells an explicit call (``Tensor.add``, ``torch.add``:
         some FLOPs counters count those) from the operator (``a + b``: key ``add``)."""
-        if not isinstance(other, SymTensor):
+        if not isinstance(other, SymTensor) and hasattr(other, "shape") and hasattr(other, "dtype"):
+            other = SymTensor(tuple(int(n) for n in other.shape), None, str(other.dtype).removeprefix("torch."))
+        if not isinstance(other, SymTensor):   # a real tensor or array (a constant of a live model): its shape
             if isinstance(other, (int, float, Basic)):
-                return self if isinstance(other, int) or self.dtype.startswith("float") \
-                    else self._retyped(promote(self.dtype, None))
+                return self if isinstance(other, int) or self._dtype.startswith("float") \
+                    else self._retyped(promote(self._dtype, None))
             what = f"{op} of a tensor and {type(other).__name__} is not supported by symcnn yet"
             raise UnsupportedError(what, fix="use tensors or numbers").located(rec.where())
         a, b = (other, self) if swap else (self, other)
         out, conds = checked(broadcast, a._shape, b._shape, op)
         made = emit(key or op, [a, b], out, conditions=conds, name=op)
-        made.dtype = promote(a.dtype, b.dtype)
+        made._dtype = promote(a._dtype, b._dtype)
         return made
 
     def __add__(self, o): return self._binary(o, "add")

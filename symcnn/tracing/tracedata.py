@@ -99,6 +99,7 @@ class Trace:
     input_shapes: tuple[Shape, ...] = ()   # every input of forward, in order (input_shape is the first)
     input_dtypes: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)   # what the user should know: where the file stopped, ...
+    backend: str = "stand-in"      # how the model ran: symcnn's torch stand-in, or real torch (a live model)
 
     def __post_init__(self) -> None:
         if not self.input_shapes:

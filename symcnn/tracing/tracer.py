@@ -12,15 +12,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sympy import Integer
-
+from ..core.errors import InputError
 from ..core.userinput import as_inputs
-from . import record as rec
 from .choose import choose_model
-from .feed import choose_inputs
+from .feed import choose_inputs, default_input
+from .live import is_module
 from .loading import running
-from .standin import nn
-from .tensor import SymTensor, sym
+from .params import unrecorded_params
+from .tensor import SymTensor
 from .tracedata import Trace
 
 
@@ -34,42 +33,28 @@ def _first_tensor(out: Any) -> SymTensor | None:
     return None
 
 
-def _unrecorded_params(net: Any, s: rec.Session) -> tuple[list, Any]:
-    """(leaf modules never called, parameters no step counts): PyTorch counts both in parameters().
-    A layer subclass with its own forward (Conv2dSame calling F.conv2d with its weight) was called,
-    but no step owns its parameters: they count with the parameters of custom modules; so does what a
-    reparametrization (weight_norm's ``weight_g``) adds to a layer's own."""
-    unused, extra, seen = [], Integer(0), set()
-    for n, m in net.named_modules():
-        own = [p for p in m.own_parameters().values() if id(p) not in seen]
-        seen.update(id(p) for p in own)
-        size = sum((sym(p.numel()) for p in own), Integer(0))
-        if isinstance(m, nn.Layer) and id(m) not in s.called and id(m) not in s.entered:
-            unused.append((n, m._rule))
-            extra += size - m._rule.params           # a reparametrized weight (weight_norm's _g)
-        elif isinstance(m, nn.Layer) and id(m) in s.called:
-            extra += size - m._rule.params
-        else:
-            extra += size
-    return unused, extra
+def trace(path: Any, input_shape: Any = None, *, model: str | None = None, timeout: float | None = None,
+          args: tuple[str, ...] = ()) -> Trace:
+    """Run a net.py, or a live torch model, on symbolic tensors and return every layer call, in order.
 
-
-def trace(path: str | os.PathLike, *, model: str | None = None, input_shape: Any = None,
-          timeout: float | None = None, args: tuple[str, ...] = ()) -> Trace:
-    """Run net.py on symbolic tensors and return every layer call, in order.
-
-    Args: path of net.py; model: a name of net.py (a model instance, class, factory function or partial)
-    or a call with literal arguments (``"VGG('VGG16')"``); input_shape: one shape of ints and/or symbols
-    (or names: ``(1, 3, "H", "W")``, ``"1x3xHxW"``), or a list of them for a forward with several inputs
-    (a dtype after a colon: ``"1:long"``); timeout in seconds; args: the script's own command-line
-    arguments (its ``sys.argv[1:]``).
+    Args: path: a net.py, or a ``torch.nn.Module`` object (real torch installed: it runs on symbolic
+    tensors, never on data); input_shape: one shape of ints and/or symbols (or names: ``(1, 3, "H",
+    "W")``, ``"1x3xHxW"``), or a list of them for a forward with several inputs (a dtype after a colon:
+    ``"1:long"``); model: a name of net.py (a model instance, class, factory function or partial) or a
+    call with literal arguments (``"VGG('VGG16')"``), or a live model's display name; timeout in
+    seconds; args: the script's own command-line arguments (its ``sys.argv[1:]``).
     Raises: NetLoadError, UnsupportedError, RuleError, TraceError, each located at a net.py line.
 
     >>> trace("examples/mnist.py").output_shape
     (1, 10)
     """
-    path = Path(path)
     given = as_inputs(input_shape) if input_shape is not None else None
+    if is_module(path):
+        return _live(path, given, model)
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"symcnn cannot trace a {type(path).__name__}",
+                         fix="give the path of a net.py, or a torch.nn.Module (with torch installed)")
+    path = Path(path)
     with running(path, timeout, tuple(args)) as (ns, s):
         name, net = choose_model(ns, s, model)
         inputs = choose_inputs(ns, s, net, name, given)
@@ -79,8 +64,18 @@ def trace(path: str | os.PathLike, *, model: str | None = None, input_shape: Any
         out = net(*(SymTensor(i.shape, -1, i.dtype) for i in inputs))
         s.recording = False
     last = _first_tensor(out)
-    unused, extra = _unrecorded_params(net, s)
+    unused, extra = unrecorded_params(((n, m, getattr(m, "_rule", None), m.own_parameters())
+                                       for n, m in net.named_modules()), s)
     return Trace(model=name, source=str(path), input_shape=tuple(inputs[0].shape), steps=s.steps,
                  output_shape=last._shape if last is not None else (), constraints=s.constraints,
                  unused=unused, extra_params=extra, input_shapes=tuple(tuple(i.shape) for i in inputs),
                  input_dtypes=tuple(i.dtype for i in inputs), notes=list(s.notes))
+
+
+def _live(model: Any, given: list | None, name: str | None) -> Trace:
+    from .live import module_rule, trace_module
+
+    if given is None:
+        first = next((r for m in model.modules() if (r := module_rule(m)) is not None), None)
+        given = [default_input(first[1] if first else None)]
+    return trace_module(model, given, name=name)

@@ -32,6 +32,12 @@ def promote(a: str, b: str | None) -> str:
     return min((a, b), key=_INTS.index)
 
 
+def dtype_name(v: Any) -> str | None:
+    """A dtype as its name: ``"int64"``, torch's ``torch.int64``, or the stand-in's; None if not a dtype."""
+    name = str(v).removeprefix("torch.") if v is not None else ""
+    return name if name in _FLOATS or name in _INTS else None
+
+
 def _needs_values(what: str) -> TraceError:
     return TraceError(f"{what} needs the tensor's values, which symcnn does not have (it keeps only shapes)",
                       fix="write the number it stands for, or keep data-dependent code out of the model"
@@ -90,22 +96,24 @@ class ValueMethods:
 
     # --- dtypes ---
     def to(self, *args: Any, dtype: Any = None, **kwargs: Any):
+        dtype = dtype_name(dtype)
         for a in args:
-            if isinstance(a, str) and (a in _FLOATS or a in _INTS):
-                dtype = a
+            if dtype_name(a):
+                dtype = dtype_name(a)
             elif isinstance(a, ValueMethods):
-                dtype = a.dtype
-        return self._retyped(dtype) if isinstance(dtype, str) else self
+                dtype = a._dtype
+        return self._retyped(dtype) if dtype else self
 
     def type(self, dtype: Any = None, **kwargs: Any):
         if dtype is None:
-            return {"float32": "torch.FloatTensor", "int64": "torch.LongTensor"}.get(self.dtype, self.dtype)
-        return self._retyped(getattr(dtype, "_dtype", dtype) if not isinstance(dtype, str) else
-                             dtype.rsplit(".", 1)[-1].replace("FloatTensor", "float32")
-                             .replace("LongTensor", "int64"))
+            return {"float32": "torch.FloatTensor", "int64": "torch.LongTensor"}.get(self._dtype, self._dtype)
+        legacy = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16",
+                  "LongTensor": "int64", "IntTensor": "int32", "ByteTensor": "uint8", "BoolTensor": "bool"}
+        name = getattr(dtype, "_dtype", None) or dtype_name(dtype) or legacy.get(str(dtype).rsplit(".", 1)[-1])
+        return self._retyped(name) if name else self
 
     def type_as(self, other: Any):
-        return self._retyped(other.dtype)
+        return self._retyped(other._dtype)
 
     def float(self, *a: Any, **k: Any): return self._retyped("float32")
     def double(self, *a: Any, **k: Any): return self._retyped("float64")
@@ -118,26 +126,26 @@ class ValueMethods:
     def bool(self, *a: Any, **k: Any): return self._retyped("bool")
 
     def is_floating_point(self) -> bool:
-        return self.dtype in _FLOATS
+        return self._dtype in _FLOATS
 
     # --- new tensors like this one ---
     def new(self, *sizes: Any, **kw: Any):
-        return self._spawn(_sizes(sizes), self.dtype)
+        return self._spawn(_sizes(sizes), self._dtype)
 
     def new_zeros(self, *sizes: Any, dtype: Any = None, **kw: Any):
-        return self._spawn(_sizes(sizes), dtype if isinstance(dtype, str) else self.dtype)
+        return self._spawn(_sizes(sizes), dtype_name(dtype) or self._dtype)
 
     new_ones = new_empty = new_zeros
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, **kw: Any):
-        return self._spawn(_sizes((size,)), dtype if isinstance(dtype, str) else self.dtype)
+        return self._spawn(_sizes((size,)), dtype_name(dtype) or self._dtype)
 
     def new_tensor(self, data: Any, dtype: Any = None, **kw: Any):
         shape = []
         while isinstance(data, (list, tuple)):
             shape.append(len(data))
             data = data[0] if data else None
-        return self._spawn(tuple(shape), dtype if isinstance(dtype, str) else self.dtype)
+        return self._spawn(tuple(shape), dtype_name(dtype) or self._dtype)
 
     # --- comparisons: bool tensors of the broadcast shape (masks; no step) ---
     def _compare(self, other: Any):

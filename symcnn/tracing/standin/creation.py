@@ -77,7 +77,7 @@ def randint(low: Any, high: Any = None, size: Any = None, **kw: Any) -> SymTenso
 
 
 def _like(input: SymTensor, *args: Any, dtype: Any = None, **kw: Any) -> SymTensor:
-    return SymTensor(input._shape, None, _dtype(dtype, input.dtype))
+    return SymTensor(input._shape, None, _dtype(dtype, input._dtype))
 
 
 rand_like = randn_like = zeros_like = ones_like = empty_like = full_like = randint_like = _like
@@ -86,7 +86,7 @@ rand_like = randn_like = zeros_like = ones_like = empty_like = full_like = randi
 def _data_shape(data: Any) -> tuple[tuple, str]:
     """(shape, dtype) of tensor data: a SymTensor, an array (``.shape``), nested lists, or a number."""
     if isinstance(data, SymTensor):
-        return data._shape, data.dtype
+        return data._shape, data._dtype
     if hasattr(data, "shape") and hasattr(data, "dtype"):          # a numpy array, without importing numpy
         name = str(data.dtype)
         return tuple(sym(builtins.int(v)) for v in data.shape), _NUMPY.get(name, name)
@@ -139,7 +139,7 @@ class _TensorType(type):
     calling one makes a tensor from sizes (``FloatTensor(2, 3)``) or from data (``Tensor(array)``)."""
 
     def __instancecheck__(cls, obj: Any):
-        return isinstance(obj, SymTensor) and (cls._dtype is None or obj.dtype == cls._dtype)
+        return isinstance(obj, SymTensor) and (cls._dtype is None or obj._dtype == cls._dtype)
 
     def __subclasscheck__(cls, sub: type):
         return issubclass(sub, SymTensor)

@@ -104,7 +104,7 @@ class Dataset:
         if tensors is None:
             _training_starts("the first iteration over a data set")
             return iter(())
-        return iter([tuple(SymTensor(t._shape[1:], None, t.dtype) for t in tensors)][:len(self)])
+        return iter([tuple(SymTensor(t._shape[1:], None, t._dtype) for t in tensors)][:len(self)])
 
     def __len__(self) -> int:
         tensors = self._tensors()
@@ -144,7 +144,7 @@ class DataLoader(Dataset):
         if tensors is None:
             _training_starts("the first iteration over a DataLoader")
             return iter(())
-        return iter([tuple(SymTensor((b, *t._shape[1:]), None, t.dtype) for t in tensors)
+        return iter([tuple(SymTensor((b, *t._shape[1:]), None, t._dtype) for t in tensors)
                      for b in self._sizes()[:MAX_BATCHES]])
 
     def __len__(self) -> int:

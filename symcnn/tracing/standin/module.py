@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 from ...core.errors import SymcnnError, TraceError, Where
 from ...rules.base import make
 from .. import record as rec
-from ..tensor import SymTensor, emit, layer_dtype
+from ..layercall import call_layer
+from ..tensor import SymTensor
 
 
 class Parameter(SymTensor):
@@ -28,7 +29,8 @@ class Parameter(SymTensor):
     __slots__ = ()
 
     def __init__(self, data: SymTensor | None = None, requires_grad: bool = True):
-        super().__init__(data._shape if isinstance(data, SymTensor) else (), None)
+        super().__init__(data._shape if isinstance(data, SymTensor) else (), None,
+                         data._dtype if isinstance(data, SymTensor) else "float32")
         self.requires_grad = requires_grad
 
 
@@ -278,28 +280,4 @@ class Layer(Module):
         return ", ".join(f"{k}={v!r}" for k, v in self._rule.raw_args.items() if k in self._rule.given)
 
     def forward(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        if not isinstance(input, SymTensor):
-            raise TraceError(f"{self._key} was called with a {type(input).__name__}, not a tensor",
-                             fix="pass a tensor").located(rec.where())
-        s = rec.session()
-        name = s.names.get(id(self)) if s is not None else None
-        first, note = True, None
-        if s is not None and s.recording:
-            first = id(self) not in s.called and name is not None
-            s.called.add(id(self))
-            if name is None and self._rule.params != 0:
-                note = ("not registered on the model (kept in a plain list or a global?): PyTorch does "
-                        "not count its parameters; use nn.ModuleList or an attribute")
-        try:
-            result = self._rule(input._shape)
-            dtype = layer_dtype(self._rule, input)
-        except SymcnnError as e:
-            label = f"{self._key} {name}" if name else self._key   # unnamed: a call before symcnn knows the model
-            raise e.located(rec.where() or _site_where(self._made_at), label) from None
-        name = name or self._key
-        out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
-                   module_id=id(self), first_call=first, name=name, note=note,
-                   made_at=_site_where(self._made_at), dtype=dtype)
-        if result.extra_shapes:
-            return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
-        return out
+        return call_layer(self, self._key, self._rule, input, _site_where(self._made_at))

@@ -41,7 +41,7 @@ def _norm_shape(shape: tuple, dim: int | None) -> tuple:
 def _computed(module: Module, name: str, w: Parameter) -> None:
     """The reparametrized weight: a plain tensor attribute computed from the new parameters, as in torch."""
     del module._parameters[name]
-    object.__setattr__(module, name, SymTensor(w._shape, None, w.dtype))
+    object.__setattr__(module, name, SymTensor(w._shape, None, w._dtype))
 
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:

@@ -1,0 +1,106 @@
+"""The bridge from real torch to the stand-in, for live models: every ``torch.*``, ``F.*`` and Tensor
+method called while a live model's forward runs reaches ``dispatch`` (through ``SymTensor.__torch_function__``
+and the ``Dispatch`` mode, which also catches factories such as ``torch.zeros(n, c)``), and is answered
+by the stand-in's own implementation of that name, so both backends give the same steps.
+
+Real tensors among the arguments (a constant kept as a plain attribute) become symbolic tensors of
+their shape and dtype; torch dtypes and devices become the stand-in's names. A function the stand-in
+does not model is one UnsupportedError naming it and the line (or the module) that called it.
+Owns: dispatch, Dispatch, implementation(), to_sym(). Never: compute on data, or decide shapes itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode, resolve_name
+
+from ..core.errors import UnsupportedError
+from . import record as rec
+from .standin import functional, missing
+from .standin import torch as standin_torch
+from .tensor import SymTensor
+
+_PREFIXES = {"torch.nn.functional.": functional, "torch._C._nn.": functional, "torch.": standin_torch,
+             "torch._C._VariableFunctions.": standin_torch, "torch.functional.": standin_torch}
+_INERT = {"torch._assert", "torch._C._get_tracing_state", "torch.jit.is_scripting", "torch.jit.is_tracing"}
+
+
+def to_sym(v: Any) -> Any:
+    """Real torch values as the stand-in's: tensors by shape and dtype, dtypes and devices by name."""
+    if isinstance(v, torch.Tensor):
+        return SymTensor(tuple(int(n) for n in v.shape), None, str(v.dtype).removeprefix("torch."))
+    if isinstance(v, torch.dtype):
+        return str(v).removeprefix("torch.")
+    if isinstance(v, torch.device):
+        return v.type
+    if isinstance(v, torch.Size):
+        return tuple(v)
+    if isinstance(v, (list, tuple)) and any(isinstance(e, (torch.Tensor, torch.dtype)) for e in v):
+        return type(v)(to_sym(e) for e in v)
+    return v
+
+
+def _defined(module: Any, name: str) -> Any:
+    """The stand-in's own ``name`` (never a Missing placeholder or an unsupported stub)."""
+    value = module.__dict__.get(name)
+    return None if value is None or isinstance(value, missing.Missing) else value
+
+
+def implementation(func: Any) -> tuple[str, Any]:
+    """(torch's name of ``func``, the stand-in's implementation or None)."""
+    name = resolve_name(func) or getattr(func, "__qualname__", repr(func))
+    if name.startswith("torch.Tensor."):
+        attr = name.removeprefix("torch.Tensor.")
+        if attr.endswith(".__get__"):       # a property of a real tensor: the same on the symbolic one
+            prop = attr.removesuffix(".__get__")
+            return name, lambda self, *a: getattr(self, prop)
+        if hasattr(SymTensor, attr):
+            return name, lambda self, *a, **k: getattr(self, attr)(*a, **k)
+        return name, None
+    for prefix, module in _PREFIXES.items():
+        if name.startswith(prefix) and "." not in name.removeprefix(prefix):
+            # torch's table of names has a few aliases wrong (torch.mm resolves as torch.spmm)
+            impl = _defined(module, name.removeprefix(prefix)) or _defined(module, getattr(func, "__name__", ""))
+            return name, impl
+    return name, None
+
+
+def dispatch(func: Any, args: tuple, kwargs: dict | None) -> Any:
+    name, impl = implementation(func)
+    if name in _INERT:
+        return func(*args, **(kwargs or {}))
+    if impl is None:
+        where = rec.where()
+        raise UnsupportedError(f"{name} is not supported by symcnn yet",
+                               fix="describe it with a custom rule, or keep it out of the model's forward"
+                               ).located(where)
+    args = tuple(to_sym(a) for a in args)
+    kwargs = {k: to_sym(v) for k, v in (kwargs or {}).items()}
+    return impl(*args, **kwargs)
+
+
+class Dispatch(TorchFunctionMode):
+    """While a live model runs: every torch function call goes to ``dispatch``."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return dispatch(func, args, kwargs)
+
+
+@contextmanager
+def bridged() -> Iterator[None]:
+    """While a live model runs: real torch functions accept symbolic tensors and answer through the
+    stand-in (SymTensor.__torch_function__ and this module's mode), and ``x.dtype`` is torch's dtype."""
+    SymTensor._torch_function = staticmethod(dispatch)
+    SymTensor._torch_dtype = staticmethod(lambda name: getattr(torch, name))
+    try:
+        with Dispatch():
+            yield
+    finally:
+        SymTensor._torch_function = SymTensor._torch_dtype = None
+
+
+__all__ = ["Dispatch", "bridged", "dispatch", "implementation", "to_sym"]
