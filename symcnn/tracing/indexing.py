@@ -18,6 +18,7 @@ from ..core.errors import RuleError, TraceError, UnsupportedError
 from ..core.fmt import text
 from ..core.intarith import FloorDiv, to_canonical
 from ..rules.base import fmt_shape, require
+from ..rules.common import broadcast
 from .record import where
 
 
@@ -134,23 +135,6 @@ def split_sizes(n, split_size) -> list:
     raise TraceError(f"split({split_size}) of a dim of symbolic size {text(n)} gives an unknown "
                      "number of pieces", fix="pass that size as a number (--input), or give the sizes "
                      "as a list")
-
-
-def broadcast(a: tuple, b: tuple, op: str) -> tuple:
-    n = max(len(a), len(b))
-    a2, b2 = (Integer(1),) * (n - len(a)) + a, (Integer(1),) * (n - len(b)) + b
-    out = []
-    for i, (x, y) in enumerate(zip(a2, b2)):
-        if x == y or y == 1:
-            out.append(x)
-        elif x == 1:
-            out.append(y)
-        else:
-            require(Eq(x, y), f"{op}: shapes {fmt_shape(a)} and {fmt_shape(b)} do not match at dim {i} "
-                    f"({text(x)} vs {text(y)})", fix="make both operands the same size (crop, pad or "
-                    "change the channels)")
-            out.append(x)
-    return tuple(out)
 
 
 def view_shape(src: tuple, target: tuple, op: str) -> tuple:
