@@ -200,6 +200,13 @@ def _setup_signature(cls: type) -> inspect.Signature:
         parameters=list(inspect.signature(cls.setup).parameters.values())[1:])
 
 
+@cache
+def _forward_signature(cls: type) -> inspect.Signature:
+    """The signature of ``cls.forward`` without ``self``: the arguments torch's forward takes."""
+    sig = inspect.signature(cls.forward)
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+
 class Rule:
     """Base class of every layer rule. Subclasses set ``legend`` and implement setup/forward."""
 
@@ -247,10 +254,24 @@ class Rule:
         more = tuple(shapes(m) for m in more)
         options = {k: shapes(v) for k, v in options.items()}
         with collecting() as conds:
-            r = self.forward(x, *more, **options)
+            try:
+                r = self.forward(x, *more, **options)
+            except TypeError:
+                self._check_call(x, more, options)
+                raise
         if conds:
             r = replace(r, conditions=r.conditions + tuple(conds))
         return r
+
+    def _check_call(self, x, more, options) -> None:
+        """A RuleError when the call does not match forward's arguments (torch's own signature)."""
+        sig = _forward_signature(type(self))
+        try:
+            sig.bind(x, *more, **options)
+        except TypeError as e:
+            params = ", ".join(str(p) for p in sig.parameters.values())
+            raise RuleError(f"forward() {str(e).replace('forward() ', '')}",
+                            fix=f"call it as torch does: {self.name}({params})") from None
 
     def dim_names(self, rank: int, index: int) -> tuple[str, ...] | None:
         """Names of the dims of input ``index`` (of rank ``rank``) in the general formula, when the

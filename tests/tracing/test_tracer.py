@@ -23,6 +23,10 @@ ERRORS = [
      "channels but got 16 channels. Fix: set in_channels=16, or change the previous layer's output channels"),
     ("bad_unsupported_layer.py", UnsupportedError, "bad_unsupported_layer.py:8: nn.AdaptiveLogSoftmaxWithLoss "
      "is not supported by symcnn yet. Fix: run `symcnn formula --list` for the supported layers"),
+    ("bad_transformer_args.py", RuleError, "bad_transformer_args.py:11: nn.Transformer attn: forward() missing "
+     "a required argument: 'tgt'. Fix: call it as torch does: Transformer(src, tgt, src_mask=None, "
+     "tgt_mask=None, memory_mask=None, src_key_padding_mask=None, tgt_key_padding_mask=None, "
+     "memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None, memory_is_causal=False)"),
     ("bad_fft.py", UnsupportedError, "bad_fft.py:12: torch.fft.rfft is not supported by symcnn yet. "
      "Fix: remove it from the model, or describe it with a custom rule"),
     ("bad_fft_at_load.py", UnsupportedError, "bad_fft_at_load.py:7: torch.fft.rfft is not supported by "

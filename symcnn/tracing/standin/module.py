@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from ...core.errors import SymcnnError, TraceError, Where
 from ...rules.base import make
 from .. import record as rec
-from ..tensor import SymTensor, emit, layer_dtype
+from ..tensor import SymTensor, run
 
 
 class Parameter(SymTensor):
@@ -250,6 +250,12 @@ def _class_line(cls: type) -> Where | None:
     return Where(s.display, s.source.count("\n", 0, m.start()) + 1 if m else None)
 
 
+def _rules(values: Any) -> list:
+    """Constructor arguments as a rule takes them: a layer given to another (TransformerEncoder's
+    encoder_layer and norm, a Transformer layer's activation module) is passed as its configured rule."""
+    return [v._rule if isinstance(v, Layer) else v for v in values]
+
+
 class Layer(Module):
     """A leaf layer: the rule registered under ``_key``, configured with torch's constructor args."""
 
@@ -258,7 +264,7 @@ class Layer(Module):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__()
         try:
-            rule = make(self._key, *args, **kwargs)
+            rule = make(self._key, *_rules(args), **dict(zip(kwargs, _rules(kwargs.values()))))
         except SymcnnError as e:
             raise e.located(rec.where(), self._key) from None
         object.__setattr__(self, "_rule", rule)
@@ -290,16 +296,7 @@ class Layer(Module):
             if name is None and self._rule.params != 0:
                 note = ("not registered on the model (kept in a plain list or a global?): PyTorch does "
                         "not count its parameters; use nn.ModuleList or an attribute")
-        try:
-            result = self._rule(input._shape)
-            dtype = layer_dtype(self._rule, input)
-        except SymcnnError as e:
-            label = f"{self._key} {name}" if name else self._key   # unnamed: a call before symcnn knows the model
-            raise e.located(rec.where() or _site_where(self._made_at), label) from None
-        name = name or self._key
-        out = emit(self._key, [input], result.shape, via="module", rule=self._rule, result=result,
-                   module_id=id(self), first_call=first, name=name, note=note,
-                   made_at=_site_where(self._made_at), dtype=dtype)
-        if result.extra_shapes:
-            return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
-        return out
+        label = f"{self._key} {name}" if name else self._key   # unnamed: a call before symcnn knows the model
+        return run(self._key, self._rule, input, args, kwargs, label=label, where=_site_where(self._made_at),
+                   via="module", module_id=id(self), first_call=first, name=name or self._key, note=note,
+                   made_at=_site_where(self._made_at))
