@@ -80,9 +80,12 @@ class MultiheadAttention(Rule):
             p["out_proj.bias"] = (e,)
         return p
 
+    general_ranks = (3, 3, 3)
+
     def dim_names(self, rank, index):
         if index > 2:
             return ()
+        index = max(index, 0)   # the output has the query's dims
         length = "L" if index == 0 else "L_s"
         feat = _name((self.E, self.kdim, self.vdim)[index], ("E", "E_k", "E_v")[index])
         if (self.E, self.kdim, self.vdim)[index] == self.E:
@@ -167,10 +170,13 @@ class ScaledDotProductAttention(Rule):
                             fix="use dropout_p in [0, 1]")
         self.is_causal, self.gqa = bool(is_causal), bool(enable_gqa)
 
+    general_ranks = (3, 3, 3)
+
     def dim_names(self, rank, index):
         if index > 2:
             return ()
-        return (*(f"b{i}" for i in range(rank - 2)), "L" if index == 0 else "L_s", ("E", "E", "E_v")[index])
+        last = ("E", "E", "E_v", "E_v")[index]
+        return (*(("N",) if rank == 3 else (f"b{i}" for i in range(rank - 2))), "L" if index <= 0 else "L_s", last)
 
     def forward(self, query, key, value, attn_mask=None):
         layer = self.name

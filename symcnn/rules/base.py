@@ -218,6 +218,11 @@ class Rule:
     # what the input must hold: "indices" (integers, e.g. an embedding), or None: anything the layer's
     # weights allow (a layer with weights takes floating point, as torch's dtype checks require)
     takes: ClassVar[str | None] = None
+    # ranks of the inputs the general formula (docs) is stated for, when dim_names names them: (3,) for an
+    # RNN's (L, N, F_in), (3, 3, 3) for attention's query, key and value; () for the default by rank
+    general_ranks: ClassVar[tuple[int, ...]] = ()
+    # arguments without a symbol that the general formula needs (a stack's layer): name -> a maker
+    general_args: ClassVar[dict[str, Callable[[], Any]]] = {}
 
     def __init__(self, key: str, /, *args: Any, **kwargs: Any):
         self.key = key
@@ -274,9 +279,16 @@ class Rule:
                             fix=f"call it as torch does: {self.name}({params})") from None
 
     def dim_names(self, rank: int, index: int) -> tuple[str, ...] | None:
-        """Names of the dims of input ``index`` (of rank ``rank``) in the general formula, when the
-        default by rank (N, C, H, W) does not fit: an RNN's (L, N, F_in). None: the default."""
+        """Names of the dims of input ``index`` (of rank ``rank``; index −1: the output) in the general
+        formula, when the default by rank (N, C, H, W) does not fit: an RNN's (L, N, F_in). None: the
+        default; (): the general formula takes only the inputs before this one."""
         return None
+
+    def param_groups(self) -> list[tuple[str, list[tuple[str, Shape]], Expr]]:
+        """The learnable tensors in groups of identical ones: (label, [(name, shape)], how many times the
+        group occurs). One group by default; an RNN has layer 0 and the layers above (per direction), a
+        Transformer one group per sub-layer. Works on a rule built with symbols (general shapes)."""
+        return [("", list(self.parameters().items()), Integer(1))]
 
     # --- parameter counts, derived from the shapes ---
     @property

@@ -103,6 +103,23 @@ class _Recurrent(Rule):
                     p[f"weight_hr_l{layer}{suffix}"] = (self.p, h)
         return p
 
+    def param_groups(self):
+        """Layer 0 (once per direction) and the layers above it (num_layers − 1 per direction)."""
+        G, h = self.G, self.h
+
+        def tensors(layer, x_in):
+            t = [(f"weight_ih_l{layer}", (G * h, x_in)), (f"weight_hh_l{layer}", (G * h, self.h_out))]
+            if self.bias:
+                t += [(f"bias_ih_l{layer}", (G * h,)), (f"bias_hh_l{layer}", (G * h,))]
+            if self.p != 0:
+                t.append((f"weight_hr_l{layer}", (self.p, h)))
+            return t
+        groups = [("layer0", tensors(0, self.x), self.D)]
+        if self.layers != 1:
+            groups.append(("above", tensors("1" if self.layers == 2 else "k", self.D * self.h_out),
+                           self.D * (self.layers - 1)))
+        return groups
+
     def _per_direction(self, x_in):
         """Weights of one layer and direction whose input has x_in features: G·h·(x_in + h_out) + h·p."""
         return self.G * self.h * (x_in + self.h_out) + self.h * self.p
@@ -116,12 +133,15 @@ class _Recurrent(Rule):
     def biases(self):
         return self.layers * self.D * 2 * self.G * self.h if self.bias else Integer(0)
 
+    general_ranks = (3,)
+
     def dim_names(self, rank, index):
         if index > 0:
             return ()   # hx does not change sizes or counts: the general formula takes the input only
+        feat = "F_out" if index < 0 else "F_in"
         if rank == 2:
-            return ("L", "F_in")
-        return ("N", "L", "F_in") if self.batch_first else ("L", "N", "F_in")
+            return ("L", feat)
+        return ("N", "L", feat) if self.batch_first else ("L", "N", feat)
 
     def forward(self, x, hx=None):
         name = self.name
@@ -252,10 +272,13 @@ class _Cell(Rule):
             p["bias_ih"], p["bias_hh"] = (gh,), (gh,)
         return p
 
+    general_ranks = (2,)
+
     def dim_names(self, rank, index):
         if index > 0:
             return ()
-        return ("N", "F_in") if rank == 2 else ("F_in",)
+        feat = "h" if index < 0 else "F_in"
+        return ("N", feat) if rank == 2 else (feat,)
 
     def forward(self, x, hx=None):
         _need_rank(x, (1, 2), "the input", self.name)

@@ -54,6 +54,17 @@ class _Composite(Rule):
                     out.update({f"{name}.{i}.{k}": v for k, v in inner.items()})
         return out
 
+    def param_groups(self):
+        """One group per sub-layer with parameters (a stack's layers: num_layers times)."""
+        out = []
+        for name, r, count in self.kids:
+            star = f"{name}.*" if count is not None else name
+            for label, tensors, c in r.param_groups():
+                if tensors:
+                    out.append((f"{name}.{label}" if label else name, [(f"{star}.{n}", sh) for n, sh in tensors],
+                                c * (1 if count is None else count)))
+        return out
+
     @property
     def weights(self):
         return sum(((1 if c is None else c) * r.weights for _, r, c in self.kids), Integer(0))
@@ -64,10 +75,14 @@ class _Composite(Rule):
 
     lengths: tuple[str, ...] = ("L",)   # the length symbol of each tensor input (masks are not inputs)
 
+    @property
+    def general_ranks(self):
+        return (3,) * len(self.lengths)
+
     def dim_names(self, rank, index):
         if index >= len(self.lengths):
             return ()
-        length = self.lengths[index]
+        length = "L" if index < 0 else self.lengths[index]
         if rank == 2:
             return (length, "E")
         return ("N", length, "E") if self.batch_first else (length, "N", "E")
@@ -225,6 +240,7 @@ class TransformerEncoder(_Stack):
     """
 
     reference = TORCH_DOCS + "torch.nn.TransformerEncoder.html"
+    general_args = {"encoder_layer": lambda: make("nn.TransformerEncoderLayer", E, N_heads, D_ff)}
 
     def setup(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
         self._build(_stack_of(encoder_layer, "nn.TransformerEncoderLayer", "encoder_layer"), num_layers, norm)
@@ -242,6 +258,7 @@ class TransformerDecoder(_Stack):
     """
 
     reference = TORCH_DOCS + "torch.nn.TransformerDecoder.html"
+    general_args = {"decoder_layer": lambda: make("nn.TransformerDecoderLayer", E, N_heads, D_ff)}
     lengths = ("L", "L_s")
 
     def setup(self, decoder_layer, num_layers, norm=None):

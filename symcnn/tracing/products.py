@@ -33,9 +33,9 @@ def _rank(t: tuple, n: int, op: str, what: str) -> None:
                         fix=f"give {what} {n} dims")
 
 
-def _inner(a, b, op: str) -> None:
-    require(Eq(a, b), f"{op}: the operands cannot be multiplied ({text(a)} vs {text(b)})",
-            fix="transpose or reshape an operand")
+def _inner(a: tuple, b: tuple, i: int, j: int, op: str) -> None:
+    require(Eq(a[i], b[j]), f"{op}: shapes {fmt_shape(a)} and {fmt_shape(b)} cannot be multiplied "
+            f"({text(a[i])} vs {text(b[j])})", fix="transpose or reshape an operand")
 
 
 def _fits(bias: tuple, out: tuple, op: str) -> None:
@@ -54,24 +54,24 @@ def product(op: str, a: tuple, b: tuple, bias: tuple | None = None) -> Result:
     if op in ("mm", "addmm"):
         _rank(a, 2, op, "mat1" if op == "addmm" else "self")
         _rank(b, 2, op, "mat2")
-        _inner(a[1], b[0], op)
+        _inner(a, b, 1, 0, op)
         out, macs = (a[0], b[1]), a[0] * a[1] * b[1]
     elif op in ("bmm", "baddbmm"):
         _rank(a, 3, op, "batch1" if op == "baddbmm" else "self")
         _rank(b, 3, op, "batch2" if op == "baddbmm" else "mat2")
         require(Eq(a[0], b[0]), f"{op}: the batch sizes differ ({text(a[0])} vs {text(b[0])})",
                 fix="give both operands the same batch size (bmm does not broadcast)")
-        _inner(a[2], b[1], op)
+        _inner(a, b, 2, 1, op)
         out, macs = (a[0], a[1], b[2]), a[0] * a[1] * a[2] * b[2]
     elif op == "mv":
         _rank(a, 2, op, "self")
         _rank(b, 1, op, "vec")
-        _inner(a[1], b[0], op)
+        _inner(a, b, 1, 0, op)
         out, macs = (a[0],), a[0] * a[1]
     elif op == "dot":
         _rank(a, 1, op, "self")
         _rank(b, 1, op, "tensor")
-        _inner(a[0], b[0], op)
+        _inner(a, b, 0, 0, op)
         out, macs = (), a[0]
     else:
         out = matmul_shape(a, b)
