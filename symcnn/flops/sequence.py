@@ -94,18 +94,24 @@ RNN_COUNTS = {
     "fvcore": zero("0: fvcore has no handle for aten::rnn_tanh / rnn_relu / lstm / gru (it warns)"),
     "thop": Count("s0·s1·D·[C(input_size) + (num_layers − 1)·C(D·h)] with C(i) = h(i + h) + h + 2h·bias "
                   "(×3 + 4h GRU, ×4 + 4h LSTM); s0·s1 = input.shape[0]·shape[1]; proj_size ignored", _thop_rnn,
-                  bug="thop ignores proj_size and, for an unbatched input, multiplies by L·input_size"),
+                  bug="thop ignores proj_size and, for an unbatched input, multiplies by L·input_size",
+                  when=lambda op: _r(op).p != 0 or len(op.x) == 2),
     "ptflops": Count("s0·s1·D·Σ_l (G·h·in_l + G·h·h_out + X·h + 2G·h·bias) / batch, X = 1/7/10 "
                      "(RNN/GRU/LSTM), W_hr ignored", _pt_rnn,
-                     bug="ptflops divides by the model's batch dimension, which is L for a sequence-first input"),
+                     bug="ptflops divides by the model's first input dimension, which is not the batch size "
+                         "here (a sequence-first or unbatched input)",
+                     when=lambda op: len(op.x) == 2 or not _r(op).batch_first),
     "ptflops-aten": Count("the aten mm/addmm of the decomposed layer: plain MACs + the biases torch adds with "
-                          f"addmm; {_ONEDNN}", _aten_rnn, bug=_ONEDNN,
-                          when=lambda op: _r(op).mode == "LSTM" and _r(op).p == 0),
+                          "addmm (b_hh every step; b_ih when the input is contiguous)", _aten_rnn),
     "calflops": zero("0: calflops' RNN hook fills only its FLOPs"),
     "calflops-flops": Count("s0·s1·D·Σ_l [(2G·h·in_l − G·h) + (2G·h·h_out − G·h) + X·h + 2G·h·bias]", _cf_rnn),
     "torchscan": zero("0: torchscan has no formula for recurrent layers (the metric is marked partial)"),
     "torchscan-flops": zero("0: torchscan has no formula for recurrent layers (the metric is marked partial)"),
 }
+
+
+LSTM_ATEN = Count("the aten mm/addmm of the decomposed layer (plain MACs + the biases added with addmm) "
+                  "with proj_size; 0 without", _aten_rnn, bug=_ONEDNN, when=lambda op: _r(op).p == 0)
 
 
 def _cell_unbatched(op: Op) -> bool:
@@ -130,7 +136,9 @@ def _cf_cell(op: Op):
 
 _CELL_CRASH = "{tool} crashes (IndexError: inp.shape[1]) on an unbatched cell input"
 CELL_COUNTS = {
-    "torchinfo": RNN_COUNTS["torchinfo"],
+    "torchinfo": Count("prod(output.shape[:2])·(all parameters): N·h·P batched, h·P unbatched (its "
+                       "'weight'-named-parameter rule)", lambda op: numel(op.y[:2]) * _r(op).params,
+                       bug="torchinfo multiplies every parameter by N·h (by h unbatched)"),
     "fvcore": Count("N·G·h·(input_size + h): two aten::linear, biases ignored", lambda op: op.plain),
     "thop": Count("input.shape[0]·C(input_size), C as for the RNNs (input.shape[0] = input_size unbatched)",
                   lambda op: op.x[0] * _thop_cell(op, _r(op).x)),
@@ -327,6 +335,8 @@ def table(tool: str) -> dict[str, Count]:
                          (("nn.TransformerEncoder",), ENCODER_COUNTS)):
         if tool in counts:
             out.update({k: counts[tool] for k in keys})
+    if tool == "ptflops-aten":
+        out["nn.LSTM"] = LSTM_ATEN
     return out
 
 
