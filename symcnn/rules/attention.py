@@ -16,7 +16,7 @@ from sympy import Eq, Integer, Mod, Symbol
 from ..core.errors import RuleError
 from ..core.symbols import E, E_k, E_v, N_heads
 from .base import TORCH_DOCS, Result, Rule, fmt_shape, numel, require, rule
-from .common import broadcast, exact_div
+from .common import broadcast, exact_div, same_shape
 
 
 def _name(v, default: str) -> str:
@@ -27,13 +27,6 @@ def check_mask_rank(mask, ranks, what: str, layer: str) -> None:
     if mask is not None and len(mask) not in ranks:
         raise RuleError(f"{layer}: {what} must be {' or '.join(f'{r}-D' for r in ranks)}, got a {len(mask)}-D "
                         f"mask of shape {fmt_shape(mask)}", fix=f"give {what} one of those shapes")
-
-
-def equal_shape(got, want, what: str, fix: str) -> None:
-    if len(got) != len(want):
-        raise RuleError(f"{what} has shape {fmt_shape(got)} but should be {fmt_shape(want)}", fix=fix)
-    for a, b in zip(got, want):
-        require(Eq(a, b), lambda: f"{what} has shape {fmt_shape(got)} but should be {fmt_shape(want)}", fix=fix)
 
 
 @rule("nn.MultiheadAttention", nd=0)
@@ -130,11 +123,11 @@ class MultiheadAttention(Rule):
             raise RuleError(f"{layer}: is_causal=True needs attn_mask", fix="pass the mask too, e.g. "
                             "nn.Transformer.generate_square_subsequent_mask(L)")
         if key_padding_mask is not None:
-            equal_shape(key_padding_mask, (n, S) if batched else (S,), "key_padding_mask",
+            same_shape(key_padding_mask, (n, S) if batched else (S,), "key_padding_mask",
                         "give it the shape (N, L_s) of the keys")
         if attn_mask is not None:
             want = (L, S) if len(attn_mask) == 2 else (self.heads * n if batched else self.heads, L, S)
-            equal_shape(attn_mask, want, "attn_mask", "give it the shape (L, L_s) or (N·num_heads, L, L_s)")
+            same_shape(attn_mask, want, "attn_mask", "give it the shape (L, L_s) or (N·num_heads, L, L_s)")
         s_eff = S + int(self.bias_kv) + int(self.zero_attn)
         e = self.E
         terms = {"q_proj": n * L * e * e, "k_proj": n * S * self.kdim * e, "v_proj": n * S * self.vdim * e,
@@ -206,7 +199,7 @@ class ScaledDotProductAttention(Rule):
                                 fix="give the mask the shape (L, L_s)")
             full = (*batch, L, S)
             got = broadcast(attn_mask, full, f"{layer} attn_mask")
-            equal_shape(got, full, "the broadcast attn_mask", "give the mask a shape that broadcasts to "
+            same_shape(got, full, "the broadcast attn_mask", "give the mask a shape that broadcasts to "
                         f"{fmt_shape(full)}")
         b = numel(batch)
         terms = {"scores": b * L * S * e, "weighted_sum": b * L * S * ev}

@@ -1,12 +1,15 @@
 """Small helpers shared by the rule families (not by the core).
 
-Owns: ``exact_div``, ``broadcast``. Never: import torch or know about specific layers.
+Owns: ``exact_div``, ``broadcast``, torch's argument checks (``is_int``, ``check_int``, ``check_bool``,
+``check_dropout``) and exact shape checks of extra inputs (``need_rank``, ``same_shape``).
+Never: import torch or know about specific layers.
 """
 
 from __future__ import annotations
 
 from sympy import Eq, Expr, Integer, Mod
 
+from ..core.errors import RuleError
 from ..core.fmt import text
 from ..core.intarith import FloorDiv
 from .base import fmt_shape, require
@@ -40,4 +43,43 @@ def broadcast(a: tuple, b: tuple, op: str) -> tuple:
     return tuple(out)
 
 
-__all__ = ["broadcast", "exact_div"]
+def is_int(v) -> bool:
+    """torch's isinstance(v, int) for an argument (a SymPy integer or integer symbol; not a bool)."""
+    return not isinstance(v, (bool, float, str)) and getattr(v, "is_integer", False) is True
+
+
+def check_int(v, name: str) -> None:
+    if not is_int(v):
+        raise RuleError(f"{name}={v!r} should be of type int, got {type(v).__name__}", fix=f"give {name} as an int")
+    require(v > 0, lambda: f"{name}={v} must be greater than zero", fix=f"use {name} >= 1")
+
+
+def check_bool(v, name: str) -> None:
+    if not isinstance(v, bool):
+        raise RuleError(f"{name}={v!r} should be of type bool, got {type(v).__name__}",
+                        fix=f"pass {name}=True or {name}=False")
+
+
+def check_dropout(p) -> None:
+    ok = not isinstance(p, (bool, str)) and p is not None and getattr(p, "is_number", isinstance(p, float))
+    if not ok or not 0 <= p <= 1:
+        raise RuleError(f"dropout={p!r} should be a number in range [0, 1] representing the probability of "
+                        "an element being zeroed", fix="use a dropout between 0 and 1")
+
+
+def need_rank(shape, ranks: tuple[int, int], what: str, name: str) -> None:
+    if len(shape) not in ranks:
+        raise RuleError(f"{name} expects {what} to be {ranks[0]}-D (unbatched) or {ranks[1]}-D (batched), got a "
+                        f"{len(shape)}-D tensor of shape {fmt_shape(shape)}",
+                        fix=f"reshape {what} (or drop it to start from zeros)")
+
+
+def same_shape(got, want, what: str, fix: str) -> None:
+    """torch's exact size check of a state tensor (hx, c_0): same rank and every size equal."""
+    if len(got) != len(want):
+        raise RuleError(f"{what} has shape {fmt_shape(got)} but should be {fmt_shape(want)}", fix=fix)
+    for a, b in zip(got, want):
+        require(Eq(a, b), lambda: f"{what} has shape {fmt_shape(got)} but should be {fmt_shape(want)}", fix=fix)
+
+
+__all__ = ["broadcast", "check_bool", "check_dropout", "check_int", "exact_div", "is_int", "need_rank", "same_shape"]

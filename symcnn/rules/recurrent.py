@@ -1,4 +1,4 @@
-"""Recurrent layers: RNN, LSTM, GRU (stacked, bidirectional, LSTM projections) and their cells.
+"""Recurrent layers: RNN, LSTM, GRU (stacked, bidirectional, LSTM projections); their cells are in cells.py.
 
 G gates per hidden unit: RNN 1, GRU 3, LSTM 4. torch keeps two bias vectors per gate set (b_ih and
 b_hh). Inputs are (L, N, input_size), (N, L, input_size) with batch_first, or unbatched
@@ -17,47 +17,9 @@ from sympy import Eq, Integer
 from ..core.errors import RuleError
 from ..core.symbols import F_in, Hid, N_layers
 from .base import TORCH_DOCS, Result, Rule, fmt_shape, require, rule
+from .common import check_bool, check_dropout, check_int, is_int, need_rank, same_shape
 
-_KIND = {"RNN": 1, "GRU": 3, "LSTM": 4}
-
-
-def is_int(v) -> bool:
-    """torch's isinstance(v, int) for an argument (a SymPy integer or integer symbol; not a bool)."""
-    return not isinstance(v, (bool, float, str)) and getattr(v, "is_integer", False) is True
-
-
-def check_int(v, name: str) -> None:
-    if not is_int(v):
-        raise RuleError(f"{name}={v!r} should be of type int, got {type(v).__name__}", fix=f"give {name} as an int")
-    require(v > 0, lambda: f"{name}={v} must be greater than zero", fix=f"use {name} >= 1")
-
-
-def check_bool(v, name: str) -> None:
-    if not isinstance(v, bool):
-        raise RuleError(f"{name}={v!r} should be of type bool, got {type(v).__name__}",
-                        fix=f"pass {name}=True or {name}=False")
-
-
-def check_dropout(p) -> None:
-    ok = not isinstance(p, (bool, str)) and p is not None and getattr(p, "is_number", isinstance(p, float))
-    if not ok or not 0 <= p <= 1:
-        raise RuleError(f"dropout={p!r} should be a number in range [0, 1] representing the probability of "
-                        "an element being zeroed", fix="use a dropout between 0 and 1")
-
-
-def _need_rank(shape, ranks: tuple[int, int], what: str, name: str) -> None:
-    if len(shape) not in ranks:
-        raise RuleError(f"{name} expects {what} to be {ranks[0]}-D (unbatched) or {ranks[1]}-D (batched), got a "
-                        f"{len(shape)}-D tensor of shape {fmt_shape(shape)}",
-                        fix=f"reshape {what} (or drop it to start from zeros)")
-
-
-def same_shape(got, want, what: str, fix: str) -> None:
-    """torch's exact size check of a state tensor (hx, c_0): same rank and every size equal."""
-    if len(got) != len(want):
-        raise RuleError(f"{what} has shape {fmt_shape(got)} but should be {fmt_shape(want)}", fix=fix)
-    for a, b in zip(got, want):
-        require(Eq(a, b), lambda: f"{what} has shape {fmt_shape(got)} but should be {fmt_shape(want)}", fix=fix)
+GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}   # weight rows per hidden unit
 
 
 class _Recurrent(Rule):
@@ -79,7 +41,7 @@ class _Recurrent(Rule):
             check_int(proj_size, "proj_size")
             require(proj_size < hidden_size, lambda: f"proj_size={proj_size} has to be smaller than "
                     f"hidden_size={hidden_size}", fix=f"use a proj_size below {hidden_size}, or 0 for none")
-        self.G = Integer(_KIND[self.mode])
+        self.G = Integer(GATES[self.mode])
         self.x, self.h, self.layers, self.bias = input_size, hidden_size, num_layers, bias
         self.batch_first, self.D, self.p = batch_first, Integer(2 if bidirectional else 1), proj_size
         self.h_out = proj_size if proj_size != 0 else hidden_size
@@ -184,7 +146,7 @@ class _Recurrent(Rule):
             raise RuleError(f"{self.name} takes hx as {'a tuple (h_0, c_0)' if len(states) == 2 else 'one tensor'}, "
                             f"got {len(hx)} tensors", fix=fix)
         for got, want, label in zip(hx, states, ("h_0", "c_0")):
-            _need_rank(got, (2, 3), label, self.name)
+            need_rank(got, (2, 3), label, self.name)
             if (len(got) == 3) != batched:
                 raise RuleError(f"{label} is {len(got)}-D but the input is {'batched 3-D' if batched else 'unbatched 2-D'}"
                                 f": {label} must be {3 if batched else 2}-D", fix=fix)
@@ -253,103 +215,4 @@ class GRU(_Recurrent):
         self._setup(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
 
 
-class _Cell(Rule):
-    """One time step of an RNN/LSTM/GRU: input (N, input_size) or unbatched (input_size,)."""
-
-    family = "recurrent"
-    legend = {"input_size": F_in, "hidden_size": Hid}
-    mode = ""
-
-    def _setup(self, input_size, hidden_size, bias):
-        self.G = Integer(_KIND[self.mode])
-        self.x, self.h, self.bias = input_size, hidden_size, bool(bias)
-        self.layers, self.D, self.p, self.h_out = Integer(1), Integer(1), Integer(0), hidden_size
-
-    def parameters(self):
-        gh = self.G * self.h
-        p = {"weight_ih": (gh, self.x), "weight_hh": (gh, self.h)}
-        if self.bias:
-            p["bias_ih"], p["bias_hh"] = (gh,), (gh,)
-        return p
-
-    general_ranks = (2,)
-
-    def dim_names(self, rank, index):
-        if index > 0:
-            return ()
-        feat = "h" if index < 0 else "F_in"
-        return ("N", feat) if rank == 2 else (feat,)
-
-    def forward(self, x, hx=None):
-        _need_rank(x, (1, 2), "the input", self.name)
-        require(Eq(x[-1], self.x), lambda: f"input's last dimension is {x[-1]} but input_size={self.x} (input "
-                f"shape {fmt_shape(x)})", fix=f"set input_size={x[-1]}")
-        batched = len(x) == 2
-        state = (x[0], self.h) if batched else (self.h,)
-        n = x[0] if batched else Integer(1)
-        states = (state, state) if self.mode == "LSTM" else (state,)
-        if hx is not None:
-            hx = hx if hx and isinstance(hx[0], tuple) else (hx,)
-            if len(hx) != len(states):
-                raise RuleError(f"{self.name} takes hx as {'a tuple (h_0, c_0)' if len(states) == 2 else 'one tensor'}"
-                                f", got {len(hx)} tensors", fix=f"give h_0 the shape {fmt_shape(state)}")
-            for got, label in zip(hx, ("h_0", "c_0")):
-                _need_rank(got, (1, 2), label, self.name)
-                same_shape(got, state, label, f"give {label} the shape {fmt_shape(state)}")
-        gh = self.G * self.h
-        terms = {"input": n * gh * self.x, "hidden": n * gh * self.h}
-        return Result(state, n * gh * (self.x + self.h), extra_shapes=states[1:],
-                      detail={"terms": terms, "L": Integer(1), "N": n})
-
-
-@rule("nn.RNNCell", nd=0)
-class RNNCell(_Cell):
-    """One Elman RNN step, h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu).
-
-    Parameters: W_ih (h × x), W_hh (h × h), b_ih, b_hh. MACs: N·h·(x + h) (bias additions not counted).
-    """
-
-    reference = TORCH_DOCS + "torch.nn.RNNCell.html"
-    mode = "RNN"
-
-    def setup(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
-        self.nonlinearity = nonlinearity
-        self._setup(input_size, hidden_size, bias)
-
-    def forward(self, x, hx=None):
-        if self.nonlinearity not in ("tanh", "relu"):
-            raise RuleError(f"Unknown nonlinearity {self.nonlinearity!r}", fix="select 'tanh' or 'relu'")
-        return super().forward(x, hx)
-
-
-@rule("nn.LSTMCell", nd=0)
-class LSTMCell(_Cell):
-    """One LSTM step (4 gates); returns (h', c').
-
-    Parameters: W_ih (4h × x), W_hh (4h × h), b_ih, b_hh (4h each). MACs: N·4h·(x + h) (bias additions and
-    elementwise gate products not counted).
-    """
-
-    reference = TORCH_DOCS + "torch.nn.LSTMCell.html"
-    mode = "LSTM"
-
-    def setup(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        self._setup(input_size, hidden_size, bias)
-
-
-@rule("nn.GRUCell", nd=0)
-class GRUCell(_Cell):
-    """One GRU step (3 gates).
-
-    Parameters: W_ih (3h × x), W_hh (3h × h), b_ih, b_hh (3h each). MACs: N·3h·(x + h) (bias additions and
-    elementwise gate products not counted).
-    """
-
-    reference = TORCH_DOCS + "torch.nn.GRUCell.html"
-    mode = "GRU"
-
-    def setup(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        self._setup(input_size, hidden_size, bias)
-
-
-__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell"]
+__all__ = ["GRU", "LSTM", "RNN"]

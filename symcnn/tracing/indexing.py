@@ -1,8 +1,8 @@
 """Shape arithmetic of tensor operations on symbolic sizes: broadcasting, view/reshape with -1,
 indexing and slicing, chunk/split, matmul.
 
-Owns: sym and py (a size as SymPy / as the user sees it), broadcast, view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape,
-matmul_macs (pure functions of shapes).
+Owns: sym and py (a size as SymPy / as the user sees it), view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape,
+matmul_macs (pure functions of shapes); broadcasting itself is rules.common.broadcast (rules use it too).
 Never: record steps (tensor.py does) or hold data.
 """
 
@@ -17,7 +17,7 @@ from sympy import Basic, Eq, Integer, Mod, sympify
 from ..core.errors import RuleError, TraceError, UnsupportedError
 from ..core.fmt import text
 from ..core.intarith import FloorDiv, to_canonical
-from ..rules.base import fmt_shape, require
+from ..rules.base import require
 from ..rules.common import broadcast
 from .record import where
 

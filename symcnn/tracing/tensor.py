@@ -17,9 +17,10 @@ from sympy import Basic, Integer
 
 from ..core.errors import RuleError, SymcnnError, TraceError, UnsupportedError
 from ..core.fmt import text
-from ..rules.base import RULES, Result, collecting, fmt_shape, make
+from ..rules.base import RULES, collecting, fmt_shape, make
 from . import record as rec
 from .indexing import broadcast, py, sym, view_shape
+from .calls import outputs, shapes_of, tensors_in
 from .methods import ActivationMethods, in_place
 from .products import ProductMethods
 from .values import ValueMethods, promote
@@ -74,39 +75,6 @@ def layer_dtype(rule: Any, x: SymTensor) -> str:
         raise RuleError(f"input is an {x.dtype} tensor, but the layer's weights are floating point (torch "
                         "raises a dtype error)", fix="pass a floating-point tensor (x.float())")
     return x.dtype
-
-
-def tensors_in(value: Any) -> list[SymTensor]:
-    """Every tensor in a call's argument (a tensor, a tuple/list/dict of them, flags), in order."""
-    if isinstance(value, SymTensor):
-        return [value]
-    if isinstance(value, (tuple, list)):
-        return [t for v in value for t in tensors_in(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in tensors_in(v)]
-    return []
-
-
-def shapes_of(value: Any) -> Any:
-    """A call's argument as a rule takes it: tensors become shapes, tuples of tensors tuples of shapes."""
-    if isinstance(value, SymTensor):
-        return value._shape
-    if isinstance(value, (tuple, list)) and any(isinstance(v, SymTensor) for v in value):
-        return tuple(shapes_of(v) for v in value)
-    return value
-
-
-def outputs(result: Result, out: SymTensor) -> Any:
-    """The tensors of a rule's result, structured as torch returns them (``Result.nest``)."""
-    tensors = [out, *(SymTensor(sh, out.step, out.dtype) for sh in result.extra_shapes)]
-    if result.nest is None:
-        return tuple(tensors) if result.extra_shapes else out
-
-    def walk(n: Any) -> Any:
-        if n is None:
-            return None
-        return tuple(walk(e) for e in n) if isinstance(n, tuple) else tensors[n]
-    return walk(result.nest)
 
 
 def run(key: str, rule, input: SymTensor, more: tuple = (), call: dict | None = None, *, label: str,
