@@ -24,6 +24,10 @@ class _Cell(Rule):
     legend = {"input_size": F_in, "hidden_size": Hid}
     mode = ""
 
+    def setup(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        """torch's LSTMCell / GRUCell arguments (RNNCell adds nonlinearity)."""
+        self._setup(input_size, hidden_size, bias)
+
     def _setup(self, input_size, hidden_size, bias):
         self.G = Integer(GATES[self.mode])
         self.x, self.h, self.bias = input_size, hidden_size, bool(bias)
@@ -97,9 +101,6 @@ class LSTMCell(_Cell):
     reference = TORCH_DOCS + "torch.nn.LSTMCell.html"
     mode = "LSTM"
 
-    def setup(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        self._setup(input_size, hidden_size, bias)
-
 
 @rule("nn.GRUCell", nd=0)
 class GRUCell(_Cell):
@@ -111,9 +112,6 @@ class GRUCell(_Cell):
 
     reference = TORCH_DOCS + "torch.nn.GRUCell.html"
     mode = "GRU"
-
-    def setup(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        self._setup(input_size, hidden_size, bias)
 
 
 __all__ = ["GRUCell", "LSTMCell", "RNNCell"]
