@@ -1,7 +1,7 @@
 """How each counting tool counts MultiheadAttention, F.scaled_dot_product_attention and the
 TransformerEncoder's nested-tensor path (see sequence.py for the whole story).
 
-Owns: MHA_COUNTS, SDPA_COUNTS, ENCODER_COUNTS, nested. Never: import torch or a tool.
+Owns: MHA_COUNTS, SDPA_COUNTS, ENCODER_COUNTS, TRANSFORMER_COUNTS, nested. Never: import torch or a tool.
 """
 
 from __future__ import annotations
@@ -166,6 +166,11 @@ def _unless_nested(what: str):
     return Count(f"the sum of its sub-layers; {_NESTED.format(what=what)}", lambda op: nan if nested(op) else None,
                  bug=_NESTED.format(what=what), when=nested)
 
+
+_BARE = ("when the nn.Transformer is itself the model, torchscan hooks only it: MACs 0 and module FLOPs from its "
+         "own formula (ReLU only); symcnn counts the layers of an nn.Transformer inside a model, as torchscan does")
+TRANSFORMER_COUNTS = {n: Count("the sum of its sub-layers' counts", lambda op: None, bug=_BARE, when=lambda op: False)
+                      for n in ("torchscan", "torchscan-flops")}
 
 ENCODER_COUNTS = {
     "torchinfo": _unless_nested("torchinfo then crashes (NestedTensorImpl doesn't support sizes)"),

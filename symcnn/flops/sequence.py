@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sympy import Integer
 
-from .attention import ENCODER_COUNTS, MHA, MHA_COUNTS, SDPA, SDPA_COUNTS, call, nested
+from .attention import ENCODER_COUNTS, MHA, MHA_COUNTS, SDPA, SDPA_COUNTS, TRANSFORMER_COUNTS, call, nested
 from .base import Count
 from .ops import Op
 from .recurrent import CELL_COUNTS, CELLS, LSTM_ATEN, RNN_COUNTS, RNNS, rule, with_bias
@@ -38,7 +38,7 @@ def table(tool: str) -> dict[str, Count]:
     """The entries of one tool's table for the sequence layers."""
     out: dict[str, Count] = {}
     for keys, counts in ((RNNS, RNN_COUNTS), (CELLS, CELL_COUNTS), ((MHA,), MHA_COUNTS), ((SDPA,), SDPA_COUNTS),
-                         (("nn.TransformerEncoder",), ENCODER_COUNTS)):
+                         (("nn.TransformerEncoder",), ENCODER_COUNTS), (("nn.Transformer",), TRANSFORMER_COUNTS)):
         if tool in counts:
             out.update({k: counts[tool] for k in keys})
     if tool == "ptflops-aten":
