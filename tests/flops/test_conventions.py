@@ -17,6 +17,7 @@ import pytest
 from sympy import Integer
 
 from symcnn.core.errors import InputError
+from symcnn.core.userinput import InputSpec
 from symcnn.core.symbols import H, N, W
 from symcnn.flops.conventions import (
     CONVENTIONS,
@@ -111,8 +112,8 @@ def path_of(net: str) -> Path:
 @functools.cache
 def traced(net: str, batch: int = 1):
     t = trace(path_of(net))
-    if batch != 1:
-        t = trace(path_of(net), input_shape=(batch, *t.input_shape[1:]))
+    if batch != 1:   # the same input at another batch size, with its dtype (token ids stay integers)
+        t = trace(path_of(net), input_shape=InputSpec((batch, *t.input_shape[1:]), t.input_dtypes[0]))
     return t
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from symcnn.core.symbols import L, N
+from symcnn.core.userinput import InputSpec
 from symcnn.solutions.derivation import derive, render_derivation
 from symcnn.tracing.tracer import trace
 
@@ -19,6 +20,9 @@ NETS = Path(__file__).resolve().parents[1] / "flops" / "nets"
 
 
 def _d(name, shape=None):
+    """The worked solution of a net, at another (symbolic) input shape of the same dtype if given."""
+    if shape is not None:
+        shape = InputSpec(shape, trace(NETS / f"{name}.py").input_dtypes[0])
     return derive(trace(NETS / f"{name}.py", input_shape=shape))
 
 

@@ -31,9 +31,8 @@ ERRORS = [
      "input_size=64 (input shape (2, 7, 32)). Fix: set input_size=32, or change the features of the input"),
     ("bad_mha_heads.py", RuleError, "bad_mha_heads.py:7: nn.MultiheadAttention: embed_dim=10 must be divisible by "
      "num_heads=3. Fix: choose num_heads that divides embed_dim"),
-    ("bad_packed.py", UnsupportedError, "bad_packed.py:12: nn.utils.rnn.pack_padded_sequence is not supported by "
-     "symcnn: a PackedSequence's layout depends on the sequence lengths, which are data. Fix: give the RNN the "
-     "padded tensor (L, N, features): symcnn counts every padded time step, as the padded call does"),
+    ("bad_packed.py", UnsupportedError, "bad_packed.py:12: packed sequences (nn.utils.rnn) are not supported by "
+     "symcnn: their length depends on the data. Fix: trace the model on padded tensors"),
     ("bad_bmm.py", RuleError, "bad_bmm.py:11: bmm: shapes (2, 5, 8) and (2, 5, 8) cannot be multiplied (8 vs 5). "
      "Fix: transpose or reshape an operand"),
     ("bad_fft.py", UnsupportedError, "bad_fft.py:12: torch.fft.rfft is not supported by symcnn yet. "
