@@ -207,7 +207,8 @@ def environment(fmt: str = "text", lang: str = "en", template_dir: str | None = 
     cache = bytecode_cache(str(root / "__pycache__"))  # compiled templates, kept like .pyc files
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), bytecode_cache=cache, **opts)
     _filters(env, fmt)
-    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=_toml(root / "identities.toml"))
+    env.globals.update(t=catalogue(lang), lang=lang, fmt=fmt, identities=_toml(root / "identities.toml"),
+                       equations=_toml(root / "equations.toml"))
     return env
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sympy import Expr, Integer, floor, sympify
 
 from ..tracing.tracedata import Step
-from .ops import KIND_WORK, Op
+from .ops import KIND_WORK, Op, parts, sub_step
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,8 @@ class Convention:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def rule_for(self, step: Step) -> Count:
+        if step.key not in self.table and parts(step):
+            return self._sum_of_parts(step)
         op = Op(step)
         kind = op.kind
         for key in (step.key, f"{step.via}:{kind}", kind, f"{step.via}:*", "*"):
@@ -61,8 +63,22 @@ class Convention:
                 return self.table[key]
         raise KeyError(f"convention {self.name} has no '*' entry")
 
+    def _sum_of_parts(self, step: Step) -> Count:
+        names = ", ".join(dict.fromkeys(p.rule.key.split(".", 1)[-1] for p in parts(step)))
+        return Count(f"the sum of its sub-layers' counts ({names}), each counted as that layer", self._parts_total)
+
+    def _parts_total(self, op: Op) -> Expr:
+        return sum((p.count * self.count(sub_step(op.step, p), op.batch) for p in parts(op.step)), Integer(0))
+
     def count(self, step: Step, batch: Expr | None = None) -> Expr:
-        return self.rule_for(step)(Op(step, batch))
+        """The count of one step. A composite layer (its Result lists parts) counts as the sum of its
+        parts unless the table has an entry for its key; an entry may give None: then the sum applies."""
+        op = Op(step, batch)
+        rule = self.rule_for(step)
+        value = rule.fn(op) if rule.fn is not None else Integer(0)
+        if value is None:
+            value = self._parts_total(op)
+        return sympify(value)
 
     def hides_work(self, step: Step) -> bool:
         """True when this convention counts 0 for a step that does arithmetic."""

@@ -224,13 +224,45 @@ def rules_of(name: str) -> list[tuple[str, str, str | None]]:
     return [(", ".join(keys), count.what, count.bug) for keys, count in rows.values()]
 
 
+# the sequence layers and matrix products docs/flops.md explains tool by tool, with how they are called
+SEQUENCE_KEYS = (*((k, "module") for k in ("nn.RNN", "nn.LSTM", "nn.GRU", "nn.RNNCell", "nn.LSTMCell", "nn.GRUCell",
+                                           "nn.MultiheadAttention", "nn.TransformerEncoderLayer",
+                                           "nn.TransformerDecoderLayer", "nn.TransformerEncoder",
+                                           "nn.TransformerDecoder", "nn.Transformer")),
+                 ("F.scaled_dot_product_attention", "functional"), ("torch.matmul", "tensor"),
+                 *((k, "functional") for k in ("torch.matmul", "Tensor.matmul", "torch.mm", "torch.bmm", "Tensor.bmm",
+                                               "torch.baddbmm", "Tensor.baddbmm", "torch.addmm", "Tensor.addmm",
+                                               "torch.mv", "torch.dot", "torch.einsum")))
+
+
+def layer_rules(key: str, via: str) -> list[tuple[str, str, str | None]]:
+    """(convention, what it counts, known tool error) for one layer type under every tool's convention:
+    docs/flops.md's per-layer view. A Transformer layer without an entry counts as its sub-layers."""
+    step = Step(0, key, key, via, None, (), (), None, None)
+    out = []
+    for n in ORDER:
+        conv = CONVENTIONS[n]
+        if conv.own:
+            continue
+        if key.startswith("nn.Transformer") and key not in conv.table:
+            out.append((n, "the sum of its sub-layers' counts (MultiheadAttention, Linear, LayerNorm, Dropout, "
+                           "an activation module), each counted as that layer", None))
+            continue
+        count = conv.rule_for(step)
+        out.append((n, count.what, count.bug))
+    return out
+
+
 def flops_doc(trace: Trace) -> str:
     """docs/flops.md, "Why do FLOPs numbers disagree?": every convention's counting rules (from the
-    convention tables) and the comparison table of ``trace`` (ResNet-50 in the checked-in page)."""
+    convention tables), the comparison table of ``trace`` (ResNet-50 in the checked-in page) and the
+    sequence layers and matrix products tool by tool."""
     c = compare(trace)
+    layers = [(f"{k} ({'a @ b' if via == 'tensor' else via})" if k == "torch.matmul" else k, layer_rules(k, via))
+              for k, via in SEQUENCE_KEYS]
     return _env("markdown").get_template("compare/flops_doc.md.j2").render(
         **_context(c), all_convs=[CONVENTIONS[n] for n in ORDER], rules={n: rules_of(n) for n in ORDER},
-        standalone=False)
+        layers=layers, standalone=False)
 
 
 __all__ = ["Comparison", "Difference", "TypeRow", "compare", "flops_doc", "render", "short"]

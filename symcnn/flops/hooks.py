@@ -13,6 +13,8 @@ from sympy import Eq, Integer, Mod, Piecewise, floor, sympify
 from ..rules.base import numel
 from .base import Convention, Count, zero
 from .ops import Op, fdiv
+from .products import table as products
+from .sequence import table as sequence
 
 NOT_MODULE = "0: not a module call, and {tool} only sees modules"
 
@@ -22,6 +24,7 @@ TORCHINFO = Convention(
     "torchinfo", "torchinfo's total_mult_adds: leaf modules only; Conv* = params x output positions, "
     "every other leaf = N x its weight+bias count (Linear in·out + out, BatchNorm 2C), functional ops 0",
     {
+        **sequence("torchinfo"), **products("torchinfo"),
         "module:conv": Count(_TI_CONV, lambda op: op.wb * op.y[0] * numel(op.y[2:])),
         "module:convT": Count("(weight + bias numel)·N·prod(output spatial) = |out|·(C_in/groups)·K "
                               "(+|out| if bias): the output grid",
@@ -64,6 +67,7 @@ THOP = Convention(
     "thop", "thop.profile's MACs: hooks on modules whose exact type has a rule (no bias, BatchNorm 4|x|, "
     "pools only when averaging), unknown modules and functional ops 0",
     {
+        **sequence("thop"), **products("thop"),
         **{f"nn.Conv{d}d": Count("|out|·(C_in/groups)·K, bias not counted", lambda op: op.plain)
            for d in (1, 2, 3)},
         **{f"nn.ConvTranspose{d}d": Count(
@@ -143,6 +147,7 @@ TORCHSCAN = Convention(
     "torchscan", "torchscan's crawl_module totals['macs']: per leaf module (no bias; BatchNorm |x|·(1 + "
     "affine); pools count comparisons/additions; ConvTranspose on the output grid); functional ops 0",
     {
+        **sequence("torchscan"), **products("torchscan"),
         "nn.Linear": Count("in_features·|out|", lambda op: op.in_features * op.o),
         **_TS_ZERO,
         "module:convT": Count("|out|·(C_in/groups)·K + 4·nd (output grid, + padding arithmetic)",
@@ -180,6 +185,7 @@ TORCHSCAN_FLOPS = Convention(
     "torchscan-flops", "torchscan's crawl_module totals['module_flops']: Linear and Conv count 2·terms − 1 "
     "per output (+ bias), activations their elementwise cost, Dropout |x| even in eval()",
     {
+        **sequence("torchscan-flops"), **products("torchscan-flops"),
         "nn.Identity": zero("0: torchscan's formula for it is 0"),
         "nn.Flatten": zero("0: torchscan's formula for it is 0"),
         "nn.Linear": Count("out·rows·(2·in − 1) + out·rows if bias", _ts_linear_flops),

@@ -1,7 +1,8 @@
 """What a FLOPs convention may read of one traced step: its kind (conv, relu, maxpool, ...), how it
 was called (module, functional, tensor method), its shapes and torch's constructor arguments.
 
-Owns: Op (a read-only view of a Step), kind_of, KIND_WORK (does a kind do arithmetic?).
+Owns: Op (a read-only view of a Step), kind_of, KIND_WORK (does a kind do arithmetic?), parts and
+sub_step (the sub-layer calls of a composite layer, as Steps).
 Never: compute output shapes (the rules did; everything here reads the Step).
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from sympy import Expr, Integer, sympify
 
 from ..core.intarith import FloorDiv
-from ..rules.base import numel
+from ..rules.base import Part, numel
 from ..tracing.tracedata import Step
 
 # normalised op name (lower case, no "_", no trailing 1d/2d/3d) -> kind
@@ -33,7 +34,11 @@ _ALIASES = {
     "upsample": "upsample", "upsamplingnearest": "upsample", "upsamplingbilinear": "upsample",
     "interpolate": "upsample",
     "add": "add", "sub": "add", "mul": "mul", "div": "mul", "matmul": "matmul", "mm": "matmul",
-    "bmm": "matmul", "addmm": "matmul", "einsum": "matmul",
+    "bmm": "matmul", "addmm": "matmul", "einsum": "matmul", "baddbmm": "matmul", "mv": "matmul", "dot": "matmul",
+    "rnn": "rnn", "lstm": "rnn", "gru": "rnn", "rnncell": "rnncell", "lstmcell": "rnncell", "grucell": "rnncell",
+    "multiheadattention": "attention", "scaleddotproductattention": "attention",
+    "transformer": "transformer", "transformerencoder": "transformer", "transformerdecoder": "transformer",
+    "transformerencoderlayer": "transformer", "transformerdecoderlayer": "transformer",
     "mean": "reduce", "sum": "reduce", "std": "reduce", "var": "reduce", "amax": "reduce",
     "amin": "reduce", "max": "reduce", "min": "reduce", "maximum": "add", "minimum": "add",
     "pow": "mul",
@@ -58,6 +63,17 @@ def _norm(key: str) -> tuple[str, int]:
     if m and m.group(1):
         return m.group(1), int(m.group(2))
     return name, 0
+
+
+def parts(step: Step) -> tuple[Part, ...]:
+    """The sub-layer calls of a composite layer (a TransformerEncoderLayer's attention, linears, norms)."""
+    return step.result.detail.get("parts", ()) if step.result is not None else ()
+
+
+def sub_step(step: Step, part: Part) -> Step:
+    """One part of a composite step as a Step of its own (a module call at the same line)."""
+    return Step(step.index, f"{step.name}.{part.name}", part.rule.key, "module", step.where, part.inputs,
+                part.result.shape, part.rule, part.result, (), None, step.first_call)
 
 
 def kind_of(step: Step) -> str:

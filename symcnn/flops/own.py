@@ -11,6 +11,7 @@ from sympy import Integer
 
 from .base import Convention, Count
 from .ops import Op
+from .sequence import bias_adds
 
 # why a layer type has no multiply-accumulates (the same words for all four conventions)
 NO_MACS = {
@@ -44,7 +45,13 @@ MACS = {
     "convT": "|in|·(C_out/groups)·prod(kernel): every input element meets each kernel weight of its group",
     "linear": "|out|·in_features",
     "bilinear": "|out|·in1_features·in2_features",
-    "matmul": "|out|·(inner dimension)",
+    "matmul": "|out|·(inner dimension): a @ b, matmul, mm, bmm, baddbmm, addmm, mv, dot; einsum: each pairwise "
+              "contraction (left to right) costs the product of its labels' sizes when it sums a label",
+    "rnn": "per time step, layer and direction each gate's input matmul h·in_l and hidden matmul h·h_out (+ the "
+           "projection p·h): N·L·D·Σ_l (G·h·(in_l + h_out) + h·p), G = 1 RNN, 3 GRU, 4 LSTM",
+    "rnncell": "N·G·h·(input_size + h): each gate's input and hidden matmul",
+    "attention": "Q, K, V projections + QKᵀ + AV + output projection: N·(L·E² + L_s·E_k·E + L_s·E_v·E + "
+                 "2·L·L_s'·E + L·E²); scaled_dot_product_attention B·L·L_s·(E + E_v)",
 }
 
 
@@ -53,18 +60,28 @@ def _macs(op: Op):
 
 
 def _bias(op: Op):
+    if op.kind in ("rnn", "rnncell", "attention"):
+        return bias_adds(op)
     return op.o if op.has_bias and op.kind in ("conv", "convT", "linear", "bilinear") else Integer(0)
+
+
+# what flop+bias adds for a kind's biases (default: one addition per output element)
+BIAS_ADDS = {"rnn": "2·G·h bias additions (b_ih, b_hh) per time step, layer and direction",
+             "rnncell": "2·G·h bias additions (b_ih, b_hh) per sample",
+             "attention": "N·E·(2L + 2L_s) bias additions (Q, K, V and output projections)",
+             "matmul": "no bias additions (addmm's added input is not a bias)"}
 
 
 def _table(scale: int, word: str, bias: bool = False) -> dict[str, Count]:
     pre = "" if scale == 1 else f"{scale} x "
-    plus = " + |out| bias additions when bias=True" if bias else ""
     table: dict[str, Count] = {}
     for kind, formula in MACS.items():
+        plus = f" + {BIAS_ADDS.get(kind, '|out| bias additions when bias=True')}" if bias else ""
         table[kind] = Count(f"{pre}{formula}{plus} ({word})",
                             (lambda op, s=scale, b=bias: s * _macs(op) + (_bias(op) if b else 0)))
     for kind, why in NO_MACS.items():
         table[kind] = Count(f"0: {why}", lambda op: Integer(0))
+    plus = " + |out| bias additions when bias=True" if bias else ""
     table["*"] = Count(f"{pre}the MACs of symcnn's rule for the layer (0 for elementwise layers: "
                        f"{ACTIVATION}){plus}", lambda op, s=scale, b=bias: s * op.plain + (_bias(op) if b else 0))
     return table

@@ -13,6 +13,8 @@ from sympy import Integer, Rational, sympify
 from ..rules.base import numel
 from .base import Convention, Count, zero
 from .ops import Op, fdiv
+from .products import table as products
+from .sequence import table as sequence
 
 
 def _matmul(op: Op):
@@ -80,6 +82,7 @@ FVCORE = Convention(
     "fvcore", "fvcore's FlopCountAnalysis(model, x).total(): aten ops of a JIT trace, 1 flop = 1 MAC; conv, "
     "linear, matmul, BatchNorm, norms, 2-D adaptive average pooling and 2-D upsampling; all else 0",
     {
+        **sequence("fvcore"), **products("fvcore"),
         "conv": Count("N·prod(weight.shape)·prod(out spatial) = |out|·(C_in/groups)·K, bias ignored; 0 when "
                       "padding is 'same' or 'valid' (aten::_convolution_mode has no handle)",
                       lambda op: Integer(0) if isinstance(op.arg("padding", 0), str) else op.plain,
@@ -142,6 +145,7 @@ PTFLOPS = Convention(
     "bias, BatchNorm 2|x|, activations and pools |x|) per image, plus |x| per patched F.* call, which "
     "also fires inside nn.ReLU and the pools (counted twice)",
     {
+        **sequence("ptflops"), **products("ptflops"),
         "module:conv": Count("|out|·(C_in/groups)·K + |out| if bias", _pt_module(lambda op: op.plain + (
             op.o if op.has_bias else 0))),
         "module:convT": Count("|in|·(C_out/groups)·K + |out| if bias", _pt_module(lambda op: op.plain + (
@@ -182,6 +186,7 @@ PTFLOPS_ATEN = Convention(
     "ptflops-aten", "ptflops' aten backend: a TorchDispatchMode that counts only aten convolution, addmm, mm, "
     "matmul and bmm: conv, transposed conv and linear MACs plus their bias additions; all else 0",
     {
+        **sequence("ptflops-aten"), **products("ptflops-aten"),
         "conv": Count(f"|out|·(C_in/groups)·K + |out| if bias ({_PLAIN_BIAS})",
                       lambda op: op.plain + (op.o if op.has_bias else 0)),
         "convT": Count(f"|in|·(C_out/groups)·K + |out| if bias ({_PLAIN_BIAS})",
@@ -247,7 +252,8 @@ _CF_MACS = {
 CALFLOPS = Convention(
     "calflops", "calflops' calculate_flops MACs: patched F.conv*/F.linear/torch.matmul calls only; "
     "everything else has no MACs",
-    {**_CF_MACS, "*": zero("0: calflops counts MACs only for patched conv, linear and matmul calls")},
+    {**sequence("calflops"), **products("calflops"), **_CF_MACS,
+     "*": zero("0: calflops counts MACs only for patched conv, linear and matmul calls")},
     tool="calflops 0.3.2", call="calculate_flops(model, input_shape=<shape with batch>)[1]")
 
 _CF_ACT = Count("|in| per patched F.* call", lambda op: op.i)
@@ -255,6 +261,7 @@ CALFLOPS_FLOPS = Convention(
     "calflops-flops", "calflops' calculate_flops FLOPs: 2 x its MACs + conv bias, and |x| for every patched "
     "F.* call (activations, BatchNorm, pools, softmax), 0 for the rest",
     {
+        **sequence("calflops-flops"), **products("calflops-flops"),
         **patched({
             "conv": Count("2·MACs + |out| if bias", lambda op: 2 * _cf_conv(op) + (
                 op.out_features * op.n * numel(_cf_conv_out(op)) if op.has_bias else 0)),

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from .mistakes_count import ANY, COUNT_MISTAKES, flatten_sites, mistaken_counts, pool_param_guesses
 from .mistakes_shape import SHAPE_MISTAKES, Scenario, mistaken_output
+from .seqmistakes import SEQ_MISTAKES
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ IDS = ("forgot_plus_one", "padding_one_side", "padding_ignored", "padding_subtra
        "dilation_rf_formula", "transposed_as_conv", "macs_vs_flops", "bias_in_macs", "flops_convention",
        "flops_with_input_size", "bn_running_stats", "pool_has_params", "flatten_before_pool",
        "activations_vs_params", "bytes_per_element", "carried_forward", "channels_last", "channels_first",
-       "off_by_batch", "rounded")
+       "off_by_batch", "rounded", *SEQ_MISTAKES)
 
 
 class _Messages(Mapping):

@@ -20,6 +20,7 @@ from sympy import Expr, Integer
 from ..rules.base import numel
 from ..tracing.tracedata import Step, Trace
 from .mistakes_shape import conv_macs, transposed, windowed
+from .seqmistakes import SEQ_MISTAKES, seq_counts
 
 ANY = object()   # a count mistake that matches any wrong non-zero value (pool_has_params)
 COUNT: dict[str, Callable[[Step, str], list]] = {}
@@ -128,6 +129,8 @@ def _transposed_as_conv(step, field):
     return [numel(step.output) * step.rule.c_in / step.rule.groups * prod(step.rule.k)]
 
 
+for _mid in SEQ_MISTAKES:   # recurrent and attention layers (seqmistakes.py)
+    COUNT[_mid] = lambda step, field, mid=_mid: seq_counts(mid, step, field)
 COUNT_MISTAKES = tuple(COUNT)
 
 

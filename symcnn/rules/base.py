@@ -5,7 +5,8 @@ A rule mirrors the PyTorch module it models: ``setup`` takes exactly torch's con
 learnable tensors, and ``forward`` maps an input shape to a ``Result`` (output shape, MACs).
 Called with symbols, the same code gives the general formula for docs and derivations.
 
-Owns: Rule, Result, Condition, RULES, @rule, require, per_axis, axis_name, window, split_batch, make.
+Owns: Rule, Result, Part, Condition, RULES, @rule, require, per_axis, axis_name, window, split_batch, make,
+is_bias, shapes.
 Never: know about net.py, the tracer, or rendering.
 """
 
@@ -15,7 +16,7 @@ import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from math import prod
 from typing import Any, ClassVar
@@ -42,16 +43,45 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What a rule's forward gives: the output shape (or shapes) and the multiply-accumulate count."""
+    """What a rule's forward gives: the output shape (or shapes) and the multiply-accumulate count.
+
+    ``nest`` gives the structure of a tuple output when it is not flat: indices into
+    (shape, *extra_shapes) and None, nested as torch returns them (LSTM: ``(0, (1, 2))`` for
+    ``(output, (h_n, c_n))``; MultiheadAttention with need_weights=False: ``(0, None)``).
+    ``detail`` is data for explanations and counting conventions: "terms" (named parts of the MACs),
+    "parts" (the sub-layers a composite layer calls, as ``Part``s), "call" (forward options)."""
 
     shape: Shape
     macs: Expr = Integer(0)
     conditions: tuple[Condition, ...] = ()
     extra_shapes: tuple[Shape, ...] = ()  # further outputs (e.g. MaxPool's indices, chunk pieces)
+    nest: tuple | None = None
+    detail: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self):
         object.__setattr__(self, "shape", tuple(canon(sympify(v)) for v in self.shape))
         object.__setattr__(self, "macs", sympify(self.macs))
+        if self.extra_shapes:
+            object.__setattr__(self, "extra_shapes",
+                               tuple(tuple(canon(sympify(v)) for v in s) for s in self.extra_shapes))
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One sub-layer call of a composite layer (the self-attention of a TransformerEncoderLayer):
+    its dotted name under the layer, its rule, its input shapes and its Result."""
+
+    name: str
+    rule: Rule
+    inputs: tuple[Shape, ...]
+    result: Result
+    count: Expr = Integer(1)   # a stack of identical layers is one part: num_layers copies
+
+
+def is_bias(name: str) -> bool:
+    """True for a bias tensor's name as torch names them: bias, bias_ih_l0, in_proj_bias, norm1.bias."""
+    last = name.rsplit(".", 1)[-1]
+    return last == "bias" or last.startswith("bias_") or last.endswith("_bias")
 
 
 _pending: ContextVar[list[Condition] | None] = ContextVar("_pending", default=None)
@@ -143,6 +173,15 @@ def numel(shape: Sequence) -> Expr:
     return prod(shape, start=Integer(1))
 
 
+def shapes(v: Any) -> Any:
+    """A shape, a nested tuple of shapes (LSTM's (h_0, c_0)) or a flag, with sizes canonical SymPy."""
+    if isinstance(v, (tuple, list)):
+        if any(isinstance(e, (tuple, list)) or e is None for e in v):
+            return tuple(shapes(e) for e in v)
+        return tuple(canon(sympify(e)) for e in v)
+    return v
+
+
 def _arg(v: Any) -> Any:
     """Sympify numbers (so channels/groups stays exact); keep bools, strings, floats and None."""
     if isinstance(v, bool) or v is None or isinstance(v, (str, float)):
@@ -161,6 +200,13 @@ def _setup_signature(cls: type) -> inspect.Signature:
         parameters=list(inspect.signature(cls.setup).parameters.values())[1:])
 
 
+@cache
+def _forward_signature(cls: type) -> inspect.Signature:
+    """The signature of ``cls.forward`` without ``self``: the arguments torch's forward takes."""
+    sig = inspect.signature(cls.forward)
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+
 class Rule:
     """Base class of every layer rule. Subclasses set ``legend`` and implement setup/forward."""
 
@@ -172,6 +218,11 @@ class Rule:
     # what the input must hold: "indices" (integers, e.g. an embedding), or None: anything the layer's
     # weights allow (a layer with weights takes floating point, as torch's dtype checks require)
     takes: ClassVar[str | None] = None
+    # ranks of the inputs the general formula (docs) is stated for, when dim_names names them: (3,) for an
+    # RNN's (L, N, F_in), (3, 3, 3) for attention's query, key and value; () for the default by rank
+    general_ranks: ClassVar[tuple[int, ...]] = ()
+    # arguments without a symbol that the general formula needs (a stack's layer): name -> a maker
+    general_args: ClassVar[dict[str, Callable[[], Any]]] = {}
 
     def __init__(self, key: str, /, *args: Any, **kwargs: Any):
         self.key = key
@@ -199,25 +250,54 @@ class Rule:
     def forward(self, x: Shape) -> Result:
         raise NotImplementedError
 
-    def __call__(self, x: Sequence, *more: Sequence) -> Result:
-        """Apply the rule to an input shape (further shapes for layers with several inputs, e.g.
-        Bilinear); undecided validity conditions go into the Result."""
+    def __call__(self, x: Sequence, *more: Any, **options: Any) -> Result:
+        """Apply the rule to an input shape (further inputs for layers with several: Bilinear's x2,
+        an RNN's hx, attention's key and value; a pair of shapes for LSTM's (h_0, c_0); None for
+        an input not given). ``options`` are forward's keyword arguments (masks as shapes, flags).
+        Undecided validity conditions go into the Result."""
         x = tuple(canon(sympify(v)) for v in x)
-        more = tuple(tuple(canon(sympify(v)) for v in m) for m in more)
+        more = tuple(shapes(m) for m in more)
+        options = {k: shapes(v) for k, v in options.items()}
         with collecting() as conds:
-            r = self.forward(x, *more)
+            try:
+                r = self.forward(x, *more, **options)
+            except TypeError:
+                self._check_call(x, more, options)
+                raise
         if conds:
-            r = Result(r.shape, r.macs, r.conditions + tuple(conds), r.extra_shapes)
+            r = replace(r, conditions=r.conditions + tuple(conds))
         return r
+
+    def _check_call(self, x, more, options) -> None:
+        """A RuleError when the call does not match forward's arguments (torch's own signature)."""
+        sig = _forward_signature(type(self))
+        try:
+            sig.bind(x, *more, **options)
+        except TypeError as e:
+            params = ", ".join(str(p) for p in sig.parameters.values())
+            raise RuleError(f"forward() {str(e).replace('forward() ', '')}",
+                            fix=f"call it as torch does: {self.name}({params})") from None
+
+    def dim_names(self, rank: int, index: int) -> tuple[str, ...] | None:
+        """Names of the dims of input ``index`` (of rank ``rank``; index −1: the output) in the general
+        formula, when the default by rank (N, C, H, W) does not fit: an RNN's (L, N, F_in). None: the
+        default; (): the general formula takes only the inputs before this one."""
+        return None
+
+    def param_groups(self) -> list[tuple[str, list[tuple[str, Shape]], Expr]]:
+        """The learnable tensors in groups of identical ones: (label, [(name, shape)], how many times the
+        group occurs). One group by default; an RNN has layer 0 and the layers above (per direction), a
+        Transformer one group per sub-layer. Works on a rule built with symbols (general shapes)."""
+        return [("", list(self.parameters().items()), Integer(1))]
 
     # --- parameter counts, derived from the shapes ---
     @property
     def weights(self) -> Expr:
-        return sum((numel(s) for n, s in self.parameters().items() if n != "bias"), Integer(0))
+        return sum((numel(s) for n, s in self.parameters().items() if not is_bias(n)), Integer(0))
 
     @property
     def biases(self) -> Expr:
-        return numel(self.parameters()["bias"]) if "bias" in self.parameters() else Integer(0)
+        return sum((numel(s) for n, s in self.parameters().items() if is_bias(n)), Integer(0))
 
     @property
     def params(self) -> Expr:

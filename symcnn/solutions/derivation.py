@@ -24,6 +24,7 @@ from ..rules.base import numel
 from ..tracing.tracedata import Step, Trace
 from .formula import Entry, Formula, Relation, _plain, formula, relation
 from .general import general, is_symbolic, matmul_macs
+from .sequence import Sequence, sequence
 from .steps import Calc, DFloor, calc, nested
 
 
@@ -76,6 +77,7 @@ class Layer:
     reshape: Reshape | None = None
     conditions: list[Relation] = field(default_factory=list)
     at: dict = field(default_factory=dict)   # size/params/macs/flops after --set substitution
+    sequence: Sequence | None = None         # equations, tensors and matmuls of a sequence layer
 
 
 @dataclass(slots=True)
@@ -183,6 +185,7 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
             lay.stride = ("",)
     g = general(rule, tuple(step.inputs), tuple(step.output)) if rule is not None else None
     lay.has_general = g is not None
+    lay.sequence = sequence(step, g)
     same = len(step.inputs) >= 1 and tuple(step.inputs[0]) == tuple(step.output)
     lay.trivial = rule is not None and same and lay.params == 0 and step.macs == 0
     if g is not None and not lay.trivial:

@@ -15,6 +15,7 @@ from sympy import Basic, Expr, Integer
 from sympy.core.relational import Relational
 
 from ..core import fmt
+from ..core.symbols import size_symbol
 from ..core.render import render
 from ..rules.base import RULES, Condition
 from .general import conditions as _conditions
@@ -118,26 +119,31 @@ def formula(key: str) -> Formula:
         return f
     grule, x = found
     from ..core.errors import SymcnnError
-    from .general import dim_symbols
+    from .general import dim_symbols, general_inputs
 
     res = None
-    for cand in (x, *(dim_symbols(r, grule.nd if r == grule.nd + 2 else 0) for r in (3, 2, 5, 4))):
+    named = general_inputs(grule)
+    cands = (named,) if named else tuple((c,) for c in (x, *(dim_symbols(r, grule.nd if r == grule.nd + 2 else 0)
+                                                             for r in (3, 2, 5, 4))))
+    for cand in cands:
         try:
-            res = grule(cand)
-            x = cand
+            res = grule(*cand)
+            inputs = list(cand)
             break
         except (SymcnnError, TypeError, ValueError):
             continue
     if res is None:
         f.available = False
         return f
-    f.inputs = [x]
+    x = inputs[0]
+    f.inputs = inputs
     f.legend = [Entry(s, s, a, s.name) for a, s in cls.legend.items()
                 if a in inspect.signature(cls.setup).parameters]
-    outs = dim_symbols(len(res.shape), grule.nd, "_out")
+    named_out = grule.dim_names(len(res.shape), -1)
+    outs = tuple(size_symbol(n) for n in named_out) if named_out else dim_symbols(len(res.shape), grule.nd, "_out")
     outs = tuple(e if e.is_Atom else o for e, o in zip(res.shape, outs))
     f.output = outs
-    first = frozenset(x)
+    first = frozenset(d for i in inputs for d in i)
     f.sizes = [Calc(o, shown_form(e, first), [], e) for e, o in zip(res.shape, outs) if not e.is_Atom]
     f.weights = shown_form(grule.weights) if grule.weights != 0 else Integer(0)
     f.biases = shown_form(grule.biases) if grule.biases != 0 else Integer(0)

@@ -126,13 +126,19 @@ def general(rule: Rule, inputs: tuple, output: tuple = ()) -> General | None:
     if not inputs:
         return None
     shapes = []
-    for x in inputs:
-        ch_idx = len(x) - rule.nd - 1 if rule.nd else len(x) - 1
-        ch = _channel_symbol(cls, values, x[ch_idx]) if 0 <= ch_idx < len(x) else None
-        dims = dim_symbols(len(x), rule.nd, channel=ch)
-        if len(inputs) > 1:
-            dims = tuple(d if d in values else Symbol(f"{d.name}{len(shapes) + 1}", **d.assumptions0)
-                         for d in dims)
+    for i, x in enumerate(inputs):
+        names = rule.dim_names(len(x), i)
+        if names == ():
+            break   # the rule's general formula takes the inputs before this one (an RNN's hx is left out)
+        if names:
+            dims = tuple(size_symbol(n) for n in names)
+        else:
+            ch_idx = len(x) - rule.nd - 1 if rule.nd else len(x) - 1
+            ch = _channel_symbol(cls, values, x[ch_idx]) if 0 <= ch_idx < len(x) else None
+            dims = dim_symbols(len(x), rule.nd, channel=ch)
+            if len(inputs) > 1:
+                dims = tuple(d if d in values else Symbol(f"{d.name}{len(shapes) + 1}", **d.assumptions0)
+                             for d in dims)
         for d, v in zip(dims, x):
             values.setdefault(d, v)
         shapes.append(dims)
@@ -147,7 +153,8 @@ def general(rule: Rule, inputs: tuple, output: tuple = ()) -> General | None:
     if found is None:
         return None
     grule, result = found
-    outs = dim_symbols(len(result.shape), rule.nd, "_out")
+    named = rule.dim_names(len(result.shape), -1)
+    outs = tuple(size_symbol(n) for n in named) if named else dim_symbols(len(result.shape), rule.nd, "_out")
     outs = tuple(e if isinstance(e, Symbol) else o for e, o in zip(result.shape, outs))
     for o, v in zip(outs, output):
         values.setdefault(o, v)
@@ -182,6 +189,14 @@ def _cached(cls, key, frozen, shapes):
         return None
 
 
+def general_inputs(rule: Rule) -> tuple[tuple[Expr, ...], ...] | None:
+    """The symbolic inputs of a rule that names its input dims (``Rule.general_ranks``, ``dim_names``):
+    an RNN's (L, N, F_in), attention's query, key and value. None: the default by rank."""
+    if not rule.general_ranks:
+        return None
+    return tuple(tuple(size_symbol(n) for n in rule.dim_names(r, i)) for i, r in enumerate(rule.general_ranks))
+
+
 def general_input(cls: type[Rule], key: str) -> tuple[Expr, ...]:
     """The symbolic input a layer type's general formula is stated for: (N, C_in, H_in, W_in)."""
     nd = cls.keys.get(key, 0)
@@ -202,8 +217,10 @@ def symbolic_rule(key: str) -> tuple[Rule, tuple] | None:
     for name, p in list(inspect.signature(cls.setup).parameters.items())[1:]:
         sym = cls.legend.get(name)
         default = p.default
-        if sym is not None and (default is p.empty or default is None or
-                                (isinstance(default, int) and not isinstance(default, bool))):
+        if name in cls.general_args:
+            args[name] = cls.general_args[name]()
+        elif sym is not None and (default is p.empty or default is None or
+                                  (isinstance(default, int) and not isinstance(default, bool))):
             args[name] = sym
         elif default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             return None
@@ -234,5 +251,5 @@ def matmul_macs(a: tuple, b: tuple, out: tuple, macs: Expr) -> tuple[Expr, dict]
     return (expr, values) if expr.xreplace(values) == macs else None
 
 
-__all__ = ["General", "conditions", "dim_symbols", "general", "general_input", "is_symbolic", "matmul_macs",
-           "symbolic_rule"]
+__all__ = ["General", "conditions", "dim_symbols", "general", "general_input", "general_inputs", "is_symbolic",
+           "matmul_macs", "symbolic_rule"]

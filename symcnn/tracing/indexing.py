@@ -1,8 +1,8 @@
 """Shape arithmetic of tensor operations on symbolic sizes: broadcasting, view/reshape with -1,
 indexing and slicing, chunk/split, matmul.
 
-Owns: sym and py (a size as SymPy / as the user sees it), broadcast, view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape,
-matmul_macs (pure functions of shapes).
+Owns: sym and py (a size as SymPy / as the user sees it), view_shape, index_shape, slice_starts, chunk_sizes, split_sizes, matmul_shape,
+matmul_macs (pure functions of shapes); broadcasting itself is rules.common.broadcast (rules use it too).
 Never: record steps (tensor.py does) or hold data.
 """
 
@@ -17,7 +17,8 @@ from sympy import Basic, Eq, Integer, Mod, sympify
 from ..core.errors import RuleError, TraceError, UnsupportedError
 from ..core.fmt import text
 from ..core.intarith import FloorDiv, to_canonical
-from ..rules.base import fmt_shape, require
+from ..rules.base import require
+from ..rules.common import broadcast
 from .record import where
 
 
@@ -134,23 +135,6 @@ def split_sizes(n, split_size) -> list:
     raise TraceError(f"split({split_size}) of a dim of symbolic size {text(n)} gives an unknown "
                      "number of pieces", fix="pass that size as a number (--input), or give the sizes "
                      "as a list")
-
-
-def broadcast(a: tuple, b: tuple, op: str) -> tuple:
-    n = max(len(a), len(b))
-    a2, b2 = (Integer(1),) * (n - len(a)) + a, (Integer(1),) * (n - len(b)) + b
-    out = []
-    for i, (x, y) in enumerate(zip(a2, b2)):
-        if x == y or y == 1:
-            out.append(x)
-        elif x == 1:
-            out.append(y)
-        else:
-            require(Eq(x, y), f"{op}: shapes {fmt_shape(a)} and {fmt_shape(b)} do not match at dim {i} "
-                    f"({text(x)} vs {text(y)})", fix="make both operands the same size (crop, pad or "
-                    "change the channels)")
-            out.append(x)
-    return tuple(out)
 
 
 def view_shape(src: tuple, target: tuple, op: str) -> tuple:

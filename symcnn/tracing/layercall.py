@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.errors import SymcnnError, TraceError, Where
+from ..core.errors import TraceError, Where
 from . import record as rec
-from .tensor import SymTensor, emit, layer_dtype
+from .tensor import SymTensor, run
 
 _UNREGISTERED = ("not registered on the model (kept in a plain list or a global?): PyTorch does not count "
                  "its parameters; use nn.ModuleList or an attribute")
 
 
-def call_layer(module: Any, key: str, rule: Any, input: Any, made_at: Where | None = None) -> Any:
-    """Record ``module`` (whose rule is ``rule``, registered under ``key``) called on ``input``; return
-    its output tensor(s). ``made_at``: the net.py line that built it, for errors when no net.py frame
-    is on the stack (a layer called by nn.Sequential)."""
+def call_layer(module: Any, key: str, rule: Any, input: Any, more: tuple = (), call: dict | None = None,
+               made_at: Where | None = None) -> Any:
+    """Record ``module`` (whose rule is ``rule``, registered under ``key``) called on ``input`` and the
+    call's further arguments (``more`` positional, ``call`` keyword: hx, key/value, masks, flags);
+    return torch's output structure. ``made_at``: the net.py line that built the module, for errors when
+    no net.py frame is on the stack (a layer called by nn.Sequential)."""
     if not isinstance(input, SymTensor):
         raise TraceError(f"{key} was called with a {type(input).__name__}, not a tensor",
                          fix="pass a tensor").located(rec.where())
@@ -32,17 +34,9 @@ def call_layer(module: Any, key: str, rule: Any, input: Any, made_at: Where | No
         s.called.add(id(module))
         if name is None and rule.params != 0:
             note = _UNREGISTERED
-    try:
-        result = rule(input._shape)
-        dtype = layer_dtype(rule, input)
-    except SymcnnError as e:
-        label = f"{key} {name}" if name else key   # unnamed: a call before symcnn knows the model
-        raise e.located(rec.where() or made_at, label) from None
-    out = emit(key, [input], result.shape, via="module", rule=rule, result=result, module_id=id(module),
-               first_call=first, name=name or key, note=note, made_at=made_at, dtype=dtype)
-    if result.extra_shapes:
-        return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
-    return out
+    label = f"{key} {name}" if name else key   # unnamed: a call before symcnn knows the model
+    return run(key, rule, input, more, call, label=label, where=made_at, via="module", module_id=id(module),
+               first_call=first, name=name or key, note=note, made_at=made_at)
 
 
 __all__ = ["call_layer"]

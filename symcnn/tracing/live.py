@@ -91,7 +91,7 @@ def _swapped(model: Any, rules: dict[int, tuple[str, Rule]]) -> Iterator[None]:
                         table[n] = made[id(t)]
             if id(m) in rules:
                 key, rule = rules[id(m)]
-                m.__dict__["forward"] = lambda x, *a, _m=m, _k=key, _r=rule, **k: call_layer(_m, _k, _r, x)
+                m.__dict__["forward"] = lambda x, *a, _m=m, _k=key, _r=rule, **k: call_layer(_m, _k, _r, x, a, k)
         yield
     finally:
         for table, n, t in reversed(saved):

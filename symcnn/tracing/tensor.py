@@ -17,10 +17,12 @@ from sympy import Basic, Integer
 
 from ..core.errors import RuleError, SymcnnError, TraceError, UnsupportedError
 from ..core.fmt import text
-from ..rules.base import RULES, Result, collecting, fmt_shape, make
+from ..rules.base import RULES, collecting, fmt_shape, make
 from . import record as rec
 from .indexing import broadcast, py, sym, view_shape
+from .calls import outputs, shapes_of, tensors_in
 from .methods import ActivationMethods, in_place
+from .products import ProductMethods
 from .values import ValueMethods, promote
 
 
@@ -75,8 +77,25 @@ def layer_dtype(rule: Any, x: SymTensor) -> str:
     return x._dtype
 
 
-def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **kwargs: Any) -> Any:
-    """Run the rule ``modkey`` (built with torch's constructor args) as the functional op ``fkey``."""
+def run(key: str, rule, input: SymTensor, more: tuple = (), call: dict | None = None, *, label: str,
+        where=None, **record: Any) -> Any:
+    """Apply a configured rule to ``input`` and the further arguments of the call (more tensors, a
+    tuple (h_0, c_0), masks, flags), record the step and return torch's output structure."""
+    call = call or {}
+    try:
+        result = rule(input._shape, *(shapes_of(v) for v in more), **{k: shapes_of(v) for k, v in call.items()})
+        dtype = layer_dtype(rule, input)
+    except SymcnnError as e:
+        raise e.located(rec.where() or where, label) from None
+    out = emit(key, [input, *tensors_in(more), *tensors_in(call)], result.shape, rule=rule, result=result,
+               dtype=dtype, **record)
+    return outputs(result, out)
+
+
+def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, more: tuple = (),
+          call: dict | None = None, **kwargs: Any) -> Any:
+    """Run the rule ``modkey`` (built with torch's constructor args) as the functional op ``fkey``;
+    ``more`` and ``call`` are the op's further tensor arguments (positional, keyword)."""
     if not isinstance(input, SymTensor):
         raise TraceError(f"{fkey} was called with a {type(input).__name__}, not a tensor",
                          fix="pass a tensor").located(rec.where())
@@ -85,15 +104,9 @@ def apply(fkey: str, modkey: str, input: Any, *args: Any, owned: bool = True, **
                                fix="run `symcnn formula --list` for the supported layers").located(rec.where())
     try:
         rule = make(modkey, *args, **kwargs)
-        result = rule(input._shape)
-        dtype = layer_dtype(rule, input)
     except SymcnnError as e:
         raise e.located(rec.where(), fkey) from None
-    out = emit(fkey, [input], result.shape, via="functional", rule=rule, result=result,
-               first_call=owned, name=fkey, dtype=dtype)
-    if result.extra_shapes:
-        return (out, *(SymTensor(sh, out.step) for sh in result.extra_shapes))
-    return out
+    return run(fkey, rule, input, more, call, label=fkey, via="functional", first_call=owned, name=fkey)
 
 
 def checked(fn, *args):
@@ -106,7 +119,7 @@ def checked(fn, *args):
     return out, tuple(conds)
 
 
-class SymTensor(ActivationMethods, ValueMethods):
+class SymTensor(ActivationMethods, ValueMethods, ProductMethods):
     """A tensor with a symbolic shape and no data; ``step`` is the index of the step that made it
     (-1: the model input; None: made outside the recorded forward pass)."""
 
@@ -370,19 +383,24 @@ class SymTensor(ActivationMethods, ValueMethods):
     def maximum(self, o): return self._binary(o, "maximum")
     def minimum(self, o): return self._binary(o, "minimum")
 
-    def __matmul__(self, other: SymTensor, *, _key: str | None = None) -> SymTensor:
-        """``a @ b`` (key "torch.matmul", via "tensor"); an explicit call (``torch.mm``, ``a.matmul``:
-        some FLOPs counters patch those) is keyed as written, via "functional"."""
-        from .indexing import matmul_macs, matmul_shape
+    def _product(self, key: str, op: str, a: Any, b: Any, bias: Any = None, *, via: str = "functional") -> SymTensor:
+        """A matrix product (products.py): its shape checks, MACs and operands, recorded as one step."""
+        from .products import product
 
-        out, conds = checked(matmul_shape, self._shape, other._shape)
-        res = Result(out, macs=matmul_macs(self._shape, out))
-        return emit(_key or "torch.matmul", [self, other], res.shape, result=res, conditions=conds,
-                    name=_key or "matmul", via="functional" if _key else "tensor")
+        for t in (a, b) if bias is None else (bias, a, b):
+            if not isinstance(t, SymTensor):
+                raise TraceError(f"{key} needs tensors, got a {type(t).__name__}",
+                                 fix="pass tensors").located(rec.where())
+        res, conds = checked(product, op, a._shape, b._shape, None if bias is None else bias._shape)
+        return emit(key, [a, b] if bias is None else [bias, a, b], res.shape, result=res, conditions=conds,
+                    via=via, name=op if via == "functional" else "matmul")
 
-    def matmul(self, o, *, _key="Tensor.matmul"): return self.__matmul__(o, _key=_key)
-    def mm(self, o, *, _key="Tensor.mm"): return self.__matmul__(o, _key=_key)
-    def bmm(self, o, *, _key="Tensor.bmm"): return self.__matmul__(o, _key=_key)
+    def _einsum(self, eq: str, operands: tuple) -> SymTensor:
+        from .products import einsum_result
+
+        res, conds = checked(einsum_result, eq, [t._shape for t in operands])
+        return emit("torch.einsum", list(operands), res.shape, result=res, conditions=conds, name="einsum",
+                    via="functional")
 
     def __getattr__(self, name: str):
         if name.startswith("__"):

@@ -62,9 +62,17 @@ def _quiet():
             yield
 
 
+def _tokens(x) -> bool:
+    """An integer input (token ids for nn.Embedding): the tools that make a float input from a shape are
+    given the tensor itself."""
+    return not x.is_floating_point()
+
+
 def torchinfo(model, x) -> int:
     from torchinfo import summary
 
+    if _tokens(x):
+        return int(summary(model, input_data=[x], mode="eval", verbose=0).total_mult_adds)
     return int(summary(model, input_size=tuple(x.shape), mode="eval", verbose=0).total_mult_adds)
 
 
@@ -85,7 +93,7 @@ def thop(model, x) -> int:
 def ptflops(model, x, backend: str = "pytorch") -> int:
     from ptflops import get_model_complexity_info
 
-    if x.shape[0] == 1:
+    if x.shape[0] == 1 and not _tokens(x):
         macs, _ = get_model_complexity_info(model, tuple(x.shape[1:]), as_strings=False,
                                             print_per_layer_stat=False, backend=backend)
     else:
@@ -102,8 +110,9 @@ def ptflops_aten(model, x) -> int:
 def _calflops(model, x) -> tuple[int, int]:
     from calflops import calculate_flops
 
-    flops, macs, _ = calculate_flops(model=model, input_shape=tuple(x.shape), output_as_string=False,
-                                     print_results=False, print_detailed=False)
+    given = {"args": [x]} if _tokens(x) else {"input_shape": tuple(x.shape)}
+    flops, macs, _ = calculate_flops(model=model, **given, output_as_string=False, print_results=False,
+                                     print_detailed=False)
     return int(macs), int(flops)
 
 
@@ -118,8 +127,8 @@ def calflops_flops(model, x) -> int:
 def _torchscan(model, x) -> dict:
     from torchscan import crawl_module
 
-    if x.shape[0] != 1:
-        raise ValueError("torchscan analyses batch 1 only")
+    if _tokens(x) or x.shape[0] != 1:   # input_shape gives batch 1; a given tensor any batch
+        return crawl_module(model, args=(x,))["totals"]
     return crawl_module(model, tuple(x.shape[1:]))["totals"]
 
 
@@ -153,9 +162,7 @@ def _both(path, batch, tool) -> dict[str, int]:
 
 @functools.cache
 def _measure(path: str, name: str, batch: int | None) -> dict[str, int]:
-    import torch
-
-    with _quiet(), torch.no_grad():
+    with _quiet():   # each tool sets its own grad mode (fvcore, ptflops, calflops trace with grad enabled)
         tool = CONVENTION_TOOL[name]
         if tool in ("calflops", "torchscan"):
             return _both(path, batch, tool)

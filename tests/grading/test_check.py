@@ -23,6 +23,7 @@ NETS = Path(__file__).resolve().parent / "answers" / "nets"
 ALEX, MNIST, DILATED, BN, GROUPED = (str(EX / "alexnet.py"), str(EX / "mnist.py"), str(EX / "dilated.py"),
                                      str(EX / "bn_net.py"), str(NETS / "grouped_ceil.py"))
 DILATED2 = str(NETS / "dilated2.py")
+SEQ = str(NETS / "seq_student.py")
 _GRADERS: dict = {}
 
 
@@ -101,6 +102,30 @@ PLANTED = [
     (BN, None, None, "params", 25626 + 96, "bn_running_stats", "all"),
     # total FLOPs 2 × MACs given for the MACs
     (MNIST, None, None, "macs", 2 * 480500, "macs_vs_flops", None),
+    # seq_student.py: LSTM(10, 20, num_layers=2, bidirectional=True) has 2·[4·(20·10 + 20·20 + 2·20)
+    # + 4·(20·40 + 20·20 + 2·20)] = 2·(2560 + 4960) = 15,040 parameters. One bias per gate (Keras):
+    # 2·[4·(20·(20 + 10) + 20) + 4·(20·(20 + 40) + 20)] = 2·(2480 + 4880)
+    (SEQ, None, "lstm", "params", 14720, "one_bias_per_gate", None),
+    # no ×4: 2·[(200 + 400 + 40) + (800 + 400 + 40)]
+    (SEQ, None, "lstm", "params", 3760, "forgot_gates", None),
+    # one direction: 2560 + 4960
+    (SEQ, None, "lstm", "params", 7520, "bidirectional_once", None),
+    # layer 1 with input_size 10 instead of 2·20: 2·[2560 + 4·(20·10 + 20·20 + 2·20)]
+    (SEQ, None, "lstm", "params", 10240, "stacked_input_size", None),
+    # GRU(40, 16) without ×3: 16·40 + 16·16 + 2·16 (true 3·928 = 2784)
+    (SEQ, None, "gru", "params", 928, "forgot_gates", None),
+    # MultiheadAttention(16, 4): in_proj 3·16·16 + 48, out_proj 16·16 + 16 = 1088; without out_proj: 816
+    (SEQ, None, "attn", "params", 816, "mha_forgot_out_proj", None),
+    # divided by the 4 heads: 1088/4
+    (SEQ, None, "attn", "params", 272, "mha_split_heads_params", None),
+    # attention MACs (N = 2, L = L_s = 5, E = 16): projections 4·2·5·16·16 = 10,240, QKᵀ and AV 2·5·5·16 = 800
+    # each; without QKᵀ and AV: 10,240
+    (SEQ, None, "attn", "macs", 10240, "attention_forgot_scores", None),
+    # TransformerEncoderLayer(16, 4, 32): 1088 + (16·32 + 32) + (32·16 + 16) + 2·2·16 = 2224; the self-attention
+    # without out_proj: 2224 − 272
+    (SEQ, None, "block", "params", 1952, "mha_forgot_out_proj", None),
+    # its MACs 11,840 + 2·(2·5·16·32) = 22,080 without the 1,600 of QKᵀ and AV
+    (SEQ, None, "block", "macs", 20480, "attention_forgot_scores", None),
 ]
 
 

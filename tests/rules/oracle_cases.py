@@ -7,10 +7,36 @@ Never: import torch at module level or decide what is valid (torch decides; the 
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 
 SEED = 1234
+
+
+@dataclass(frozen=True)
+class T:
+    """A tensor argument of a forward call (hx, key, a mask): its shape and dtype."""
+    shape: tuple
+    dtype: str = "float"
+
+    def __repr__(self) -> str:
+        return f"T{self.shape}" + ("" if self.dtype == "float" else f"[{self.dtype}]")
+
+
+@dataclass(frozen=True)
+class M:
+    """A module argument of a constructor (TransformerEncoder's encoder_layer, norm, activation)."""
+    key: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        a = [repr(v) for v in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"{self.key}({', '.join(a)})"
+
+
+SAME = "<the input tensor>"   # pass the input itself again (self-attention: query is key is value)
 
 
 @dataclass(frozen=True)
@@ -21,10 +47,13 @@ class Case:
     shape: tuple = ()             # input shape
     shape2: tuple | None = None   # second input (Bilinear)
     dtype: str = "float"          # "long" for Embedding
+    more: tuple = ()              # further forward arguments: T, (T, T), SAME or None
+    call: dict = field(default_factory=dict)   # forward keyword arguments (T for masks, flags)
 
     def __str__(self) -> str:
         a = [repr(v) for v in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
         inputs = f"{self.shape}" + (f", {self.shape2}" if self.shape2 else "")
+        inputs += "".join(f", {v!r}" for v in self.more) + "".join(f", {k}={v!r}" for k, v in self.call.items())
         return f"make({self.key!r}, {', '.join(a)})({inputs})"
 
 
@@ -302,6 +331,11 @@ FAMILIES = {
 }
 
 
+from oracle_seq import SEQ_FAMILIES  # noqa: E402  (its generators use Case, T, M, SAME above)
+
+FAMILIES.update(SEQ_FAMILIES)
+
+
 def family_cases(family: str) -> list[Case]:
     gen, offset, size = FAMILIES[family]
     return gen(random.Random(SEED + offset), size)
@@ -311,49 +345,125 @@ def family_cases(family: str) -> list[Case]:
 TORCH_ERRORS = (RuntimeError, ValueError, TypeError, IndexError, AssertionError, NotImplementedError)
 
 
+def _torch_value(torch, v, x):
+    """A Case argument as torch sees it: T -> a tensor, M -> a module, SAME -> the input, tuples mapped."""
+    if isinstance(v, T):
+        dtype = {"float": torch.float32, "bool": torch.bool, "long": torch.long}[v.dtype]
+        return torch.rand(v.shape) < 0.3 if v.dtype == "bool" else torch.zeros(v.shape, dtype=dtype) \
+            if v.dtype == "long" else torch.rand(v.shape)
+    if isinstance(v, M):
+        return getattr(torch.nn, v.key.split(".", 1)[1])(*(_torch_value(torch, a, x) for a in v.args),
+                                                       **{k: _torch_value(torch, a, x) for k, a in v.kwargs.items()})
+    if v is SAME:
+        return x
+    if isinstance(v, tuple) and v and isinstance(v[0], T):
+        return tuple(_torch_value(torch, e, x) for e in v)
+    return v
+
+
+def _symcnn_value(v, x):
+    import symcnn
+
+    if isinstance(v, T):
+        return v.shape
+    if isinstance(v, M):
+        return symcnn.make(v.key, *(_symcnn_value(a, x) for a in v.args),
+                           **{k: _symcnn_value(a, x) for k, a in v.kwargs.items()})
+    if v is SAME:
+        return x
+    if isinstance(v, tuple) and v and isinstance(v[0], T):
+        return tuple(e.shape for e in v)
+    return v
+
+
+def torch_tree(y):
+    """An output as comparable data: a tensor's shape (tuple), a tuple output as a list, None."""
+    if isinstance(y, (tuple, list)):
+        return [torch_tree(e) for e in y]
+    return None if y is None else tuple(y.shape)
+
+
+def symcnn_tree(res):
+    """The same data from a Result: its shapes arranged as ``nest`` says (flat when it is None)."""
+    shapes = (res.shape, *res.extra_shapes)
+    ints = [tuple(int(v) for v in s) for s in shapes]
+
+    def walk(n):
+        if n is None:
+            return None
+        return [walk(e) for e in n] if isinstance(n, tuple) else ints[n]
+    if res.nest is not None:
+        return walk(res.nest)
+    return ints if res.extra_shapes else ints[0]
+
+
 def run_torch(torch, case: Case):
-    """('ok', output shapes, {param name: shape}) or ('error', message) from the real layer."""
+    """('ok', output tree, {param name: shape}, total) or ('error', message) from the real layer."""
     import warnings
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            m = getattr(torch.nn, case.key.split(".", 1)[1])(*case.args, **case.kwargs)
-            m.eval()
-            params = {n: tuple(p.shape) for n, p in m.named_parameters()}
-            total = sum(p.numel() for p in m.parameters())
+            m = getattr(torch.nn, case.key.split(".", 1)[1], None)
+            if m is None:   # a functional op: F.scaled_dot_product_attention
+                m = functools.partial(getattr(torch.nn.functional, case.key.split(".", 1)[1]), **case.kwargs)
+                params, total = {}, 0
+            else:
+                m = m(*(_torch_value(torch, a, None) for a in case.args),
+                      **{k: _torch_value(torch, a, None) for k, a in case.kwargs.items()})
+                m.eval()
+                params = {n: tuple(p.shape) for n, p in m.named_parameters()}
+                total = sum(p.numel() for p in m.parameters())
             if case.dtype == "long":
                 x = torch.zeros(case.shape, dtype=torch.long)
             else:
                 x = torch.rand(case.shape)
+            more = [_torch_value(torch, v, x) for v in case.more]
+            call = {k: _torch_value(torch, v, x) for k, v in case.call.items()}
             with torch.no_grad():
-                y = m(x, torch.rand(case.shape2)) if case.shape2 is not None else m(x)
+                y = m(x, torch.rand(case.shape2)) if case.shape2 is not None else m(x, *more, **call)
     except TORCH_ERRORS as e:
         return ("error", f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
-    ys = y if isinstance(y, tuple) else (y,)
-    return ("ok", tuple(tuple(t.shape) for t in ys), params, total)
+    return ("ok", torch_tree(y), params, total)
 
 
 def run_symcnn(case: Case):
-    """The same triple from symcnn (or ('error', message) for a SymcnnError)."""
+    """The same from symcnn (or ('error', message) for a SymcnnError)."""
     import symcnn
 
     try:
-        r = symcnn.make(case.key, *case.args, **case.kwargs)
-        res = r(case.shape, case.shape2) if case.shape2 is not None else r(case.shape)
+        if case.key.startswith("F."):
+            r = symcnn.make(case.key, **case.kwargs)
+        else:
+            r = symcnn.make(case.key, *(_symcnn_value(a, None) for a in case.args),
+                            **{k: _symcnn_value(a, None) for k, a in case.kwargs.items()})
+        x = case.shape
+        more = [_symcnn_value(v, x) for v in case.more]
+        call = {k: _symcnn_value(v, x) for k, v in case.call.items()}
+        res = r(case.shape, case.shape2) if case.shape2 is not None else r(x, *more, **call)
     except symcnn.SymcnnError as e:
         return ("error", str(e))
-    shapes = tuple(tuple(int(v) for v in s) for s in (res.shape, *res.extra_shapes))
     params = {n: tuple(int(v) for v in s) for n, s in r.parameters().items()}
-    return ("ok", shapes, params, int(r.params))
+    return ("ok", symcnn_tree(res), params, int(r.params))
 
 
 def torch_inconsistent(case: Case, t, s) -> bool:
-    """torch 2.13 sometimes returns an empty tensor for a transposed convolution whose output size
-    is 0 and sometimes raises "Output size is too small" for the same sizes: it depends on the batch
-    size, the device (cpu/meta) and the kernel path. symcnn always reports output size < 1."""
-    return (case.key.startswith("nn.ConvTranspose") and t[0] == "ok" and 0 in t[1][0]
-            and s[0] == "error" and "< 1" in s[1])
+    """Where torch 2.13's answer depends on the kernel it picks, symcnn takes the checked path:
+    - a transposed convolution whose output size is 0 sometimes returns an empty tensor and sometimes
+      raises "Output size is too small" (batch size, device, kernel path); symcnn reports output size < 1;
+    - MultiheadAttention(is_causal=True) without attn_mask raises, except on the fast path (eval,
+      no_grad, batch_first self-attention ...), which silently ignores is_causal; symcnn always raises;
+    - scaled_dot_product_attention's CPU flash kernel (4-D, equal head dims) does not check that key
+      and value have the same length; symcnn requires it (the math path does)."""
+    if t[0] != "ok" or s[0] != "error":
+        return False
+    if case.key.startswith("nn.ConvTranspose"):
+        return 0 in t[1] and "< 1" in s[1]
+    if case.key == "nn.MultiheadAttention":
+        return "is_causal=True needs attn_mask" in s[1]
+    if case.key == "F.scaled_dot_product_attention":
+        return "positions but value has" in s[1]
+    return False
 
 
 def mismatches(torch, cases, known: list | None = None) -> list[str]:

@@ -18,16 +18,27 @@ def test_oracle_case_count():
 
 
 def test_setup_signatures_match_torch(torch):
-    """Every rule's setup takes exactly torch's constructor arguments (names, kinds, defaults)."""
+    """Every rule's setup takes exactly torch's constructor arguments (names, kinds, defaults). torch's
+    RNN, LSTM and GRU take (*args, **kwargs) and document their arguments in a typing.overload: that one
+    is compared. A function default (activation=F.relu) is compared by name ('relu')."""
     import inspect
+    import typing_extensions
+
+    def default(v):
+        return v.__name__ if callable(v) and not isinstance(v, type) else v
 
     bad = []
     for key, cls in symcnn.RULES.items():
         if cls is None or not key.startswith("nn."):
             continue
-        theirs = inspect.signature(getattr(torch.nn, key[3:]).__init__).parameters.values()
+        init = getattr(torch.nn, key[3:]).__init__
+        theirs = inspect.signature(init).parameters.values()
+        documented = typing_extensions.get_overloads(init)
+        if documented and [p.kind for p in theirs][1:] == [inspect.Parameter.VAR_POSITIONAL,
+                                                           inspect.Parameter.VAR_KEYWORD]:
+            theirs = inspect.signature(documented[0]).parameters.values()
         ours = inspect.signature(cls.setup).parameters.values()
-        want = [(p.name, p.kind, p.default) for p in list(theirs)[1:]]
+        want = [(p.name, p.kind, default(p.default)) for p in list(theirs)[1:]]
         got = [(p.name, p.kind, p.default) for p in list(ours)[1:]]
         if got != want:
             bad.append(f"{key}: symcnn {got} vs torch {want}")

@@ -12,11 +12,15 @@ from sympy import Basic, Integer, sympify
 
 import symcnn
 from symcnn.core.intarith import FloorDiv
-from symcnn.core.symbols import C, C_in, C_out, D, F_in, F_out, G, H, K, L, L_out, N, P, P_out, S, T, W
+from symcnn.core.symbols import (
+    C, C_in, C_out, D, D_ff, E, E_k, E_v, F_in, F_out, G, H, Hid, K, L, L_out, L_s, N, N_dec, N_enc, N_heads,
+    N_layers, P, P_out, S, T, W,
+)
 from symcnn.rules.activation import ACTIVATIONS
 
 VALUES = {N: 2, C: 6, H: 20, W: 17, L: 23, T: 9, K: 3, S: 2, P: 1, D: 2, G: 2, C_in: 6, C_out: 4,
-          F_in: 5, F_out: 7, L_out: 3, P_out: 1}
+          F_in: 5, F_out: 7, L_out: 3, P_out: 1, Hid: 6, N_layers: 3, E: 8, N_heads: 2, E_k: 3, E_v: 4,
+          L_s: 5, D_ff: 7, N_enc: 2, N_dec: 1}
 X1, X2, X3 = (N, C, L), (N, C, H, W), (N, C, T, H, W)
 SP = {1: X1, 2: X2, 3: X3}
 
@@ -54,6 +58,20 @@ SYMBOLIC |= {
     "nn.PixelShuffle": ((K,), {}, (N, C * K**2, H, W)), "nn.PixelUnshuffle": ((2,), {}, (N, C, 2 * H, 2 * W)),
     "nn.Unfold": ((K,), {"stride": S, "padding": P}, X2),
     "nn.Fold": (((H, W), K), {}, (N, C * K**2, (H - K + 1) * (W - K + 1))),
+    "nn.RNN": ((F_in, Hid, N_layers), {"bidirectional": True}, (L, N, F_in)),
+    "nn.LSTM": ((F_in, Hid, N_layers), {"batch_first": True, "proj_size": 3}, (N, L, F_in)),
+    "nn.GRU": ((F_in, Hid), {}, (L, F_in)),
+    "nn.RNNCell": ((F_in, Hid), {}, (N, F_in)), "nn.LSTMCell": ((F_in, Hid), {}, (N, F_in)),
+    "nn.GRUCell": ((F_in, Hid), {}, (F_in,)),
+    "nn.MultiheadAttention": ((E, N_heads), {"kdim": E_k, "vdim": E_v}, ((L, N, E), (L_s, N, E_k), (L_s, N, E_v))),
+    "F.scaled_dot_product_attention": ((), {}, ((N, L, E), (N, L_s, E), (N, L_s, E_v))),
+    "nn.TransformerEncoderLayer": ((E, N_heads), {"dim_feedforward": D_ff}, (L, N, E)),
+    "nn.TransformerDecoderLayer": ((E, N_heads), {"dim_feedforward": D_ff, "batch_first": True},
+                                  ((N, L, E), (N, L_s, E))),
+    "nn.TransformerEncoder": ((symcnn.make("nn.TransformerEncoderLayer", 8, 2, 7), N_layers), {}, (L, N, 8)),
+    "nn.TransformerDecoder": ((symcnn.make("nn.TransformerDecoderLayer", 8, 2, 7), N_layers),
+                              {"norm": symcnn.make("nn.LayerNorm", 8)}, ((L, N, 8), (L_s, N, 8))),
+    "nn.Transformer": ((E, N_heads, N_enc, N_dec, D_ff), {}, ((L_s, N, E), (L, N, E))),
 }
 
 

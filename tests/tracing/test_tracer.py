@@ -23,6 +23,18 @@ ERRORS = [
      "channels but got 16 channels. Fix: set in_channels=16, or change the previous layer's output channels"),
     ("bad_unsupported_layer.py", UnsupportedError, "bad_unsupported_layer.py:8: nn.AdaptiveLogSoftmaxWithLoss "
      "is not supported by symcnn yet. Fix: run `symcnn formula --list` for the supported layers"),
+    ("bad_transformer_args.py", RuleError, "bad_transformer_args.py:11: nn.Transformer attn: forward() missing "
+     "a required argument: 'tgt'. Fix: call it as torch does: Transformer(src, tgt, src_mask=None, "
+     "tgt_mask=None, memory_mask=None, src_key_padding_mask=None, tgt_key_padding_mask=None, "
+     "memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None, memory_is_causal=False)"),
+    ("bad_lstm_input.py", RuleError, "bad_lstm_input.py:12: nn.LSTM lstm: input's last dimension is 32 but "
+     "input_size=64 (input shape (2, 7, 32)). Fix: set input_size=32, or change the features of the input"),
+    ("bad_mha_heads.py", RuleError, "bad_mha_heads.py:7: nn.MultiheadAttention: embed_dim=10 must be divisible by "
+     "num_heads=3. Fix: choose num_heads that divides embed_dim"),
+    ("bad_packed.py", UnsupportedError, "bad_packed.py:12: packed sequences (nn.utils.rnn) are not supported by "
+     "symcnn: their length depends on the data. Fix: trace the model on padded tensors"),
+    ("bad_bmm.py", RuleError, "bad_bmm.py:11: bmm: shapes (2, 5, 8) and (2, 5, 8) cannot be multiplied (8 vs 5). "
+     "Fix: transpose or reshape an operand"),
     ("bad_fft.py", UnsupportedError, "bad_fft.py:12: torch.fft.rfft is not supported by symcnn yet. "
      "Fix: remove it from the model, or describe it with a custom rule"),
     ("bad_fft_at_load.py", UnsupportedError, "bad_fft_at_load.py:7: torch.fft.rfft is not supported by "

@@ -191,6 +191,14 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
                  affine=weight is not None, owned=False)
 
 
+# --- attention ---
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    return apply("F.scaled_dot_product_attention", "F.scaled_dot_product_attention", query, more=(key, value),
+                 call={"attn_mask": attn_mask}, dropout_p=dropout_p, is_causal=is_causal, scale=scale,
+                 enable_gqa=enable_gqa)
+
+
 # --- losses: scalars, not steps ---
 def _loss(*args: Any, **kwargs: Any) -> SymTensor:
     return SymTensor(())

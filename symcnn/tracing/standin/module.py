@@ -252,6 +252,12 @@ def _class_line(cls: type) -> Where | None:
     return Where(s.display, s.source.count("\n", 0, m.start()) + 1 if m else None)
 
 
+def _rules(values: Any) -> list:
+    """Constructor arguments as a rule takes them: a layer given to another (TransformerEncoder's
+    encoder_layer and norm, a Transformer layer's activation module) is passed as its configured rule."""
+    return [v._rule if isinstance(v, Layer) else v for v in values]
+
+
 class Layer(Module):
     """A leaf layer: the rule registered under ``_key``, configured with torch's constructor args."""
 
@@ -260,7 +266,7 @@ class Layer(Module):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__()
         try:
-            rule = make(self._key, *args, **kwargs)
+            rule = make(self._key, *_rules(args), **dict(zip(kwargs, _rules(kwargs.values()))))
         except SymcnnError as e:
             raise e.located(rec.where(), self._key) from None
         object.__setattr__(self, "_rule", rule)
@@ -280,4 +286,4 @@ class Layer(Module):
         return ", ".join(f"{k}={v!r}" for k, v in self._rule.raw_args.items() if k in self._rule.given)
 
     def forward(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        return call_layer(self, self._key, self._rule, input, _site_where(self._made_at))
+        return call_layer(self, self._key, self._rule, input, args, kwargs, _site_where(self._made_at))

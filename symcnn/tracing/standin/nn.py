@@ -48,6 +48,15 @@ def _initializer(name: str) -> Any:
 
 
 init.__getattr__ = _initializer  # type: ignore[attr-defined]
+
+
+def _static(shape_of):
+    """A static method of a layer class that returns a tensor (nn.Transformer.generate_square_subsequent_mask)."""
+    def make_tensor(*args: Any, **kwargs: Any) -> SymTensor:
+        return SymTensor(shape_of(*args, **kwargs))
+    return make_tensor
+
+
 from . import functional  # noqa: E402  (functional imports this module's names lazily)
 
 
@@ -57,7 +66,9 @@ def __getattr__(name: str) -> Any:
     key = f"nn.{name}"
     if RULES.get(key) is not None:
         if key not in _layers:
-            _layers[key] = type(name, (Layer,), {"_key": key, "__module__": "torch.nn", "__qualname__": name})
+            statics = {n: staticmethod(_static(f)) for n, f in getattr(RULES[key], "statics", {}).items()}
+            _layers[key] = type(name, (Layer,), {"_key": key, "__module__": "torch.nn", "__qualname__": name,
+                                                 **statics})
         return _layers[key]
     if name in losses():
         if name not in _losses:

@@ -21,6 +21,7 @@ from ...core.fmt import text
 from ...rules.base import fmt_shape, require
 from .. import record as rec
 from ..methods import torch_forms
+from ..products import torch_products
 from ..tensor import Size, SymTensor, checked, emit
 from . import autograd, library, nn
 from .creation import *  # noqa: F403 -- torch.rand, torch.tensor, torch.long, torch.FloatTensor, ...
@@ -130,8 +131,9 @@ def _explicit(op: str):
     return call
 
 
-add, sub, mul, div, matmul, mm, bmm = (_explicit(op) for op in ("add", "sub", "mul", "div", "matmul", "mm",
-                                                                  "bmm"))
+add, sub, mul, div = (_explicit(op) for op in ("add", "sub", "mul", "div"))
+# torch.matmul, mm, bmm, baddbmm, addmm, mv, dot, einsum: steps keyed "torch.<name>"
+globals().update(torch_products())
 
 
 # torch.relu, torch.relu_, torch.softmax, torch.exp, torch.clamp...: steps keyed "torch.<name>"
