@@ -3,28 +3,31 @@
 Every formula shown comes from the rule itself (symcnn.solutions.general calls the rule with symbols), every
 step from the expression tree (symcnn.solutions.steps). Templates (symcnn.core.render) decide every word.
 
-Owns: derive(trace, convention=, subs=), the dataclasses Derivation, Layer and their pieces,
-to_dict(). formula(key) and Formula live in symcnn.solutions.formula and are re-exported here. Never: write text, or compute a shape any other way than the rule.
+Owns: derive(trace, convention=, subs=), the dataclasses Derivation, Layer and their pieces (Ceil:
+ceil_mode's last-window check; Same: the padding 'same' implies), to_dict(). formula(key) and Formula live in symcnn.solutions.formula and are re-exported here. Never: write text, or compute a shape any other way than the rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sympy import Expr, Integer, preorder_traversal, sympify
+from sympy import Expr, Integer, Symbol, false, preorder_traversal, sympify, true
 
 from ..core import fmt
-from ..core.intarith import FloorDiv, canon
-from ..core.render import environment, render
+from ..core.intarith import FloorDiv, canon, ge
+from ..core.render import render
+from ..core.symbols import D, K
 from ..flops import conventions as _conventions
 from ..flops.conventions import DEFAULT
 from ..flops.conventions import convention as _convention
 from ..flops.ops import kind_of
-from ..rules.base import numel
+from ..rules.base import ceil_window, numel
+from ..rules.conv import same_padding
 from ..tracing.tracedata import Step, Trace
 from .formula import Entry, Formula, Relation, _plain, formula, relation
-from .general import general, is_symbolic, matmul_macs
-from .steps import Calc, DFloor, calc, nested
+from .general import dim_symbols, general, is_symbolic, matmul_macs
+from .steps import Calc, CalcStep, DAdd, DFloor, Why, calc, nested
+from .summary import Values, constraints, display_names, fold_bounds
 
 
 @dataclass(slots=True)
@@ -47,6 +50,29 @@ class Reshape:
 
 
 @dataclass(slots=True)
+class Ceil:
+    """ceil_mode on one axis: the count rounded up (the Calc), the start of the last window, where the
+    right padding begins (H_in + P), and whether PyTorch drops that window (the count is then one less)."""
+
+    start: Calc
+    limit: Calc
+    dropped: bool | None          # None: depends on the input size (the closed form decides)
+    value: Expr
+    minus: Expr = Integer(0)      # n − 1, written out, when the window is dropped
+
+
+@dataclass(slots=True)
+class Same:
+    """padding='same' on the spatial axes that pad alike: D·(K − 1) in total (the Calc), split left and
+    right, and each axis's size kept (output symbol, input symbol, value)."""
+
+    total: Calc
+    left: Expr
+    right: Expr
+    sizes: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Layer:
     index: int
     name: str
@@ -56,7 +82,7 @@ class Layer:
     line: int | None
     inputs: list
     output: tuple
-    size: tuple                    # output without batch, channels last (55, 55, 96)
+    label: str = ""                # the name a reader uses: name, or name#n when several calls share it
     kernel: tuple | None = None
     stride: tuple | None = None
     padding: tuple | None = None
@@ -74,6 +100,8 @@ class Layer:
     has_general: bool = False
     compositions: list[Composition] = field(default_factory=list)
     reshape: Reshape | None = None
+    ceil: list[Ceil | None] = field(default_factory=list)   # per entry of sizes, with ceil_mode
+    same: list[Same] = field(default_factory=list)
     conditions: list[Relation] = field(default_factory=list)
     at: dict = field(default_factory=dict)   # size/params/macs/flops after --set substitution
 
@@ -84,7 +112,6 @@ class Derivation:
     source: str
     input_shape: tuple
     output_shape: tuple
-    input_size: tuple
     convention: str
     convention_summary: str
     layers: list[Layer]
@@ -93,7 +120,8 @@ class Derivation:
     macs_terms: list
     macs: Expr
     flops: Expr
-    constraints: list[Relation]
+    constraints: list[Relation]                         # every condition, in the order the net meets it
+    bounds: list[Relation] = field(default_factory=list)   # the same, size bounds folded (H ≥ 16)
     unused: list = field(default_factory=list)          # (name, params) of modules never called
     extra_params: Expr = Integer(0)
     subs: dict = field(default_factory=dict)
@@ -106,22 +134,29 @@ class Derivation:
     def to_dict(self) -> dict:
         return _plain(self)
 
-    def render(self, fmt: str = "text", lang: str = "en", standalone: bool = True, template_dir=None) -> str:
-        """The worked solution as text, Markdown or LaTeX (a complete document unless standalone=False)."""
-        return render("derivation", fmt, lang, template_dir, d=self, standalone=standalone)
+    def render(self, fmt: str = "text", lang: str = "en", standalone: bool = True, template_dir=None,
+               style: str = "full", layout: str = "nchw") -> str:
+        """The worked solution as text, Markdown, LaTeX or HTML (a complete document unless
+        standalone=False); style full or compact, shapes in layout nchw or hwc."""
+        return render("derivation", fmt, lang, template_dir, d=self, standalone=standalone, style=style,
+                      layout=layout)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
+    def _repr_html_(self) -> str:
+        """The worked solution as an HTML fragment (MathML), for Jupyter."""
+        return self.render("html", standalone=False)
+
     def _repr_latex_(self) -> str:
         """The summary table as one LaTeX array in $$…$$, for Jupyter."""
-        return environment("latex", "en").get_template("jupyter.tex.j2").render(d=self)
+        return render("jupyter", "latex", "en", d=self)
 
 
 def render_derivation(derivation: Derivation, fmt: str = "text", lang: str = "en", standalone: bool = True,
-                      template_dir=None) -> str:
-    """A worked solution as text, Markdown or LaTeX (``derivation.render``)."""
-    return derivation.render(fmt, lang, standalone, template_dir)
+                      template_dir=None, style: str = "full", layout: str = "nchw") -> str:
+    """A worked solution as text, Markdown, LaTeX or HTML (``derivation.render``)."""
+    return derivation.render(fmt, lang, standalone, template_dir, style, layout)
 
 
 def _collapse(t):
@@ -129,13 +164,6 @@ def _collapse(t):
         return None
     t = tuple(t) if isinstance(t, (tuple, list)) else (t,)
     return t[:1] if len(set(t)) == 1 else t
-
-
-def _display_size(shape) -> tuple:
-    shape = tuple(shape)
-    if len(shape) >= 3:
-        return (*shape[2:], shape[1])
-    return shape[1:] if len(shape) == 2 else shape
 
 
 def _same_steps(a: Calc, b: Calc) -> bool:
@@ -164,11 +192,66 @@ def _reshape(inputs, out) -> Reshape:
     return Reshape("shape", tuple(inputs), None)
 
 
-def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> Layer:
+def _ceil(g, j: int, c: Calc, ins: tuple, first) -> Ceil:
+    """ceil_mode's last-window check for output dim j (its count c, rounded up)."""
+    i = j - (len(ins) - g.rule.nd)
+    n, start, limit = ceil_window(ins[j], g.rule.k[i], g.rule.s[i], g.rule.p[i], g.rule.d[i])
+    out = g.outputs[j]     # the last window starts at (H_out − 1)·S, H_out the count rounded up
+    start_c = calc(None, start.xreplace({n - 1: out - 1}), {**g.values, out: c.value}, None, first | {out})
+    at = g.values
+    limit_c = calc(None, limit, at, None, first)
+    dropped = ge(start_c.value - limit_c.value, 0)
+    dropped = bool(dropped) if dropped in (true, false) else None
+    return Ceil(start_c, limit_c, dropped, c.value - 1 if dropped else c.value, DAdd(c.value, Integer(-1)))
+
+
+def _same(g, lay: Layer, step: Step) -> None:
+    """padding='same': the padding each axis gets (axes that pad alike said once), and why the size is kept."""
+    ins, outs = g.inputs[0], dim_symbols(len(step.output), g.rule.nd, "_out")
+    for j in range(len(ins) - g.rule.nd, len(ins)):
+        i = j - (len(ins) - g.rule.nd)
+        k = g.rule.k[i] if isinstance(g.rule.k[i], Symbol) else K
+        values = {**g.values, k: step.rule.k[i], D: step.rule.d[i]}
+        total, left, right = (canon(e.xreplace(values)) for e in same_padding(k, D))
+        known = next((q for q in lay.same if (q.total.value, q.left, q.right) == (total, left, right)), None)
+        if known is None:
+            known = Same(calc(None, same_padding(k, D)[0], values), left, right)
+            lay.same.append(known)
+        known.sizes.append((outs[j], ins[j], step.output[j]))
+
+
+def _sizes(g, lay: Layer, step: Step, first) -> None:
+    """The output-size steps of every dim the rule computes (dims with the same steps said once)."""
+    ceil_mode = bool(getattr(g.rule, "ceil_mode", False))
+    ins = g.inputs[0]
+    for j, (ge_, label) in enumerate(zip(g.result.shape, g.outputs)):
+        if ge_.is_Atom:
+            continue
+        if ceil_mode and j >= len(ins) - g.rule.nd:
+            i = j - (len(ins) - g.rule.nd)
+            shown = ceil_window(ins[j], g.rule.k[i], g.rule.s[i], g.rule.p[i], g.rule.d[i])[0]
+            c = calc(label, shown, g.values, None, first)
+            check = _ceil(g, j, c, ins, first)
+            if check.dropped is None:   # depends on the size: the closed form of both steps
+                check.value = step.output[j]
+                if fmt.text(c.steps[-1].expr) != fmt.text(check.value):
+                    c.steps.append(CalcStep(check.value, (Why("ceil_closed"),)))
+            c.value = check.value
+        else:
+            c, check = calc(label, ge_, g.values, step.output[j], first), None
+        twin = next((o for o in lay.sizes if _same_steps(o, c)), None)
+        if twin is None:
+            lay.sizes.append(c)
+            lay.ceil.append(check)
+        else:
+            twin.also.append(c)
+
+
+def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict, label: str) -> Layer:
     rule = step.rule
     lay = Layer(step.index, step.name, step.type, step.key, step.via,
-                step.where.line if step.where else None, list(step.inputs), tuple(step.output),
-                _display_size(step.output), first_call=step.first_call)
+                step.where.line if step.where else None, list(step.inputs), tuple(step.output), label,
+                first_call=step.first_call)
     lay.params = step.params if step.first_call else Integer(0)
     batch = trace.input_shape[0] if trace.input_shape else None
     lay.macs_value, lay.flops = step.macs, _conventions.flops(step, conv, batch)
@@ -185,19 +268,14 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
     lay.has_general = g is not None
     same = len(step.inputs) >= 1 and tuple(step.inputs[0]) == tuple(step.output)
     lay.trivial = rule is not None and same and lay.params == 0 and step.macs == 0
+    if g is not None and getattr(g.rule, "padding", None) == "same":
+        _same(g, lay, step)
     if g is not None and not lay.trivial:
         first = frozenset(d for x in g.inputs for d in x)
-        used = set()
-        for j, (ge, label) in enumerate(zip(g.result.shape, g.outputs)):
-            if ge.is_Atom:
-                continue
-            c = calc(label, ge, g.values, step.output[j], first)
-            used |= ge.free_symbols
-            twin = next((o for o in lay.sizes if _same_steps(o, c)), None)
-            if twin is None:
-                lay.sizes.append(c)
-            else:
-                twin.also.append(c)
+        used = {s for e in g.result.shape if not e.is_Atom for s in e.free_symbols}
+        _sizes(g, lay, step, first)
+        if lay.same:
+            used |= {s for c in lay.same for s in c.total.general.free_symbols}
         for attr in ("weights", "biases"):
             ge = getattr(g.rule, attr)
             if ge != 0:
@@ -220,7 +298,7 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         [] if g is not None else [relation(c) for c in (step.result.conditions if step.result else ())])
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
-        lay.at = {"size": tuple(x(v) for v in lay.size), "output": tuple(x(v) for v in lay.output),
+        lay.at = {"output": tuple(x(v) for v in lay.output),
                   "params": x(lay.params), "macs": x(lay.macs_value), "flops": x(lay.flops)}
         for c in [*lay.sizes, *(a for s in lay.sizes for a in s.also), lay.weights, lay.biases, lay.macs]:
             if c is not None and is_symbolic(c.value):
@@ -269,7 +347,8 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     names = {s.name: s for s in trace.symbols}
     subs = {_symbol(k, names): sympify(v) for k, v in (subs or {}).items()}
     nested_in: dict = {-1: tuple(trace.input_shape)}
-    layers = [_layer(s, trace, conv.name, nested_in, subs) for s in trace.steps]
+    names = display_names(trace.steps)
+    layers = [_layer(s, trace, conv.name, nested_in, subs, names[s.index]) for s in trace.steps]
     unused = [(name, r.params) for name, r in trace.unused]
     params_terms = [lay.params for lay in layers if lay.params != 0]
     params_terms += [p for _, p in unused if p != 0]
@@ -278,17 +357,16 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
     flops = _conventions.total(trace, conv.name)
     d = Derivation(trace.model, trace.source, tuple(trace.input_shape), tuple(trace.output_shape),
-                   _display_size(trace.input_shape),
                    conv.name, conv.summary, layers, params_terms, trace.total_params, macs_terms,
                    trace.total_macs, flops,
                    [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
+                   [relation(c) for c in fold_bounds(constraints(trace, Values()))],
                    unused, trace.extra_params, subs)
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),
                 "output_shape": tuple(x(v) for v in d.output_shape),
                 "input_shape": tuple(x(v) for v in d.input_shape),
-                "input_size": tuple(x(v) for v in d.input_size),
                 "params_terms": [x(v) for v in params_terms], "macs_terms": [x(v) for v in macs_terms]}
     return d
 
@@ -303,5 +381,5 @@ def _symbol(k, names: dict):
     return size_symbol(name) if isinstance(k, str) else sympify(k)
 
 
-__all__ = ["Composition", "Derivation", "Entry", "Formula", "Layer", "Relation", "Reshape",
+__all__ = ["Ceil", "Composition", "Derivation", "Entry", "Formula", "Layer", "Relation", "Reshape", "Same",
            "derive", "formula", "relation", "render_derivation"]

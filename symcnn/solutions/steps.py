@@ -3,11 +3,15 @@
 Given a general formula (the rule called with symbols) and the values of its symbols, ``calc``
 substitutes the values without evaluating, then evaluates the tree bottom-up, one floor level at a
 time, so every intermediate value shows: ⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = ⌊216/4⌋ + 1 =
-54 + 1 = 55. With symbolic values the same procedure shows how a floor composes with the previous
-layer's floor, naming the canonical rule of symcnn.core.intarith that applies.
+54 + 1 = 55, the division checked (216 = 4·54: exact; 218 = 4·54 + 2: round down). A sum without
+floors ((H_in − 1)·S − 2·P + D·(K − 1) + P_out + 1) is evaluated one level of the tree at a time.
+Trivial factors (·1, /1, + 0, 2·0) stay in the substitution line and are gone from the next one.
+With symbolic values the same procedure shows how a floor composes with the previous layer's floor,
+naming the canonical rule of symcnn.core.intarith that applies.
 
-Owns: the display nodes (unevaluated sums, products and floors with their own printing), ``calc``,
-``Calc``/``CalcStep``, ``nested`` (a composition of per-layer maps kept unevaluated).
+Owns: the display nodes (unevaluated sums, products, floors and ceilings with their own printing in
+text, LaTeX, MathML and SymPy), ``CeilDiv``, ``calc``, ``Calc``/``CalcStep``/``Why``, ``nested`` (a
+composition of per-layer maps kept unevaluated).
 Never: decide wording (the step reasons are ids; the message catalogues word them), know layers.
 """
 
@@ -16,9 +20,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import gcd
 
-from sympy import Add, Basic, Expr, Integer, Mod, Mul, Pow, sympify
+from sympy import Add, Basic, Expr, Function, Integer, Mod, Mul, Pow, ceiling, sympify
 
+from ..core.fmt import tex_floor, tex_parens
 from ..core.intarith import FloorDiv, canon
+
+
+class CeilDiv(Function):
+    """⌈num/den⌉ kept as a division (⌈10/4⌉, not ⌈5/2⌉): the form ceil_mode's count is written in."""
+
+    is_integer = True
+    nargs = 2
+
+    @classmethod
+    def eval(cls, num, den):
+        if num.is_Integer and den.is_Integer and den > 0:
+            return Integer(-(-int(num) // int(den)))
+        return None
+
+    def _eval_rewrite_as_FloorDiv(self, num, den, **kwargs):
+        return FloorDiv(num + den - 1, den)
 
 
 # --- display nodes: unevaluated, printed in the order of the general formula -----------------
@@ -35,6 +56,14 @@ class _Node(Basic):
 
     def _latex(self, printer) -> str:
         return self._show(printer, "latex")
+
+    def _mathml_presentation(self, printer):
+        return self._show(printer, "mathml")
+
+
+def _ml_row(printer, parts):
+    """MathML: an mrow of printed expressions and operators (str)."""
+    return printer.element("mrow", *(printer.op(p) if isinstance(p, str) else p for p in parts))
 
 
 def _neg(e) -> bool:
@@ -55,12 +84,17 @@ def _negate(e):
 
 class DAdd(_Node):
     def _show(self, printer, how):
+        if how == "mathml":
+            parts = [printer._print(self.args[0])]
+            for t in self.args[1:]:
+                parts += ["−", _wrap(printer, _negate(t), how, add=True)] if _neg(t) else ["+", _wrap(printer, t, how, add=True)]
+            return _ml_row(printer, parts)
         out = printer._print(self.args[0])
         for t in self.args[1:]:
             if _neg(t):
                 out += " - " + _wrap(printer, _negate(t), how, add=True)
             else:
-                out += " + " + printer._print(t)
+                out += " + " + _wrap(printer, t, how, add=True)
         return out
 
 
@@ -71,6 +105,15 @@ class DMul(_Node):
         sign = ""
         if num and num[0].is_Number and num[0] < 0 and len(num) > 1:
             sign, num = "-", ([-num[0]] if num[0] != -1 else []) + num[1:]
+        if how == "mathml":
+            def row(items):
+                parts = []
+                for a in items:
+                    parts += ["·", _wrap(printer, a, how)] if parts else [_wrap(printer, a, how)]
+                return _ml_row(printer, parts) if len(parts) > 1 else parts[0]
+            top_ml = row(num) if num else printer.element("mn", "1")
+            body = printer.element("mfrac", top_ml, row(den)) if den else top_ml
+            return _ml_row(printer, ["−", body]) if sign else body
         dot = {"text": "·", "latex": " \\cdot ", "sympy": "*"}[how]
         top = dot.join(_wrap(printer, a, how) for a in num) if num else "1"
         if not den:
@@ -87,72 +130,112 @@ class DPow(_Node):
     def _show(self, printer, how):
         b, e = self.args
         base = _wrap(printer, b, how, power=True)
+        if how == "mathml":
+            return printer.element("msup", base, printer._print(e))
         if how == "latex":
             return f"{base}^{{{printer._print(e)}}}"
         return f"{base}{'**' if how == 'sympy' else '^'}{printer._print(e)}"
 
 
 class DFloor(_Node):
+    """⌊num/den⌋, unevaluated."""
+
+    kind = "floor"
+
     def _show(self, printer, how):
         num, den = (printer._print(a) for a in self.args)
+        if how == "mathml":
+            return printer.floor(self.kind, num, den)
         if how == "latex":
-            return rf"\left\lfloor \frac{{{num}}}{{{den}}} \right\rfloor"
+            return tex_floor(self.kind, num, den)
         num = num if self.args[0].is_Atom else f"({num})"
         den = den if self.args[1].is_Atom else f"({den})"
-        return f"⌊{num}/{den}⌋" if how == "text" else f"floor({num}/{den})"
+        if how == "sympy":
+            return f"{self.kind}({num}/{den})"
+        return ("⌊{}/{}⌋" if self.kind == "floor" else "⌈{}/{}⌉").format(num, den)
+
+
+class DCeil(DFloor):
+    """⌈num/den⌉, unevaluated."""
+
+    kind = "ceiling"
 
 
 class DMod(_Node):
     def _show(self, printer, how):
         a, b = (_wrap(printer, x, how, power=True) for x in self.args)
+        if how == "mathml":
+            return _ml_row(printer, [a, "mod", b])
         return {"text": f"{a} mod {b}", "latex": rf"{a} \bmod {b}", "sympy": f"Mod({a}, {b})"}[how]
 
 
-def _wrap(printer, e, how, add=False, power=False) -> str:
+def _wrap(printer, e, how, add=False, power=False):
     s = printer._print(e)
     compound = isinstance(e, (DAdd, Add)) or (isinstance(e, (DMul, Mul)) and power)
     if (e.is_Number and e < 0) or compound or (power and isinstance(e, (DPow, Pow))):
-        return rf"\left({s}\right)" if how == "latex" else f"({s})"
+        if how == "mathml":
+            return printer.fenced(s)
+        return tex_parens(s) if how == "latex" else f"({s})"
     return s
 
 
-_DISPLAY = {Add: DAdd, Mul: DMul, Pow: DPow, FloorDiv: DFloor, Mod: DMod}
+_DISPLAY = {Add: DAdd, Mul: DMul, Pow: DPow, FloorDiv: DFloor, CeilDiv: DCeil, Mod: DMod}
+_DIVISIONS = (FloorDiv, CeilDiv)
 
 
-def _factor_rank(f: Expr) -> int:
-    """Factors of a product as a person writes them: numbers, the batch N, sizes, then the rest."""
+_TERMS = ("P", "D", "K", "S", "P_out")   # after the input size, terms in the order of PyTorch's docs
+
+
+def _factor_rank(f: Expr, first: frozenset) -> int:
+    """Factors of a product as a person writes them: numbers, the batch N, sizes (or a sum of an input
+    size, (H_in − 1)·S), then the rest."""
     if f.is_Number:
         return 0
     name = getattr(f, "name", "")
     if name.startswith("N"):
         return 1
-    if name.endswith(("_in", "_out")):
+    if name.endswith(("_in", "_out")) or (f.free_symbols & first and not f.is_Symbol):
         return 2
     return 3
 
 
 def _order(node: Expr, first: frozenset) -> tuple:
-    """Terms of a sum as a person writes them: input sizes first, then other positive terms, then
-    subtracted terms, then the constant (L + 2·P − D·(K − 1) − 1)."""
+    """Terms of a sum as a person writes them: input sizes first, then the terms of padding, dilation
+    and kernel, stride, output padding (as PyTorch's docs write them), positive before subtracted, then
+    the constant: L + 2·P − D·(K − 1) − 1, (L − 1)·S − 2·P + D·(K − 1) + P_out + 1."""
     if isinstance(node, Mul):
-        return tuple(sorted(node.args, key=_factor_rank))
+        return tuple(sorted(node.args, key=lambda f: _factor_rank(f, first)))
     if not isinstance(node, Add):
         return node.args
 
     def key(t):
-        neg = t.could_extract_minus_sign()
-        return (t.is_Number, neg, not (t.free_symbols & first))
+        names = [n if n in _TERMS else n.rsplit("_", 1)[0] for n in (s.name for s in t.free_symbols)]
+        rank = min((_TERMS.index(n) for n in names if n in _TERMS), default=len(_TERMS))   # P_H ranks as P
+        return (t.is_Number, not (t.free_symbols & first), rank, t.could_extract_minus_sign())
 
     return tuple(sorted(node.args, key=key))
 
 
 # --- steps ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Why:
+    """A reason for a step: an id of the catalogue's [why] table, and the expressions of its equation
+    when it has one (216 = 4·54 for an exact division, 218 = 4·54 + 2 when the floor drops 2)."""
+
+    id: str
+    eq: tuple = ()
+
+
 @dataclass(slots=True)
 class CalcStep:
-    """One line of a calculation: ``= expr``, with the reasons (ids) that lead to it."""
+    """One line of a calculation: ``= expr``, with the reasons that lead to it."""
 
     expr: Expr
-    why: tuple[str, ...] = ()
+    why: tuple[Why, ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(w.id for w in self.why)
 
 
 @dataclass(slots=True)
@@ -179,25 +262,46 @@ def _heights(e: Expr, memo: dict) -> int:
     return h
 
 
-def _floor_rule(num: Expr, den: Expr) -> str | None:
-    """Which canonical rule of intarith evaluates ⌊num/den⌋ (an id for the message catalogue)."""
+def _division(node, num: Expr, den: Expr) -> Why | None:
+    """Why ⌊num/den⌋ (or ⌈num/den⌉) evaluates as it does: an integer division is checked (exact, or
+    the remainder it drops), a symbolic one names the canonical rule of intarith that applies."""
     if num.is_Integer and den.is_Integer:
-        return "floor"
-    if den == 1:
-        return "floor_by_one"
-    if not den.is_Integer:
+        q, r = divmod(int(num), int(den))
+        if r == 0:
+            return Why("exact", (num, DMul(den, Integer(q))))
+        return Why("floor" if node is FloorDiv else "ceil", (num, DAdd(DMul(den, Integer(q)), Integer(r))))
+    if den == 1:   # already said on the line before, where the division by 1 went (``_tidy``)
+        return None
+    if not den.is_Integer or node is not FloorDiv:
         return None
     m = int(den)
     const, terms = num.as_coeff_add()
     if any(isinstance(t, FloorDiv) for t in terms):
-        return "compose"
+        return Why("compose")
     coeffs = [t.as_coeff_Mul()[0] for t in terms]
     if any(c.is_Integer and int(c) % m == 0 for c in coeffs):
-        return "pull_out"
+        return Why("pull_out")
     g = m
     for c in coeffs:
         g = gcd(g, int(c)) if c.is_Integer else 1
-    return "common_factor" if g > 1 else None
+    return Why("common_factor") if g > 1 else None
+
+
+def _tidy(cls, args: list, why: list):
+    """After the substitution line: a product drops its factors 1, a sum its terms 0, a division by 1
+    is its numerator (the trivial factors of the general formula at these values)."""
+    if cls is DMul:
+        kept = [a for a in args if a != 1]
+        if len(kept) != len(args):
+            return kept[0] if len(kept) == 1 else (DMul(*kept) if kept else Integer(1))
+    elif cls is DAdd:
+        kept = [a for a in args if a != 0]
+        if len(kept) != len(args):
+            return kept[0] if len(kept) == 1 else (DAdd(*kept) if kept else Integer(0))
+    elif cls in (DFloor, DCeil) and args[1] == 1:
+        why.append(Why("floor_by_one"))
+        return args[0]
+    return cls(*args)
 
 
 def _build(node, values, level, memo, first, why):
@@ -208,8 +312,8 @@ def _build(node, values, level, memo, first, why):
     args = [_build(a, values, level, memo, first, why) for a in _order(node, first)]
     h = memo[node]
     if h <= level:
-        if isinstance(node, FloorDiv) and h == level:
-            r = _floor_rule(*args)
+        if isinstance(node, _DIVISIONS) and h == level:
+            r = _division(node.func, *args)
             if r:
                 why.append(r)
         return node.func(*args)
@@ -221,42 +325,61 @@ def _build(node, values, level, memo, first, why):
         for a in args:
             flat.extend(a.args if isinstance(a, DMul) else (a,))
         args = flat
-    return cls(*args)
+    return _tidy(cls, args, why) if level >= 0 else cls(*args)
+
+
+def _ceil_divisions(e: Expr) -> Expr:
+    """ceiling(a/b) as CeilDiv(a, b), so the division shows (⌈10/4⌉ rather than ⌈5/2⌉)."""
+    if isinstance(e, ceiling):
+        num, den = e.args[0].as_numer_denom()
+        return CeilDiv(_ceil_divisions(num), den)
+    return e.func(*(_ceil_divisions(a) for a in e.args)) if e.args else e
+
+
+def _levels(general: Expr, memo: dict) -> list[int]:
+    """The tree levels at which a line is written: the substitution (-1), each division's numerator and
+    the division itself, the whole; a sum without divisions one level at a time."""
+    top = _heights(general, memo)
+    levels = {-1, top}
+    divisions = [h for n, h in memo.items() if isinstance(n, _DIVISIONS)]
+    for h in divisions:
+        levels |= {h - 1, h}
+    if not divisions and isinstance(general, Add):
+        levels |= set(range(1, top))
+    return sorted(levels)
 
 
 def calc(label, general: Expr, values: dict, result: Expr | None = None, first=frozenset()) -> Calc:
     """Substitute ``values`` into ``general`` and evaluate it step by step, innermost floors first.
     ``result`` is the value the engine computed; the last step always equals it (canonical form)."""
-    general = sympify(general)
+    general = _ceil_divisions(sympify(general))
     memo: dict = {}
-    top = _heights(general, memo)
-    levels = {-1, top}
-    for n, h in memo.items():
-        if isinstance(n, FloorDiv):
-            levels |= {h - 1, h}
     steps: list[CalcStep] = []
     shown: set[str] = set()
     from ..core.fmt import text
 
-    for level in sorted(levels):
-        why: list[str] = []
+    for level in _levels(general, memo):
+        why: list[Why] = []
         value = _build(general, values, level, memo, first, why)
         s = text(value)
         if s in shown:
             continue
         shown.add(s)
-        steps.append(CalcStep(value, tuple(dict.fromkeys(why)) or (("substitute",) if level < 0 else ("arithmetic",))))
+        steps.append(CalcStep(value, tuple(dict.fromkeys(why)) or (Why("substitute" if level < 0 else "arithmetic"),)))
     final = canon(value)
     if result is not None and text(canon(result)) != text(final):
         final = canon(result)
     if text(final) != text(value):
-        steps.append(CalcStep(final, ("absorb",) if canon(value) == final else ("simplify",)))
+        absorb = canon(value) == final
+        if absorb and len(steps) > 2 and steps[-1].ids == ("arithmetic",):
+            steps.pop()   # ⌊(H − 4)/2⌋ − 5 + 1 = ⌊(H − 12)/2⌋: the constant moves in at once
+        steps.append(CalcStep(final, (Why("absorb" if absorb else "simplify"),)))
     return Calc(label, shown_form(general, first), steps, final)
 
 
 def shown_form(general: Expr, first=frozenset()) -> Expr:
     """The general formula as a display tree, its terms in the order a person writes them."""
-    general = sympify(general)
+    general = _ceil_divisions(sympify(general))
     memo: dict = {}
     _heights(general, memo)
     return _build(general, {}, -1, memo, first, [])
@@ -281,6 +404,9 @@ def nested(inner: Expr, outer: Expr, x: Expr) -> Expr:
 
 def evaluate(e: Expr) -> Expr:
     """The value of a display tree (display nodes evaluated back into canonical SymPy)."""
+    if isinstance(e, (DCeil, CeilDiv)):
+        num, den = (evaluate(a) for a in e.args)
+        return canon(FloorDiv(num + den - 1, den))
     if isinstance(e, _Node):
         args = [evaluate(a) for a in e.args]
         f = {DAdd: Add, DMul: Mul, DPow: Pow, DFloor: FloorDiv, DMod: Mod}[type(e)]
@@ -290,4 +416,5 @@ def evaluate(e: Expr) -> Expr:
     return e.func(*(evaluate(a) for a in e.args))
 
 
-__all__ = ["Calc", "CalcStep", "DAdd", "DFloor", "DMul", "DPow", "calc", "evaluate", "nested", "shown_form"]
+__all__ = ["Calc", "CalcStep", "CeilDiv", "DAdd", "DCeil", "DFloor", "DMul", "DPow", "Why", "calc", "evaluate", "nested",
+           "shown_form"]
