@@ -129,6 +129,11 @@ class _MathMLPrinter(MathMLPresentationPrinter):
 
     printmethod = "_mathml_presentation"
 
+    def mathml_tag(self, e):
+        """SymPy writes < and > raw into the XML (it writes entities unescaped): escape them."""
+        tag = super().mathml_tag(e)
+        return {"<": "&lt;", ">": "&gt;"}.get(tag, tag)
+
     def _print_Integer(self, e):
         if e < 0:
             return self.element("mrow", self.op("−"), self.element("mn", grouped(-e)))

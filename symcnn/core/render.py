@@ -160,8 +160,8 @@ def _pieces(kind: str):
     if kind == "html":
         ops = {"×": "&#215;", "·": "&#xB7;", "=": "=", "≥": "&#x2265;", "≤": "&#x2264;", "≠": "&#x2260;",
                ">": "&gt;", "<": "&lt;", "+": "+", "→": "&#8594;"}
-        return (_fmt.mathml, lambda op: f"<mo>{ops.get(op, html.escape(op))}</mo>",
-                lambda s: f"<mrow><mo>(</mo>{s}<mo>)</mo></mrow>", _mathml)
+        return (lambda e: Markup(_fmt.mathml(e)), lambda op: Markup(f"<mo>{ops.get(op, html.escape(op))}</mo>"),
+                lambda s: Markup("<mrow><mo>(</mo>{}<mo>)</mo></mrow>").format(s), _mathml)
     ops = {"×": r" \times ", "·": r" \cdot ", "≥": r" \geq ", "≤": r" \leq ", "≠": r" \neq ", "→": r" \to "}
     return _fmt.tex, (lambda op: ops.get(op, f" {op} ")), _fmt.tex_parens, (lambda s: f"${s}$")
 
@@ -177,18 +177,29 @@ def _filters(env: jinja2.Environment, kind: str) -> None:
         return wrap(one(_sym(e))) if kind == "html" else one(_sym(e))
 
     def number(e):
-        """An int grouped by thousands (62,378,344), else the expression as maths in prose."""
+        """An int grouped by thousands (62,378,344), else the expression as maths in prose (HTML: a long
+        sum as one formula a term, so that a browser, which never breaks a formula, can wrap it)."""
         if isinstance(e, str):
             return e
         if _int(e):
             return _fmt.grouped(e).replace(",", "{,}") if kind == "latex" else _fmt.grouped(e)
-        return wrap(one(_sym(e)))
+        e = _sym(e)
+        if kind == "html" and e.is_Add and len(e.args) > 2:
+            return sum_pieces(e.as_ordered_terms())
+        return wrap(one(e))
+
+    def sum_pieces(terms) -> Markup:
+        out = [wrap(one(terms[0]))]
+        for t in terms[1:]:
+            neg = t.could_extract_minus_sign()
+            out.append(Markup(" − " if neg else " + ") + wrap(one(-t if neg else t)))
+        return Markup("").join(out)
 
     def item(i) -> str:
         if not isinstance(i, str):
             return one(_sym(i))
         if kind == "html" and not isinstance(i, Markup):   # a word (weights), not a formula
-            return f"<mtext>{html.escape(i)}</mtext>" if i else ""
+            return Markup("<mtext>{}</mtext>").format(i) if i else Markup("")
         return i
 
     def join(items, sep: str = "="):
@@ -205,7 +216,7 @@ def _filters(env: jinja2.Environment, kind: str) -> None:
         if isinstance(v, str):
             return v
         if _int(v):    # sizes as PyTorch prints them: 1×9216 (counts are grouped: 9,216 parameters)
-            return f"<mn>{int(v)}</mn>" if kind == "html" else str(int(v))
+            return Markup(f"<mn>{int(v)}</mn>") if kind == "html" else str(int(v))
         return one(_sym(v)) if _grouped(v) else paren(one(_sym(v)))
 
     def dims(seq, bare: bool = False):

@@ -40,9 +40,11 @@ def traces(path: Path):
     return num, sym
 
 
-def example_docs(path: Path, langs=tuple(LANGS)) -> Iterator[Doc]:
+def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone: bool = False,
+                 want=lambda name, lang: True) -> Iterator[Doc]:
     """derive (full and compact), summary, rf of the numeric and the symbolic trace; inputs; and the
-    worked solution ``symcnn check --solution`` shows (the derivation of a few layers)."""
+    worked solution ``symcnn check --solution`` shows (the derivation of a few layers); LaTeX bodies to
+    batch, or (``standalone``) whole documents of any format; only those ``want(name, lang)`` keeps."""
     from symcnn.analysis.rf import receptive_fields
     from symcnn.analysis.validity import valid_inputs
     from symcnn.cli.inputs import inputs_context
@@ -58,21 +60,26 @@ def example_docs(path: Path, langs=tuple(LANGS)) -> Iterator[Doc]:
         for lang in langs:
             at = f"{path.stem}/{kind}"
             for style in ("full", "compact"):
-                yield Doc(f"{at}/derive-{style}", lang, style, d.render("latex", lang, False, style=style))
-            yield Doc(f"{at}/summary", lang, "full", render_summary(tr, fmt="latex", lang=lang, standalone=False,
-                                                                     convention="flop"))
-            yield Doc(f"{at}/rf", lang, "full", render("rf/rf", "latex", lang, standalone=False, **rf))
-            if kind == "numeric":
+                if want(f"{at}/derive-{style}", lang):
+                    yield Doc(f"{at}/derive-{style}", lang, style, d.render(fmt, lang, standalone, style=style))
+            if want(f"{at}/summary", lang):
+                yield Doc(f"{at}/summary", lang, "full", render_summary(tr, fmt=fmt, lang=lang, standalone=standalone,
+                                                                         convention="flop"))
+            if want(f"{at}/rf", lang):
+                yield Doc(f"{at}/rf", lang, "full", render("rf/rf", fmt, lang, standalone=standalone, **rf))
+            if kind == "numeric" and want(f"{at}/check-solution", lang):
                 some = [lay for lay in d.layers if not lay.trivial][:3]
                 yield Doc(f"{at}/check-solution", lang, "full",
-                          dataclasses.replace(d, layers=some).render("latex", lang, False))
+                          dataclasses.replace(d, layers=some).render(fmt, lang, standalone))
     ctx = inputs_context(valid_inputs(sym), range(1, 257))
     for lang in langs:
-        yield Doc(f"{path.stem}/inputs", lang, "full", render("inputs/inputs", "latex", lang, standalone=False,
-                                                              mode="conditions", **ctx))
+        if want(f"{path.stem}/inputs", lang):
+            yield Doc(f"{path.stem}/inputs", lang, "full", render("inputs/inputs", fmt, lang, standalone=standalone,
+                                                                  mode="conditions", **ctx))
 
 
-def formula_docs(langs=tuple(LANGS)) -> Iterator[Doc]:
+def formula_docs(langs=tuple(LANGS), fmt: str = "latex", standalone: bool = False) -> Iterator[Doc]:
+    """``symcnn formula`` of every layer type."""
     from symcnn.rules.base import RULES
     from symcnn.solutions.formula import formula
 
@@ -81,7 +88,7 @@ def formula_docs(langs=tuple(LANGS)) -> Iterator[Doc]:
             continue
         f = formula(key)
         for lang in langs:
-            yield Doc(f"formula/{key}", lang, "full", f.render("latex", lang, standalone=False))
+            yield Doc(f"formula/{key}", lang, "full", f.render(fmt, lang, standalone=standalone))
 
 
 def document(docs: list[Doc], lang: str, style: str) -> tuple[str, list[tuple[int, str]]]:
@@ -102,7 +109,7 @@ def compile_one(tex: str, folder: Path, engine: str, timeout: float = 900) -> st
     """Compile doc.tex in ``folder`` once; the log."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "doc.tex").write_text(tex, encoding="utf-8")
-    subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=folder,
+    subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], check=False, cwd=folder,
                    capture_output=True, timeout=timeout)
     return (folder / "doc.log").read_text(encoding="utf-8", errors="replace")
 
