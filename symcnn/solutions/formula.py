@@ -75,6 +75,9 @@ class Formula:
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
+    def _repr_html_(self) -> str:
+        return self.render("html", standalone=False)
+
 
 def _plain(v):
     if dataclasses.is_dataclass(v):

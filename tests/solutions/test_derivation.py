@@ -206,3 +206,61 @@ def test_matmul_macs_are_worked_out_as_b_m_n_k(torch):
     assert [fmt.text(s.expr) for s in mv.macs.steps] == ["2·5·3", "30"]
     assert d.macs == 150 == int(torch.randn(2, 3, 4).matmul(torch.randn(4, 5)).numel()) * 4 + 2 * 3 * 5
     assert matmul_macs((3, 4), (4, 5), (3, 5), Integer(61)) is None   # never a formula that disagrees
+
+
+def _steps(c):
+    return [fmt.text(s.expr) for s in c.steps]
+
+
+def test_a_division_says_exact_or_what_the_floor_drops():
+    from derivation_nets import chain
+
+    d = derive(chain("T", "t.py", (1, 1, 10, 10), [("c", "nn.Conv2d", (1, 1, 5), {"stride": 2})]))
+    lay = d.layers[0]
+    assert _steps(lay.sizes[0]) == ["⌊(10 + 2·0 − 1·(5 − 1) − 1)/2⌋ + 1", "⌊5/2⌋ + 1", "2 + 1", "3"]
+    why = lay.sizes[0].steps[2].why[0]
+    assert why.id == "floor" and [fmt.text(e) for e in why.eq] == ["5", "2·2 + 1"]
+    assert "[round down: 5 = 2·2 + 1]" in d.render("text")
+    assert "round down" not in derive(alexnet()).render("text")   # AlexNet's divisions are all exact
+
+
+def test_trivial_factors_go_after_the_substitution_and_transposed_conv_shows_each_step():
+    from derivation_nets import chain
+
+    t = chain("T", "t.py", (1, 8, 3, 3), [("t", "nn.ConvTranspose2d", (8, 16, 3), {"stride": 2, "padding": 1})])
+    lay = derive(t).layers[0]
+    assert _steps(lay.sizes[0]) == ["(3 − 1)·2 − 2·1 + 1·(3 − 1) + 0 + 1", "2·2 − 2 + 2 + 1", "4 − 2 + 2 + 1", "5"]
+    sym = derive(chain("T", "t.py", (1, 1, H, W), [("c", "nn.Conv2d", (1, 2, 5), {})])).layers[0]
+    assert _steps(sym.sizes[0]) == ["⌊(H + 2·0 − 1·(5 − 1) − 1)/1⌋ + 1", "H − 5 + 1", "H − 4"]
+
+
+def test_ceil_mode_is_rounded_up_and_the_last_window_dropped_only_when_it_starts_in_the_padding(torch):
+    from derivation_nets import chain
+
+    for size, k, s, p, dropped, out in ((7, 2, 2, 1, True, 4), (14, 3, 2, 0, False, 7)):
+        t = chain("T", "t.py", (1, 1, size, size), [("p", "nn.MaxPool2d", (k,), {"stride": s, "padding": p,
+                                                                                 "ceil_mode": True})])
+        lay = derive(t).layers[0]
+        c, check = lay.sizes[0], lay.ceil[0]
+        assert fmt.text(c.general) == "⌈(H_in + 2·P − D·(K − 1) − 1)/S⌉ + 1"
+        assert check.dropped is dropped and c.value == out
+        real = torch.nn.MaxPool2d(k, s, p, ceil_mode=True)(torch.zeros(1, 1, size, size)).shape[-1]
+        assert real == out
+        text = derive(t).render("text")
+        assert ("PyTorch drops the last window" in text) is dropped
+    assert "ceil_mode=True" in formula("MaxPool2d").render("text")
+    assert "⌈(H_in + 2·P − D·(K − 1) − 1)/S⌉ + 1" in formula("MaxPool2d").render("text")
+
+
+def test_padding_same_shows_the_padding_and_why_the_size_is_kept():
+    from derivation_nets import chain
+
+    t = chain("T", "t.py", (1, 3, 9, 9), [("a", "nn.Conv2d", (3, 4, 3), {"padding": "same"}),
+                                          ("b", "nn.Conv2d", (4, 4, 4), {"padding": "same"})])
+    a, b = derive(t).layers
+    assert [(q.total.value, q.left, q.right) for q in a.same] == [(2, 1, 1)]
+    assert [(q.total.value, q.left, q.right) for q in b.same] == [(3, 1, 2)]
+    assert [v for _, _, v in b.same[0].sizes] == [9, 9]
+    text = derive(t).render("text")
+    assert "padding='same' pads D·(K − 1) = 1·(4 − 1) = 3 in total, 1 on the left and 2 on the right" in text
+    assert "H_out = H_in = 9: with stride 1" in text
