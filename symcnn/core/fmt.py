@@ -182,15 +182,18 @@ def _memo(render):
     return show
 
 
+def _unicode(printer, e, integer: str) -> str:
+    if isinstance(e, Integer):
+        s = integer
+    else:
+        s = printer.doprint(e).replace(" - ", " − ").replace(">=", "≥").replace("<=", "≤")
+    return _UNARY_MINUS.sub("\\1−", s)
+
+
 @_memo
 def text(e) -> str:
     """Unicode rendering for terminals: ⌊(H − 12)/4⌋."""
-    if isinstance(e, Integer):
-        s = str(int(e))
-    else:
-        s = _TextPrinter().doprint(e)
-        s = s.replace(" - ", " − ").replace(">=", "≥").replace("<=", "≤")
-    return _UNARY_MINUS.sub("\\1−", s)
+    return _unicode(_TextPrinter(), e, str(int(e)) if isinstance(e, Integer) else "")
 
 
 @_memo
@@ -204,11 +207,7 @@ def latex(e) -> str:
 @_memo
 def shown(e) -> str:
     """``text`` for documents: integers grouped by thousands inside expressions too (16,500)."""
-    if isinstance(e, Integer):
-        return grouped(e).replace("-", "−")
-    s = _ShownPrinter().doprint(e)
-    s = s.replace(" - ", " − ").replace(">=", "≥").replace("<=", "≤")
-    return _UNARY_MINUS.sub("\\1−", s)
+    return _unicode(_ShownPrinter(), e, grouped(e) if isinstance(e, Integer) else "")
 
 
 @_memo

@@ -11,22 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sympy import Expr, Integer, Symbol, false, preorder_traversal, sympify, true
+from sympy import Expr, Integer, preorder_traversal, sympify
 
 from ..core import fmt
-from ..core.intarith import FloorDiv, canon, ge
+from ..core.intarith import FloorDiv, canon
 from ..core.render import render
-from ..core.symbols import D, K
 from ..flops import conventions as _conventions
 from ..flops.conventions import DEFAULT
 from ..flops.conventions import convention as _convention
 from ..flops.ops import kind_of
-from ..rules.base import ceil_window, numel
-from ..rules.conv import same_padding
+from ..rules.base import numel
 from ..tracing.tracedata import Step, Trace
 from .formula import Entry, Formula, Relation, _plain, formula, relation
-from .general import dim_symbols, general, is_symbolic, matmul_macs
-from .steps import Calc, CalcStep, DAdd, DFloor, Why, calc, nested
+from .general import general, is_symbolic, matmul_macs
+from .sizes import Ceil, Same, same_padding_steps, size_steps
+from .steps import Calc, DFloor, calc, nested
 from .summary import Values, constraints, display_names, fold_bounds
 
 
@@ -47,29 +46,6 @@ class Reshape:
     factors: tuple = ()
     result: Expr | None = None
     axis: int | None = None
-
-
-@dataclass(slots=True)
-class Ceil:
-    """ceil_mode on one axis: the count rounded up (the Calc), the start of the last window, where the
-    right padding begins (H_in + P), and whether PyTorch drops that window (the count is then one less)."""
-
-    start: Calc
-    limit: Calc
-    dropped: bool | None          # None: depends on the input size (the closed form decides)
-    value: Expr
-    minus: Expr = Integer(0)      # n − 1, written out, when the window is dropped
-
-
-@dataclass(slots=True)
-class Same:
-    """padding='same' on the spatial axes that pad alike: D·(K − 1) in total (the Calc), split left and
-    right, and each axis's size kept (output symbol, input symbol, value)."""
-
-    total: Calc
-    left: Expr
-    right: Expr
-    sizes: list = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -166,10 +142,6 @@ def _collapse(t):
     return t[:1] if len(set(t)) == 1 else t
 
 
-def _same_steps(a: Calc, b: Calc) -> bool:
-    return [fmt.text(s.expr) for s in a.steps] == [fmt.text(s.expr) for s in b.steps]
-
-
 def _reshape(inputs, out) -> Reshape:
     out = tuple(out)
     if len(inputs) == 1:
@@ -190,61 +162,6 @@ def _reshape(inputs, out) -> Reshape:
         if len(diff) == 1:
             return Reshape("concat", tuple(s[diff[0]] for s in inputs), out[diff[0]], diff[0])
     return Reshape("shape", tuple(inputs), None)
-
-
-def _ceil(g, j: int, c: Calc, ins: tuple, first) -> Ceil:
-    """ceil_mode's last-window check for output dim j (its count c, rounded up)."""
-    i = j - (len(ins) - g.rule.nd)
-    n, start, limit = ceil_window(ins[j], g.rule.k[i], g.rule.s[i], g.rule.p[i], g.rule.d[i])
-    out = g.outputs[j]     # the last window starts at (H_out − 1)·S, H_out the count rounded up
-    start_c = calc(None, start.xreplace({n - 1: out - 1}), {**g.values, out: c.value}, None, first | {out})
-    at = g.values
-    limit_c = calc(None, limit, at, None, first)
-    dropped = ge(start_c.value - limit_c.value, 0)
-    dropped = bool(dropped) if dropped in (true, false) else None
-    return Ceil(start_c, limit_c, dropped, c.value - 1 if dropped else c.value, DAdd(c.value, Integer(-1)))
-
-
-def _same(g, lay: Layer, step: Step) -> None:
-    """padding='same': the padding each axis gets (axes that pad alike said once), and why the size is kept."""
-    ins, outs = g.inputs[0], dim_symbols(len(step.output), g.rule.nd, "_out")
-    for j in range(len(ins) - g.rule.nd, len(ins)):
-        i = j - (len(ins) - g.rule.nd)
-        k = g.rule.k[i] if isinstance(g.rule.k[i], Symbol) else K
-        values = {**g.values, k: step.rule.k[i], D: step.rule.d[i]}
-        total, left, right = (canon(e.xreplace(values)) for e in same_padding(k, D))
-        known = next((q for q in lay.same if (q.total.value, q.left, q.right) == (total, left, right)), None)
-        if known is None:
-            known = Same(calc(None, same_padding(k, D)[0], values), left, right)
-            lay.same.append(known)
-        known.sizes.append((outs[j], ins[j], step.output[j]))
-
-
-def _sizes(g, lay: Layer, step: Step, first) -> None:
-    """The output-size steps of every dim the rule computes (dims with the same steps said once)."""
-    ceil_mode = bool(getattr(g.rule, "ceil_mode", False))
-    ins = g.inputs[0]
-    for j, (ge_, label) in enumerate(zip(g.result.shape, g.outputs)):
-        if ge_.is_Atom:
-            continue
-        if ceil_mode and j >= len(ins) - g.rule.nd:
-            i = j - (len(ins) - g.rule.nd)
-            shown = ceil_window(ins[j], g.rule.k[i], g.rule.s[i], g.rule.p[i], g.rule.d[i])[0]
-            c = calc(label, shown, g.values, None, first)
-            check = _ceil(g, j, c, ins, first)
-            if check.dropped is None:   # depends on the size: the closed form of both steps
-                check.value = step.output[j]
-                if fmt.text(c.steps[-1].expr) != fmt.text(check.value):
-                    c.steps.append(CalcStep(check.value, (Why("ceil_closed"),)))
-            c.value = check.value
-        else:
-            c, check = calc(label, ge_, g.values, step.output[j], first), None
-        twin = next((o for o in lay.sizes if _same_steps(o, c)), None)
-        if twin is None:
-            lay.sizes.append(c)
-            lay.ceil.append(check)
-        else:
-            twin.also.append(c)
 
 
 def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict, label: str) -> Layer:
@@ -269,11 +186,11 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict, lab
     same = len(step.inputs) >= 1 and tuple(step.inputs[0]) == tuple(step.output)
     lay.trivial = rule is not None and same and lay.params == 0 and step.macs == 0
     if g is not None and getattr(g.rule, "padding", None) == "same":
-        _same(g, lay, step)
+        same_padding_steps(g, lay, step)
     if g is not None and not lay.trivial:
         first = frozenset(d for x in g.inputs for d in x)
         used = {s for e in g.result.shape if not e.is_Atom for s in e.free_symbols}
-        _sizes(g, lay, step, first)
+        size_steps(g, lay, step, first)
         if lay.same:
             used |= {s for c in lay.same for s in c.total.general.free_symbols}
         for attr in ("weights", "biases"):

@@ -164,7 +164,7 @@ class _Parser:
 
     def _scalar(self, e):
         if isinstance(e, tuple):
-            raise ValueError(f"a shape inside a formula in {self.src!r}")
+            raise ValueError(f"a shape inside a formula in {self.src!r}")  # noqa: TRY004 -- a parse error
         return e
 
     def power(self):
