@@ -24,6 +24,7 @@ def derive(net: NetArgs, out: OutputArgs, flops, standalone):
       symcnn derive examples/alexnet.py
       symcnn derive examples/mnist.py --input 1x1xHxW --set H=28 --set W=28
       symcnn derive examples/lenet.py --latex --lang zh -o lenet.tex
+      symcnn derive examples/alexnet.py --style compact -o alexnet.html
     """
     trace, subs = load_trace(net)
     if out.fmt == "json":
@@ -33,4 +34,5 @@ def derive(net: NetArgs, out: OutputArgs, flops, standalone):
     from ..solutions.derivation import derive as build
 
     d = build(trace, convention=flops or DEFAULT, subs=subs or None)
-    emit(d.render(out.fmt, out.lang, standalone), out.output, inputs=(net.path,))
+    emit(d.render(out.fmt, out.lang, standalone, style=out.style, layout=out.layout), out.output,
+         inputs=(net.path,))

@@ -21,7 +21,7 @@ from ..core import fmt
 from ..core.errors import InputError, SymcnnError, TraceError
 from ..core.symbols import SPATIAL, size_symbol
 from .options import emit, format_options, load_trace, net_options
-from .rf import render, show_axes
+from .rf import render
 
 
 def parse_range(text: str) -> range:
@@ -48,9 +48,10 @@ def symbolic_trace(net):
 
 def inputs_context(v, rng: range) -> dict:
     from ..analysis.sizeforms import describe, fmt_ranges
+    from ..solutions.formula import relation
 
     names = [s.name for s in v.symbols]
-    conds = [{"cond": c.text, "tex": fmt.latex(c.holds), "closed": c.closed(rng) or "",
+    conds = [{"cond": relation(c.holds), "closed": c.closed(rng) or "",
               "what": c.what, "step": c.step or "", "kind": c.kind, "json": fmt.sympy_str(c.holds)}
              for c in v.conds]
     valid, accepted, exact = (v.sizes(rng, which=w) for w in ("valid", "accepted", "exact"))
@@ -64,8 +65,8 @@ def inputs_context(v, rng: range) -> dict:
     if extra:
         rows = next((c.rows for c in v.conds if c.rows is not None), v.batch_out)
         where = next((c.step for c in v.conds if c.rows is not None), None)
-        ctx["rows_warning"] = {"label": label, "extra": fmt_ranges(extra), "where": where, "rows": fmt.text(rows),
-                               "rows_tex": fmt.latex(rows), "valid": fmt_ranges(valid)}
+        ctx["rows_warning"] = {"label": label, "extra": fmt_ranges(extra), "where": where, "rows": rows,
+                               "valid": fmt_ranges(valid)}
     if len(names) == 2 and v.joint_conds():
         ctx["blocks"] = [{"h": fmt_ranges(h), "w": fmt_ranges(w)} for h, w in v.rectangles(rng)]
     return ctx
@@ -100,7 +101,8 @@ def inputs(net, out, rng, unknown, target):
         keys = ("symbols", "minimum", "range", "valid_closed", "exact_closed")
         warn = ctx["rows_warning"]
         if warn:
-            warn = _catalogue("en")["inputs"]["rows"].format(**warn | {"where": warn["where"] or "a view/reshape"})
+            warn = _catalogue("en")["inputs"]["rows"].format(**warn | {"where": warn["where"] or "a view/reshape",
+                                                                      "rows": fmt.text(warn["rows"])})
         doc = {k: ctx[k] for k in keys} | {
             "conditions": [{"condition": c["json"], "closed": c["closed"] or None, "what": c["what"],
                             "layer": c["step"] or None, "kind": c["kind"]} for c in ctx["conditions"]],
@@ -108,7 +110,7 @@ def inputs(net, out, rng, unknown, target):
             "warning": warn, "pairs": ctx["blocks"]}
         emit(json.dumps(doc, indent=2, ensure_ascii=False), out.output)
     else:
-        emit(render("inputs/inputs", out, mode="conditions", **ctx), out.output)
+        emit(render("inputs/inputs", out, mode="conditions", standalone=True, **ctx), out.output)
 
 
 def _per_size(net, out, rng: range, why: TraceError):
@@ -135,7 +137,7 @@ def _per_size(net, out, rng: range, why: TraceError):
                         ensure_ascii=False), out.output)
     else:
         emit(render("inputs/inputs", out, mode="traced", why=reason, range=(rng.start, rng.stop - 1),
-                    valid=fmt_ranges(valid), valid_closed=closed), out.output)
+                    valid=fmt_ranges(valid), valid_closed=closed, standalone=True), out.output)
 
 
 def _catalogue(lang: str) -> dict:
@@ -165,9 +167,9 @@ def _solve(net, out, unknown, target, rng_text):
 
         op = {"=": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}[tgt.op]
         vals = ", ".join(map(str, sol.values)) if 0 < len(sol.values) <= 6 else fmt_ranges(sol.values)
-        emit(render("inputs/inputs", out, mode="solve", unknown=unknown, quantity=show_axes(sol.quantity), op=op,
-                    wanted=show_axes(sol.wanted), values=vals if sol.values else "", notes=sol.notes,
-                    range=(sol.tried.start, sol.tried.stop - 1)), out.output)
+        emit(render("inputs/inputs", out, mode="solve", unknown=unknown, quantity=tuple(sol.quantity), op=op,
+                    wanted=tuple(sol.wanted), values=vals if sol.values else "", notes=sol.notes,
+                    range=(sol.tried.start, sol.tried.stop - 1), standalone=True), out.output)
 
 
 __all__ = ["inputs", "inputs_context", "parse_range", "symbolic_trace"]

@@ -26,9 +26,12 @@ import click
 
 from ..core.errors import InputError, SymcnnError
 
-FORMATS = ("text", "markdown", "latex", "json")
+FORMATS = ("text", "markdown", "latex", "html", "json")
 LANGS = ("en", "zh")
-SUFFIX_FORMAT = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
+STYLES = ("full", "compact")
+LAYOUTS = ("nchw", "hwc")
+SUFFIX_FORMAT = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html",
+                 ".htm": "html"}
 DEFAULT_TIMEOUT = 60.0
 
 
@@ -61,11 +64,13 @@ class NetArgs:
 
 @dataclass(frozen=True, slots=True)
 class OutputArgs:
-    """The resolved output format, language and file (None: stdout)."""
+    """The resolved output format, language, file (None: stdout), style and shape layout."""
 
     fmt: str = "text"
     lang: str = "en"
     output: str | None = None
+    style: str = "full"
+    layout: str = "nchw"
 
 
 MAX_TIMEOUT = 86400.0
@@ -104,7 +109,7 @@ def net_options(f):
 
 
 def infer_format(output: str | None) -> str | None:
-    """The format a file name implies (.tex, .md, .json), or None."""
+    """The format a file name implies (.tex, .md, .json, .html), or None."""
     if not output or output == "-":
         return None
     return SUFFIX_FORMAT.get(Path(output).suffix.lower())
@@ -115,7 +120,7 @@ def resolve_format(fmt: str | None, shorthands: list[str], output: str | None) -
     given = sorted({v for v in [fmt, *shorthands] if v})
     if len(given) > 1:
         raise InputError(f"conflicting formats: {' and '.join(given)} were both asked for",
-                         fix="give one of --format, --latex, --markdown, --json")
+                         fix="give one of --format, --latex, --markdown, --html, --json")
     implied = infer_format(output)
     if given and implied and given[0] != implied:
         raise InputError(f"-o {output} implies {implied} output but {given[0]} was asked for",
@@ -124,21 +129,28 @@ def resolve_format(fmt: str | None, shorthands: list[str], output: str | None) -
 
 
 def format_options(f):
-    """Add --format/--latex/--markdown/--json, --lang and -o; the command receives ``out: OutputArgs``."""
+    """Add --format/--latex/--markdown/--html/--json, --lang, --style, --layout and -o; the command
+    receives ``out: OutputArgs``."""
 
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                   help="Output format (default: from the -o suffix, else text).")
     @click.option("--latex", "sh_latex", is_flag=True, help="Same as --format latex.")
     @click.option("--markdown", "sh_markdown", is_flag=True, help="Same as --format markdown.")
+    @click.option("--html", "sh_html", is_flag=True, help="Same as --format html (one page, maths as MathML).")
     @click.option("--json", "sh_json", is_flag=True, help="Same as --format json.")
     @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
                   help="Language of the words (maths is the same).")
+    @click.option("--style", type=click.Choice(STYLES), default="full", show_default=True,
+                  help="full: every step with its legend and reasons; compact: the same steps, densely set.")
+    @click.option("--layout", type=click.Choice(LAYOUTS), default="nchw", show_default=True,
+                  help="Shapes as PyTorch prints them (N×C×H×W), or per sample as H×W×C (hwc, the course notes).")
     @click.option("-o", "--output", metavar="FILE",
-                  help="Write to FILE atomically (format inferred from .tex/.md/.json).")
+                  help="Write to FILE atomically (format inferred from .tex/.md/.html/.json).")
     @functools.wraps(f)
-    def wrapper(*args, fmt, sh_latex, sh_markdown, sh_json, lang, output, **kwargs):
-        flags = [name for name, on in (("latex", sh_latex), ("markdown", sh_markdown), ("json", sh_json)) if on]
-        out = OutputArgs(resolve_format(fmt, flags, output), lang, output)
+    def wrapper(*args, fmt, sh_latex, sh_markdown, sh_html, sh_json, lang, style, layout, output, **kwargs):
+        flags = [name for name, on in (("latex", sh_latex), ("markdown", sh_markdown), ("html", sh_html),
+                                       ("json", sh_json)) if on]
+        out = OutputArgs(resolve_format(fmt, flags, output), lang, output, style, layout)
         return f(*args, out=out, **kwargs)
 
     return wrapper

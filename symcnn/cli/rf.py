@@ -1,11 +1,11 @@
 """The ``symcnn rf`` command (registered lazily by main.py), and the template helpers inputs.py shares.
 
 ``rf``: receptive field, jump and start of every layer, the equivalent single conv, and (Markdown,
-LaTeX) the forward and backward recursions with the places where seed 001's shortcut formulas
+LaTeX) the forward and backward recursions with the places where the course notes' shortcut formulas
 give a different number.
 
 Owns: the click command, the data (context) its output is rendered from, ``render`` (a template of
-templates/<name>) and ``show_axes``; the words are in templates/rf and the [rf] section of
+templates/<name>); the words are in templates/rf and the [rf] section of
 templates/i18n/<lang>.toml.
 Never: compute fields itself (rf.py does), write words, catch bare Exception.
 """
@@ -20,20 +20,13 @@ from sympy import Integer, sympify
 from ..core import fmt
 from .options import emit, format_options, load_trace, net_options
 
-FORMATS = {"text": "text", "markdown": "md", "latex": "tex"}
-
 
 def render(name: str, out, **ctx) -> str:
-    """templates/<name>.<fmt>.j2 in the shared environment of render.py (filters, words t.*)."""
-    from ..core.render import environment
+    """templates/<name>.<fmt>.j2 in the shared environment of render.py (filters, words t.*), with the
+    output's style and layout."""
+    from ..core.render import render as render_template
 
-    return environment(out.fmt, out.lang).get_template(f"{name}.{FORMATS[out.fmt]}.j2").render(**ctx)
-
-
-def _tex_escape(text) -> str:
-    from ..core.render import tex_escape
-
-    return tex_escape(text)
+    return render_template(name, out.fmt, out.lang, None, style=out.style, layout=out.layout, **ctx)
 
 
 def _per_axis(values):
@@ -41,14 +34,9 @@ def _per_axis(values):
     return vals[0] if len(set(map(str, vals))) == 1 else vals
 
 
-def show_axes(values, latex: bool = False) -> str:
-    vals = [(fmt.latex if latex else fmt.text)(v) for v in values]
-    return vals[0] if len(set(vals)) == 1 else (r" \times " if latex else " × ").join(vals)
-
-
 # ----------------------------------------------------------------------------------- rf
-def rf_context(report, latex: bool = False) -> dict:
-    """The data of rf.*.j2: values printed as text (or LaTeX maths), no words."""
+def rf_context(report) -> dict:
+    """The data of rf.*.j2: per-axis values as expressions (the templates print them), no words."""
     from ..analysis.rfreport import rational
 
     rows, seen = [], set()
@@ -56,33 +44,37 @@ def rf_context(report, latex: bool = False) -> dict:
         note = "" if lf.note in seen else lf.note or ""      # a repeated note is said once
         seen.add(lf.note)
         key = getattr(note, "key", None)     # rf.Note: said in the output's language by the template
-        args = {k: _tex_escape(v) if latex else v for k, v in getattr(note, "args", {}).items()}
-        row = {"name": lf.name, "type": lf.type, "note": note, "why": key, "args": args, "exact": lf.exact,
-               "status": None, "rf": None, "jump": None, "start": None}
+        row = {"name": lf.name, "type": lf.type, "note": note, "why": key, "args": dict(getattr(note, "args", {})),
+               "exact": lf.exact, "status": None, "rf": None, "jump": None, "start": None}
         if lf.axes is None:
             row["status"] = "whole" if lf.note and "whole input" in lf.note else "na"
         else:
-            row.update(rf=show_axes([a.rf for a in lf.axes], latex), jump=show_axes([rational(a.jump) for a in lf.axes], latex),
-                       start=show_axes([a.start for a in lf.axes], latex))
+            row.update(rf=tuple(a.rf for a in lf.axes), jump=tuple(rational(a.jump) for a in lf.axes),
+                       start=tuple(a.start for a in lf.axes))
         rows.append(row)
     last = report.last()
     eq = report.equivalent()
+    values = [v for r in rows for k in ("rf", "jump", "start") for v in r[k] or ()]
     ctx = {"axes": report.axis_names, "rows": rows, "last": last.name if last else None,
-           "equivalent": None, "forward": [], "backward": [], "seed_notes": [], "path": []}
+           "symbolic": any(getattr(v, "free_symbols", None) for v in values),
+           "equivalent": None, "forward": [], "backward": [], "notes": [], "path": []}
     by_index = {lf.index: lf for lf in report.layers}
     if last is not None and len(last.path) < sum(1 for lf in report.layers if lf.index <= last.index):
         # a DAG (or skipped layers): the layers with a window along the path of the largest field
         ctx["path"] = [by_index[i].name for i in last.path if i in by_index and by_index[i].layer]
     if eq is not None:
-        ctx["equivalent"] = {k: show_axes(getattr(eq, k), latex) for k in ("kernel", "stride", "padding")}
+        ctx["equivalent"] = {k: getattr(eq, k) for k in ("kernel", "stride", "padding")}
     if last is not None:
-        ctx.update(_recursions(report, last, fmt.latex if latex else fmt.text))
+        ctx.update(_recursions(report, last))
     return ctx
 
 
-def _recursions(report, last, show) -> dict:
-    """Forward and backward recursions along the path of the largest field (first axis), and where
-    seed 001's shortcut formulas give other numbers."""
+def _recursions(report, last) -> dict:
+    """Forward and backward recursions along the path of the largest field (first axis), each step
+    written out as an expression tree (r = r_prev + (K − 1)·j), and where the course notes' shortcut
+    formulas give other numbers."""
+    from ..solutions.steps import DAdd, DMul
+
     by_index = {lf.index: lf for lf in report.layers}
     layers = [by_index[i] for i in last.path if i in by_index and by_index[i].layer]
     fwd, back, notes = [], [], []
@@ -91,17 +83,16 @@ def _recursions(report, last, show) -> dict:
     for n, lf in enumerate(layers):
         a = lf.layer["axes"][0]
         if lf.layer["transposed"]:
-            fwd.append({"name": lf.name, "transposed": True, "s": show(a["s"])})
-            return {"forward": fwd, "backward": [], "seed_notes": notes}
+            fwd.append({"name": lf.name, "transposed": True, "s": a["s"]})
+            return {"forward": fwd, "backward": [], "notes": notes}
         k, s = a["k_eff"], a["s"]
         new = r + (k - 1) * j
-        fwd.append({"name": lf.name, "transposed": False, "prev": show(r), "k": show(k), "j": show(j),
-                    "r": show(new)})
+        fwd.append({"name": lf.name, "transposed": False, "steps": (DAdd(r, DMul(DAdd(k, Integer(-1)), j)), new)})
         shortcut = shortcut * s + (k - s)
         gap = sympify(shortcut - new)
-        # say where seed 001's shortcut first goes wrong, and what it gives at the end
+        # say where the course notes' shortcut first goes wrong, and what it gives at the end
         if gap.is_zero is False and (not differs or n == len(layers) - 1):
-            notes.append({"kind": "shortcut", "name": lf.name, "shortcut": show(shortcut), "field": show(new),
+            notes.append({"kind": "shortcut", "name": lf.name, "shortcut": shortcut, "field": new,
                           "first": not differs})
             differs = True
         elif gap.is_zero:
@@ -114,9 +105,9 @@ def _recursions(report, last, show) -> dict:
     for lf in reversed(layers):
         a = lf.layer["axes"][0]
         new = (rb - 1) * a["s"] + a["k_eff"]
-        back.append({"name": lf.name, "prev": show(rb), "s": show(a["s"]), "k": show(a["k_eff"]), "r": show(new)})
+        back.append({"name": lf.name, "steps": (DAdd(DMul(DAdd(rb, Integer(-1)), a["s"]), a["k_eff"]), new)})
         rb = new
-    return {"forward": fwd, "backward": back, "seed_notes": notes}
+    return {"forward": fwd, "backward": back, "notes": notes}
 
 
 def rf_json(report) -> dict:
@@ -156,7 +147,7 @@ def rf(net, out):
     if out.fmt == "json":
         emit(json.dumps(rf_json(report), indent=2, ensure_ascii=False), out.output)
     else:
-        emit(render("rf/rf", out, **rf_context(report, latex=out.fmt == "latex")), out.output)
+        emit(render("rf/rf", out, standalone=True, **rf_context(report)), out.output)
 
 
-__all__ = ["render", "rf", "rf_context", "rf_json", "show_axes"]
+__all__ = ["render", "rf", "rf_context", "rf_json"]

@@ -28,5 +28,5 @@ def summary(net: NetArgs, out: OutputArgs, flops, standalone):
       symcnn summary examples/resnet18.py --flops flop --json -o resnet18.json
     """
     trace, subs = load_trace(net)
-    emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs, standalone=standalone),
-         out.output, inputs=(net.path,))
+    emit(render_summary(trace, fmt=out.fmt, lang=out.lang, convention=flops, subs=subs, standalone=standalone,
+                        layout=out.layout), out.output, inputs=(net.path,))

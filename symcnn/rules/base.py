@@ -21,7 +21,7 @@ from functools import cache
 from math import prod
 from typing import Any, ClassVar
 
-from sympy import Basic, Expr, Integer, Min, sympify
+from sympy import Basic, Expr, Integer, Min, ceiling, sympify
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
 from ..core.errors import RuleError, UnsupportedError
@@ -161,6 +161,15 @@ def window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1), ceil_mod
             f"is too small for kernel_size={k}, stride={s}, padding={p}, dilation={d}",
             fix="use a larger input, a smaller kernel or more padding")
     return out
+
+
+def ceil_window(size: Expr, k: Expr, s: Expr, p: Expr, d: Expr = Integer(1)) -> tuple[Expr, Expr, Expr]:
+    """ceil_mode as PyTorch computes it, in its two steps: the count rounded up, n = ⌈(L + 2P −
+    D(K − 1) − 1)/S⌉ + 1, and the start (n − 1)·S of the last window, which PyTorch drops (n − 1) when it
+    is not before L + P (it would start in the right padding). Returns (n, start, L + P); ``window``
+    with ceil_mode is the closed form of the same count (tests/rules check they agree)."""
+    n = ceiling((size + 2 * p - d * (k - 1) - 1) / s) + 1
+    return n, (n - 1) * s, size + p
 
 
 def fmt_shape(x: Sequence) -> str:

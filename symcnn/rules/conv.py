@@ -12,6 +12,13 @@ from .base import TORCH_DOCS, Result, Rule, axis_name, numel, per_axis, require,
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
+def same_padding(k, d) -> tuple:
+    """padding='same' as PyTorch pads: D(K − 1) in total, ⌊total/2⌋ on the left and the rest (one more
+    when the total is odd) on the right; the output then has the input's size (stride 1)."""
+    total = d * (k - 1)
+    return total, FloorDiv(total, 2), total - FloorDiv(total, 2)
+
+
 class _ConvBase(Rule):
     family = "conv"
     legend = {"in_channels": C_in, "out_channels": C_out, "kernel_size": K, "stride": S,
@@ -51,8 +58,7 @@ class _ConvBase(Rule):
             return
         for i, (L, k, d) in enumerate(zip(spatial, self.k, self.d)):
             if self.padding == "same":
-                total = d * (k - 1)
-                right = total - FloorDiv(total, 2)
+                right = same_padding(k, d)[2]
             else:
                 right = self.p[i]
             if self.padding_mode == "reflect":
@@ -157,4 +163,4 @@ class ConvTranspose(_ConvBase):
         return Result((*batch, self.c_out, *out), macs)
 
 
-__all__ = ["Conv", "ConvTranspose"]
+__all__ = ["Conv", "ConvTranspose", "same_padding"]

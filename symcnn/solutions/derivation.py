@@ -3,8 +3,8 @@
 Every formula shown comes from the rule itself (symcnn.solutions.general calls the rule with symbols), every
 step from the expression tree (symcnn.solutions.steps). Templates (symcnn.core.render) decide every word.
 
-Owns: derive(trace, convention=, subs=), the dataclasses Derivation, Layer and their pieces,
-to_dict(). formula(key) and Formula live in symcnn.solutions.formula and are re-exported here. Never: write text, or compute a shape any other way than the rule.
+Owns: derive(trace, convention=, subs=), the dataclasses Derivation, Layer and their pieces (Ceil:
+ceil_mode's last-window check; Same: the padding 'same' implies), to_dict(). formula(key) and Formula live in symcnn.solutions.formula and are re-exported here. Never: write text, or compute a shape any other way than the rule.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sympy import Expr, Integer, preorder_traversal, sympify
 
 from ..core import fmt
 from ..core.intarith import FloorDiv, canon
-from ..core.render import environment, render
+from ..core.render import render
 from ..flops import conventions as _conventions
 from ..flops.conventions import DEFAULT
 from ..flops.conventions import convention as _convention
@@ -25,7 +25,9 @@ from ..tracing.tracedata import Step, Trace
 from .formula import Entry, Formula, Relation, _plain, formula, relation
 from .general import general, is_symbolic, matmul_macs
 from .sequence import Sequence, sequence
+from .sizes import Ceil, Same, same_padding_steps, size_steps
 from .steps import Calc, DFloor, calc, nested
+from .summary import Values, constraints, display_names, fold_bounds
 
 
 @dataclass(slots=True)
@@ -57,7 +59,7 @@ class Layer:
     line: int | None
     inputs: list
     output: tuple
-    size: tuple                    # output without batch, channels last (55, 55, 96)
+    label: str = ""                # the name a reader uses: name, or name#n when several calls share it
     kernel: tuple | None = None
     stride: tuple | None = None
     padding: tuple | None = None
@@ -75,6 +77,8 @@ class Layer:
     has_general: bool = False
     compositions: list[Composition] = field(default_factory=list)
     reshape: Reshape | None = None
+    ceil: list[Ceil | None] = field(default_factory=list)   # per entry of sizes, with ceil_mode
+    same: list[Same] = field(default_factory=list)
     conditions: list[Relation] = field(default_factory=list)
     at: dict = field(default_factory=dict)   # size/params/macs/flops after --set substitution
     sequence: Sequence | None = None         # equations, tensors and matmuls of a sequence layer
@@ -86,7 +90,6 @@ class Derivation:
     source: str
     input_shape: tuple
     output_shape: tuple
-    input_size: tuple
     convention: str
     convention_summary: str
     layers: list[Layer]
@@ -95,7 +98,8 @@ class Derivation:
     macs_terms: list
     macs: Expr
     flops: Expr
-    constraints: list[Relation]
+    constraints: list[Relation]                         # every condition, in the order the net meets it
+    bounds: list[Relation] = field(default_factory=list)   # the same, size bounds folded (H ≥ 16)
     unused: list = field(default_factory=list)          # (name, params) of modules never called
     extra_params: Expr = Integer(0)
     subs: dict = field(default_factory=dict)
@@ -108,22 +112,29 @@ class Derivation:
     def to_dict(self) -> dict:
         return _plain(self)
 
-    def render(self, fmt: str = "text", lang: str = "en", standalone: bool = True, template_dir=None) -> str:
-        """The worked solution as text, Markdown or LaTeX (a complete document unless standalone=False)."""
-        return render("derivation", fmt, lang, template_dir, d=self, standalone=standalone)
+    def render(self, fmt: str = "text", lang: str = "en", standalone: bool = True, template_dir=None,
+               style: str = "full", layout: str = "nchw") -> str:
+        """The worked solution as text, Markdown, LaTeX or HTML (a complete document unless
+        standalone=False); style full or compact, shapes in layout nchw or hwc."""
+        return render("derivation", fmt, lang, template_dir, d=self, standalone=standalone, style=style,
+                      layout=layout)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
+    def _repr_html_(self) -> str:
+        """The worked solution as an HTML fragment (MathML), for Jupyter."""
+        return self.render("html", standalone=False)
+
     def _repr_latex_(self) -> str:
         """The summary table as one LaTeX array in $$…$$, for Jupyter."""
-        return environment("latex", "en").get_template("jupyter.tex.j2").render(d=self)
+        return render("jupyter", "latex", "en", d=self)
 
 
 def render_derivation(derivation: Derivation, fmt: str = "text", lang: str = "en", standalone: bool = True,
-                      template_dir=None) -> str:
-    """A worked solution as text, Markdown or LaTeX (``derivation.render``)."""
-    return derivation.render(fmt, lang, standalone, template_dir)
+                      template_dir=None, style: str = "full", layout: str = "nchw") -> str:
+    """A worked solution as text, Markdown, LaTeX or HTML (``derivation.render``)."""
+    return derivation.render(fmt, lang, standalone, template_dir, style, layout)
 
 
 def _collapse(t):
@@ -131,17 +142,6 @@ def _collapse(t):
         return None
     t = tuple(t) if isinstance(t, (tuple, list)) else (t,)
     return t[:1] if len(set(t)) == 1 else t
-
-
-def _display_size(shape) -> tuple:
-    shape = tuple(shape)
-    if len(shape) >= 3:
-        return (*shape[2:], shape[1])
-    return shape[1:] if len(shape) == 2 else shape
-
-
-def _same_steps(a: Calc, b: Calc) -> bool:
-    return [fmt.text(s.expr) for s in a.steps] == [fmt.text(s.expr) for s in b.steps]
 
 
 def _reshape(inputs, out) -> Reshape:
@@ -166,11 +166,11 @@ def _reshape(inputs, out) -> Reshape:
     return Reshape("shape", tuple(inputs), None)
 
 
-def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> Layer:
+def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict, label: str) -> Layer:
     rule = step.rule
     lay = Layer(step.index, step.name, step.type, step.key, step.via,
-                step.where.line if step.where else None, list(step.inputs), tuple(step.output),
-                _display_size(step.output), first_call=step.first_call)
+                step.where.line if step.where else None, list(step.inputs), tuple(step.output), label,
+                first_call=step.first_call)
     lay.params = step.params if step.first_call else Integer(0)
     batch = trace.input_shape[0] if trace.input_shape else None
     lay.macs_value, lay.flops = step.macs, _conventions.flops(step, conv, batch)
@@ -188,19 +188,14 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
     lay.sequence = sequence(step, g)
     same = len(step.inputs) >= 1 and tuple(step.inputs[0]) == tuple(step.output)
     lay.trivial = rule is not None and same and lay.params == 0 and step.macs == 0
+    if g is not None and getattr(g.rule, "padding", None) == "same":
+        same_padding_steps(g, lay, step)
     if g is not None and not lay.trivial:
         first = frozenset(d for x in g.inputs for d in x)
-        used = set()
-        for j, (ge, label) in enumerate(zip(g.result.shape, g.outputs)):
-            if ge.is_Atom:
-                continue
-            c = calc(label, ge, g.values, step.output[j], first)
-            used |= ge.free_symbols
-            twin = next((o for o in lay.sizes if _same_steps(o, c)), None)
-            if twin is None:
-                lay.sizes.append(c)
-            else:
-                twin.also.append(c)
+        used = {s for e in g.result.shape if not e.is_Atom for s in e.free_symbols}
+        size_steps(g, lay, step, first)
+        if lay.same:
+            used |= {s for c in lay.same for s in c.total.general.free_symbols}
         for attr in ("weights", "biases"):
             ge = getattr(g.rule, attr)
             if ge != 0:
@@ -223,7 +218,7 @@ def _layer(step: Step, trace: Trace, conv: str, nested_in: dict, subs: dict) -> 
         [] if g is not None else [relation(c) for c in (step.result.conditions if step.result else ())])
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
-        lay.at = {"size": tuple(x(v) for v in lay.size), "output": tuple(x(v) for v in lay.output),
+        lay.at = {"output": tuple(x(v) for v in lay.output),
                   "params": x(lay.params), "macs": x(lay.macs_value), "flops": x(lay.flops)}
         for c in [*lay.sizes, *(a for s in lay.sizes for a in s.also), lay.weights, lay.biases, lay.macs]:
             if c is not None and is_symbolic(c.value):
@@ -272,7 +267,8 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     names = {s.name: s for s in trace.symbols}
     subs = {_symbol(k, names): sympify(v) for k, v in (subs or {}).items()}
     nested_in: dict = {-1: tuple(trace.input_shape)}
-    layers = [_layer(s, trace, conv.name, nested_in, subs) for s in trace.steps]
+    names = display_names(trace.steps)
+    layers = [_layer(s, trace, conv.name, nested_in, subs, names[s.index]) for s in trace.steps]
     unused = [(name, r.params) for name, r in trace.unused]
     params_terms = [lay.params for lay in layers if lay.params != 0]
     params_terms += [p for _, p in unused if p != 0]
@@ -281,17 +277,16 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
     flops = _conventions.total(trace, conv.name)
     d = Derivation(trace.model, trace.source, tuple(trace.input_shape), tuple(trace.output_shape),
-                   _display_size(trace.input_shape),
                    conv.name, conv.summary, layers, params_terms, trace.total_params, macs_terms,
                    trace.total_macs, flops,
                    [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
+                   [relation(c) for c in fold_bounds(constraints(trace, Values()))],
                    unused, trace.extra_params, subs)
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),
                 "output_shape": tuple(x(v) for v in d.output_shape),
                 "input_shape": tuple(x(v) for v in d.input_shape),
-                "input_size": tuple(x(v) for v in d.input_size),
                 "params_terms": [x(v) for v in params_terms], "macs_terms": [x(v) for v in macs_terms]}
     return d
 
@@ -306,5 +301,5 @@ def _symbol(k, names: dict):
     return size_symbol(name) if isinstance(k, str) else sympify(k)
 
 
-__all__ = ["Composition", "Derivation", "Entry", "Formula", "Layer", "Relation", "Reshape",
+__all__ = ["Ceil", "Composition", "Derivation", "Entry", "Formula", "Layer", "Relation", "Reshape", "Same",
            "derive", "formula", "relation", "render_derivation"]

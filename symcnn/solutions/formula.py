@@ -17,7 +17,7 @@ from sympy.core.relational import Relational
 from ..core import fmt
 from ..core.symbols import size_symbol
 from ..core.render import render
-from ..rules.base import RULES, Condition
+from ..rules.base import RULES, Condition, ceil_window
 from .general import conditions as _conditions
 from .general import symbolic_rule
 from .steps import Calc, shown_form
@@ -63,17 +63,21 @@ class Formula:
     biases: Expr | None = None
     macs: Expr | None = None
     conditions: list[Relation] = field(default_factory=list)
+    ceil: list[Calc] = field(default_factory=list)   # with ceil_mode=True: the count rounded up, per axis
     available: bool = True
 
     def to_dict(self) -> dict:
         return _plain(self)
 
-    def render(self, fmt: str = "text", lang: str = "en", template_dir=None) -> str:
-        """The general rule as text, Markdown or LaTeX."""
-        return render("formula", fmt, lang, template_dir, f=self, standalone=True)
+    def render(self, fmt: str = "text", lang: str = "en", template_dir=None, standalone: bool = True) -> str:
+        """The general rule as text, Markdown, LaTeX or HTML."""
+        return render("formula", fmt, lang, template_dir, f=self, standalone=standalone)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
+
+    def _repr_html_(self) -> str:
+        return self.render("html", standalone=False)
 
 
 def _plain(v):
@@ -145,6 +149,10 @@ def formula(key: str) -> Formula:
     f.output = outs
     first = frozenset(d for i in inputs for d in i)
     f.sizes = [Calc(o, shown_form(e, first), [], e) for e, o in zip(res.shape, outs) if not e.is_Atom]
+    if "ceil_mode" in inspect.signature(cls.setup).parameters and grule.nd:
+        lead = len(x) - grule.nd
+        f.ceil = [Calc(outs[lead + i], shown_form(ceil_window(x[lead + i], k, s, p, d)[0], first), [], None)
+                  for i, (k, s, p, d) in enumerate(zip(grule.k, grule.s, grule.p, grule.d))]
     f.weights = shown_form(grule.weights) if grule.weights != 0 else Integer(0)
     f.biases = shown_form(grule.biases) if grule.biases != 0 else Integer(0)
     swap = {e: o for e, o in zip(res.shape, outs) if not e.is_Atom}

@@ -285,9 +285,10 @@ def test_cli_rf_alexnet_text_and_markdown(runner):
     assert "equivalent single conv (at pool3): kernel 195, stride 32, padding 64" in r.output
     assert "fc1" in r.output and "whole input" in r.output
     r = _run(runner, "rf", "examples/alexnet.py", "--markdown")
-    assert "- conv1: r = 1 + (11 − 1)·1 = 11" in r.output
-    assert "- pool3: RF = (1 − 1)·2 + 3 = 3" in r.output
-    assert "pool1: seed 001's r = r_prev·S + (K − S) gives 23, the field is 19" in r.output
+    assert r"- conv1: $r = 1 + (11 - 1) \cdot 1 = 11$" in r.output
+    assert r"- pool3: $RF = (1 - 1) \cdot 2 + 3 = 3$" in r.output
+    assert "pool1: the course notes' shortcut r = r_prev·S + (K − S) gives 23, the field is 19" in r.output
+    assert "seed" not in r.output
 
 
 def test_cli_rf_latex_compiles(runner, pdflatex, tmp_path):
@@ -299,7 +300,7 @@ def test_cli_rf_latex_compiles(runner, pdflatex, tmp_path):
     p = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name], check=False, cwd=tmp_path,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:]
-    assert r"(k + 1)(d - 1) + k = 11" in out.read_text()
+    assert r"(k + 1)(d - 1) + k = $11$" in out.read_text()
 
 
 def test_zero_pad_shifts_start_and_nearest_upsample_divides_jump():
@@ -319,12 +320,12 @@ def test_zero_pad_shifts_start_and_nearest_upsample_divides_jump():
 def test_cli_rf_chinese_text_and_markdown(runner):
     r = _run(runner, "rf", "examples/dilated.py", "--lang", "zh")
     assert r.exit_code == 0 and r.output.splitlines()[0].split() == ["层", "类型", "感受野", "跳距", "起点"]
-    assert "注：conv2：seed 001 的空洞卷积感受野 (k + 1)(d − 1) + k = 11；等效卷积核是 k + (k − 1)(d − 1) = 7" in r.output
+    assert "注：conv2：课程笔记的空洞卷积感受野 (k + 1)(d − 1) + k = 11；等效卷积核是 k + (k − 1)(d − 1) = 7" in r.output
     r = _run(runner, "rf", "examples/alexnet.py", "--lang", "zh", "--markdown")
     assert r.exit_code == 0, r.output
     assert r.output.startswith("## 感受野\n") and "| 层 | 类型 | 感受野 | 跳距 | 起点 | 注 |" in r.output
-    assert "### 正向递推（沿最大感受野的路径，第一个轴）" in r.output and "- conv1: r = 1 + (11 − 1)·1 = 11" in r.output
-    assert "pool1：seed 001 的 r = r_prev·S + (K − S) 得到 23，实际感受野是 19" in r.output
+    assert "### 正向递推（沿最大感受野的路径，第一个轴）" in r.output and r"- conv1：$r = 1 + (11 - 1) \cdot 1 = 11$" in r.output
+    assert "pool1：课程笔记的简便公式 r = r_prev·S + (K − S) 得到 23，实际感受野是 19" in r.output
     assert "kernel = rf = 195, stride = jump = 32, padding = (rf − 1)/2 − start = 64." in r.output
 
 
@@ -342,10 +343,10 @@ def _pdf_text(engine, tex: str, tmp_path) -> str:
 def test_cli_rf_chinese_latex_compiles_with_xelatex(runner, xelatex, tmp_path):
     r = _run(runner, "rf", "examples/alexnet.py", "--lang", "zh", "--latex")
     assert r.exit_code == 0, r.output
-    assert r"\documentclass{ctexart}" in r.output and "% !TEX program = xelatex" in r.output
+    assert r"\documentclass[a4paper]{ctexart}" in r.output and "% !TEX program = xelatex" in r.output
     text = _pdf_text(xelatex, r.output, tmp_path)
     assert "感受野" in text and "正向递推" in text and "反向递推" in text and "等效单层卷积" in text
-    assert "整个输入" in text and "pool1：seed 001 的 r = r_prev·S + (K - S) 得到 23，实际感受野是 19" in text
+    assert "整个输入" in text and "pool1：课程笔记的简便公式 r = r_prev·S + (K - S) 得到 23，实际感受野是 19" in text
     r = _run(runner, "rf", "examples/unet.py", "--lang", "zh", "--latex")
     text = _pdf_text(xelatex, r.output, tmp_path)
     assert "up4.conv.conv1" in text and "不适用" not in text     # every crop has a field now

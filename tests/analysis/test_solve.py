@@ -126,7 +126,7 @@ def test_cli_solve_chinese_markdown_and_latex(runner, tmp_path, pdflatex):
     assert "P：⌈(P + 108)/2⌉ = 56 → P ∈ {3, 4}（已尝试 0..64 内的每个整数）" in r.output
     r = runner.invoke(main, [*base, "--markdown"])
     assert r.output.startswith("## Solving for P\n")
-    assert "P: ⌈(P + 108)/2⌉ = 56 → P ∈ {3, 4} (every integer in 0..64 tried)" in r.output
+    assert r"P: $\left\lceil \frac{P + 108}{2} \right\rceil = 56$ → P ∈ {3, 4} (every integer in 0..64 tried)" in r.output
     r = runner.invoke(main, [*base, "--range", "0..2"])
     assert "P: ⌈(P + 108)/2⌉ = 56 → no value of P works (every integer in 0..2 tried)" in r.output
     out = tmp_path / "solve.tex"

@@ -245,7 +245,7 @@ def test_cli_inputs_markdown_and_latex_compile(runner, pdflatex, tmp_path):
 
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--markdown"])
     assert r.exit_code == 0, r.output
-    assert "| ⌊(H − 12)/4⌋ ≥ 1 | H ≥ 16 | F.max\\_pool2d | layer |" in r.output
+    assert r"| $\left\lfloor \frac{H - 12}{4} \right\rfloor \geq 1$ | H ≥ 16 | F.max\_pool2d | layer |" in r.output
     assert "- H ∈ 20..23 with W ∈ 44..47" in r.output
     out = tmp_path / "inputs.tex"
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "-o", str(out)])
@@ -358,7 +358,7 @@ def test_cli_inputs_chinese_text_markdown_and_xelatex(runner, xelatex, tmp_path)
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh"])
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[0] == "条件：" and "各轴最小尺寸（仅按该轴自身的条件）：H ≥ 16, W ≥ 16" in lines
+    assert lines[0] == "条件：" and "各轴最小尺寸（仅按该轴自身的条件）：H ≥ 16，W ≥ 16" in lines
     assert "1..64 内有效的正方形尺寸：28..31   (H = W ∈ {28..31})" in lines
     assert "  H ∈ 20..23 且 W ∈ 44..47" in lines
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh", "--markdown"])
@@ -366,7 +366,7 @@ def test_cli_inputs_chinese_text_markdown_and_xelatex(runner, xelatex, tmp_path)
     assert r.output.startswith("## 有效的输入尺寸\n") and "| 条件 | 解出 | 层 | 类别 |" in r.output
     assert "- **警告**：当 H = W ∈ {44..47, 60..63} 时网络能运行" in r.output
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh", "--latex"])
-    assert r.exit_code == 0 and r"\documentclass{ctexart}" in r.output
+    assert r.exit_code == 0 and r"\documentclass[a4paper]{ctexart}" in r.output
     (tmp_path / "doc.tex").write_text(r.output, encoding="utf-8")
     p = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], check=False, cwd=tmp_path,
                        capture_output=True, text=True, timeout=240)

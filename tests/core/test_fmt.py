@@ -65,3 +65,15 @@ def test_jsonable():
     assert fmt.jsonable(MNIST.xreplace({H: 28})) == 4
     doc = json.loads(json.dumps({"h": fmt.jsonable(MNIST), "n": fmt.jsonable(Integer(20) * 16)}))
     assert doc == {"h": "floor((H - 12)/4)", "n": 320}
+
+
+def test_every_character_of_the_rules_docs_typesets_in_pdflatex():
+    """docs of the rules reach LaTeX through tex_escape (formula --latex, docs): pdflatex's default fonts
+    know ASCII only, so every other character the rule files use must be mapped to LaTeX."""
+    from pathlib import Path
+
+    from symcnn.core.filters import tex_escape
+
+    rules = Path(__file__).resolve().parents[2] / "symcnn" / "rules"
+    chars = {ch for p in rules.glob("*.py") for ch in p.read_text(encoding="utf-8") if ord(ch) > 127}
+    assert {ch for ch in chars if any(ord(c) > 127 for c in tex_escape(ch))} == set()

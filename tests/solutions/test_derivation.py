@@ -25,7 +25,10 @@ SEED_003 = {  # layer: (output size H×W×C, params) from seed 003's table
 
 
 def _size(layer):
-    return "×".join(str(v) for v in layer.size)
+    """The course notes' H×W×C per sample: the output in layout hwc."""
+    from symcnn.core.render import laid_out
+
+    return "×".join(str(v) for v in laid_out(layer.output, "hwc"))
 
 
 def test_alexnet_reproduces_seed_003():
@@ -38,6 +41,7 @@ def test_alexnet_reproduces_seed_003():
     conv1 = by_name["conv1"]
     assert [fmt.text(s.expr) for s in conv1.sizes[0].steps] == [
         "⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1", "⌊216/4⌋ + 1", "54 + 1", "55"]
+    assert [w.id for w in conv1.sizes[0].steps[2].why] == ["exact"]   # 216 = 4·54: no "round down"
     assert conv1.sizes[0].also and conv1.sizes[0].also[0].value == 55   # W_out, same steps
     assert (conv1.weights.value, conv1.biases.value, conv1.macs.value) == (34848, 96, 105415200)
 
@@ -51,7 +55,7 @@ def test_symbolic_mnist_closed_form_composition_and_constraint():
     assert comp[0] == ("⌊(⌊(H − 4)/2⌋ − 4)/2⌋", "⌊(H − 12)/4⌋")
     assert evaluate(pool2.compositions[0].nested) == pool2.output[2]
     steps = pool2.sizes[0].steps
-    assert [s.why for s in steps][-2:] == [("compose",), ("absorb",)]
+    assert [s.ids for s in steps][-2:] == [("compose",), ("absorb",)]
     rels = [(fmt.text(r.lhs), r.rel, r.rhs) for r in d.constraints]
     assert ("20·⌊(H − 12)/4⌋·⌊(W − 12)/4⌋", "eq", 320) in rels
     view = d.layers[6]
@@ -61,7 +65,7 @@ def test_symbolic_mnist_closed_form_composition_and_constraint():
 def test_subs_after_closed_form():
     d = derive(mnist((1, 1, H, W)), subs={H: 28, W: 28})
     assert d.at["params"] == 21840 and d.at["macs"] == derive(mnist()).macs
-    assert d.layers[5].at["size"] == (4, 4, 20)
+    assert d.layers[5].at["output"] == (1, 20, 4, 4)
     assert d.layers[5].sizes[0].at == 4
 
 
@@ -113,7 +117,7 @@ def test_subs_by_name_and_per_axis_symbols():
     t = chain("T", "t.py", (1, 3, H, W), [("c", "nn.Conv2d", (3, 8, (3, 5)), {"stride": (1, 2), "padding": (1, 2)})])
     d = derive(t, subs={"H": 20, "W": 20})
     lay = d.layers[0]
-    assert lay.at["size"] == (20, 10, 8)
+    assert lay.at["output"] == (1, 8, 20, 10)
     names = {fmt.text(e.symbol): (e.value, e.arg, e.base) for e in lay.legend}
     assert names["K_H"] == (3, "kernel_size", "K") and names["K_W"] == (5, "kernel_size", "K")
     assert names["S_W"] == (2, "stride", "S")
@@ -168,12 +172,19 @@ def test_steps_evaluate_to_the_rules_value(data):
     for trace in (numeric, symbolic):
         d = derive(trace, subs={H: size, W: size} if trace is symbolic else None)
         for lay, step in zip(d.layers, trace.steps):
-            for calc in [*lay.sizes, lay.weights, lay.biases, lay.macs]:
+            for calc in [lay.weights, lay.biases, lay.macs]:
                 if calc is not None:
                     assert evaluate(calc.steps[0].expr) == calc.value
+            for calc, ceil in zip(lay.sizes, lay.ceil, strict=True):
+                if ceil is None:
+                    assert evaluate(calc.steps[0].expr) == calc.value
+                elif ceil.dropped is None:   # symbolic: the last line is the closed form of both steps
+                    assert evaluate(calc.steps[-1].expr) == calc.value
+                else:                        # ceil_mode: rounded up, then the last window dropped or not
+                    assert evaluate(calc.steps[0].expr) - ceil.dropped == calc.value
             assert {c.value for c in lay.sizes} <= set(step.output)
     for ln, ls in zip(derive(numeric).layers, derive(symbolic, subs={H: size, W: size}).layers):
-        assert (ls.at or {}).get("size", ls.size) == ln.size
+        assert (ls.at or {}).get("output", ls.output) == ln.output
 
 
 def test_matmul_macs_are_worked_out_as_b_m_n_k(torch):
@@ -195,3 +206,61 @@ def test_matmul_macs_are_worked_out_as_b_m_n_k(torch):
     assert [fmt.text(s.expr) for s in mv.macs.steps] == ["2·5·3", "30"]
     assert d.macs == 150 == int(torch.randn(2, 3, 4).matmul(torch.randn(4, 5)).numel()) * 4 + 2 * 3 * 5
     assert matmul_macs((3, 4), (4, 5), (3, 5), Integer(61)) is None   # never a formula that disagrees
+
+
+def _steps(c):
+    return [fmt.text(s.expr) for s in c.steps]
+
+
+def test_a_division_says_exact_or_what_the_floor_drops():
+    from derivation_nets import chain
+
+    d = derive(chain("T", "t.py", (1, 1, 10, 10), [("c", "nn.Conv2d", (1, 1, 5), {"stride": 2})]))
+    lay = d.layers[0]
+    assert _steps(lay.sizes[0]) == ["⌊(10 + 2·0 − 1·(5 − 1) − 1)/2⌋ + 1", "⌊5/2⌋ + 1", "2 + 1", "3"]
+    why = lay.sizes[0].steps[2].why[0]
+    assert why.id == "floor" and [fmt.text(e) for e in why.eq] == ["5", "2·2 + 1"]
+    assert "[round down: 5 = 2·2 + 1]" in d.render("text")
+    assert "round down" not in derive(alexnet()).render("text")   # AlexNet's divisions are all exact
+
+
+def test_trivial_factors_go_after_the_substitution_and_transposed_conv_shows_each_step():
+    from derivation_nets import chain
+
+    t = chain("T", "t.py", (1, 8, 3, 3), [("t", "nn.ConvTranspose2d", (8, 16, 3), {"stride": 2, "padding": 1})])
+    lay = derive(t).layers[0]
+    assert _steps(lay.sizes[0]) == ["(3 − 1)·2 − 2·1 + 1·(3 − 1) + 0 + 1", "2·2 − 2 + 2 + 1", "4 − 2 + 2 + 1", "5"]
+    sym = derive(chain("T", "t.py", (1, 1, H, W), [("c", "nn.Conv2d", (1, 2, 5), {})])).layers[0]
+    assert _steps(sym.sizes[0]) == ["⌊(H + 2·0 − 1·(5 − 1) − 1)/1⌋ + 1", "H − 5 + 1", "H − 4"]
+
+
+def test_ceil_mode_is_rounded_up_and_the_last_window_dropped_only_when_it_starts_in_the_padding(torch):
+    from derivation_nets import chain
+
+    for size, k, s, p, dropped, out in ((7, 2, 2, 1, True, 4), (14, 3, 2, 0, False, 7)):
+        t = chain("T", "t.py", (1, 1, size, size), [("p", "nn.MaxPool2d", (k,), {"stride": s, "padding": p,
+                                                                                 "ceil_mode": True})])
+        lay = derive(t).layers[0]
+        c, check = lay.sizes[0], lay.ceil[0]
+        assert fmt.text(c.general) == "⌈(H_in + 2·P − D·(K − 1) − 1)/S⌉ + 1"
+        assert check.dropped is dropped and c.value == out
+        real = torch.nn.MaxPool2d(k, s, p, ceil_mode=True)(torch.zeros(1, 1, size, size)).shape[-1]
+        assert real == out
+        text = derive(t).render("text")
+        assert ("PyTorch drops the last window" in text) is dropped
+    assert "ceil_mode=True" in formula("MaxPool2d").render("text")
+    assert "⌈(H_in + 2·P − D·(K − 1) − 1)/S⌉ + 1" in formula("MaxPool2d").render("text")
+
+
+def test_padding_same_shows_the_padding_and_why_the_size_is_kept():
+    from derivation_nets import chain
+
+    t = chain("T", "t.py", (1, 3, 9, 9), [("a", "nn.Conv2d", (3, 4, 3), {"padding": "same"}),
+                                          ("b", "nn.Conv2d", (4, 4, 4), {"padding": "same"})])
+    a, b = derive(t).layers
+    assert [(q.total.value, q.left, q.right) for q in a.same] == [(2, 1, 1)]
+    assert [(q.total.value, q.left, q.right) for q in b.same] == [(3, 1, 2)]
+    assert [v for _, _, v in b.same[0].sizes] == [9, 9]
+    text = derive(t).render("text")
+    assert "padding='same' pads D·(K − 1) = 1·(4 − 1) = 3 in total, 1 on the left and 2 on the right" in text
+    assert "H_out = H_in = 9: with stride 1" in text

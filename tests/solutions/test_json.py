@@ -145,7 +145,7 @@ def test_summary_rows_text_and_latex():
     header = next(i for i, ln in enumerate(lines) if ln.startswith("layer"))
     assert len({len(ln) for ln in lines[header:header + 2]}) == 1   # header and rule aligned
     tex = render_summary(mnist_trace((1, 1, 28, 28)), fmt="latex", lang="zh")
-    assert tex.startswith(r"\documentclass{ctexart}") and "23{,}880" in tex
+    assert tex.startswith("% !TEX program = xelatex\n\\documentclass[a4paper]{ctexart}") and "23{,}880" in tex
     assert r"\texttt{fc1}" in tex and "合计" in tex
     md = render_summary(trace, fmt="markdown")
     assert "| **total** | | | | **23,880** |" in md
@@ -154,14 +154,16 @@ def test_summary_rows_text_and_latex():
 
 @settings(max_examples=150)
 @given(a=st.integers(1, 5), b=st.integers(-30, 30), m=st.integers(1, 6), k=st.integers(-3, 5),
-       floor_=st.booleans())
-def test_folded_size_bounds_are_exact(a, b, m, k, floor_):
-    """H ≥ s0 from `_lower_bound` holds exactly for the H (1..80) where the original condition holds."""
+       floor_=st.booleans(), c=st.integers(1, 3))
+def test_folded_size_bounds_are_exact(a, b, m, k, floor_, c):
+    """H ≥ s0 from `_lower_bound` holds exactly for the H (1..80) where the original condition holds
+    (c·⌊(a·H + b)/m⌋ ≥ k too: 2·⌊(H + 1)/4⌋ ≥ 1 is H ≥ 3)."""
     from sympy import Ge
 
-    from symcnn.solutions.jsonout import _display_constraints, _lower_bound
+    from symcnn.solutions.summary import _lower_bound
+    from symcnn.solutions.summary import fold_bounds as _display_constraints
 
-    lhs = FloorDiv(a * H + b, m) if floor_ else a * H + b
+    lhs = c * (FloorDiv(a * H + b, m) if floor_ else a * H + b)
     rel = Ge(lhs, k)
     if rel in (True, False) or not getattr(rel, "is_Relational", False):
         return
@@ -175,4 +177,6 @@ def test_folded_size_bounds_are_exact(a, b, m, k, floor_):
         assert bool(rel.subs(H, h)) == (h >= s0), (rel, h, s0)
     shown = _display_constraints([rel, Eq(W, 3)])
     assert shown == ([Ge(H, s0)] if s0 > 1 else []) + [Eq(W, 3)]
+    if floor_ and (a, b, m, k, c) == (1, 1, 4, 1, 2):
+        assert s0 == 3
 

@@ -1,5 +1,5 @@
-"""The LaTeX worked solutions compile: every bundled example with pdflatex (en), Chinese ones with
-xelatex + ctex; the page text is checked with pdftotext."""
+"""The LaTeX worked solutions compile as the standalone documents users get (every example, both styles,
+both languages, is compiled by tests/solutions/test_typesetting.py); the page text is checked with pdftotext."""
 
 from __future__ import annotations
 
@@ -33,17 +33,9 @@ def _compile(engine: str, tex: str, tmp_path) -> str:
                           text=True, check=True).stdout
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_every_example_compiles_with_pdflatex(pdflatex, tmp_path, path):
-    trace = _trace(path)
-    text = _compile(pdflatex, render_derivation(derive(trace), "latex", "en"), tmp_path)
-    assert "Worked solution" in text and "Total parameters" in text
-    assert f"{int(trace.total_params):,}" in text
-
-
 def test_alexnet_page_text(pdflatex, tmp_path):
     text = _compile(pdflatex, render_derivation(derive(_trace(EXAMPLES[0].parent / "alexnet.py")),
-                                                "latex", "en"), tmp_path)
+                                                "latex", "en", layout="hwc"), tmp_path).replace(" × ", "×")
     for n in ("55×55×96", "34,944", "614,656", "885,120", "1,327,488", "884,992", "6×6×256",
               "37,752,832", "16,781,312", "4,097,000", "62,378,344"):
         assert n in text, n
@@ -55,7 +47,7 @@ def test_symbolic_mnist_compiles(pdflatex, tmp_path):
     assert "320" in text and "H − 12" in text
 
 
-@pytest.mark.parametrize("name", ["alexnet", "mnist", "unet"])
+@pytest.mark.parametrize("name", ["alexnet"])
 def test_xelatex_chinese(xelatex, tmp_path, name):
     trace = _trace(EXAMPLES[0].parent / f"{name}.py")
     text = _compile(xelatex, render_derivation(derive(trace), "latex", "zh"), tmp_path)
