@@ -15,5 +15,16 @@ May import: core only.
 """
 
 from . import (  # noqa: F401
-    activation, attention, cells, conv, linear, norm, pool, recurrent, resample, shuffle, stacks, transformer,
+    activation,
+    attention,
+    cells,
+    conv,
+    linear,
+    norm,
+    pool,
+    recurrent,
+    resample,
+    shuffle,
+    stacks,
+    transformer,
 )

@@ -15,8 +15,8 @@ from sympy import Basic, Expr, Integer
 from sympy.core.relational import Relational
 
 from ..core import fmt
-from ..core.symbols import size_symbol
 from ..core.render import render
+from ..core.symbols import size_symbol
 from ..rules.base import RULES, Condition, ceil_window
 from .general import conditions as _conditions
 from .general import symbolic_rule

@@ -8,25 +8,25 @@ torch's own and has a rule (``nn.Conv2d``...) gets that rule, rebuilt from the m
 is recorded exactly as the stand-in records it (layercall.call_layer); everything else runs its own
 forward, whose torch calls reach the stand-in through torchfn. Names come from ``named_modules()``.
 Everything is put back afterwards, even on error.
-Owns: is_module(), module_rule(), trace_module(). Never: run the model on data, change the model.
+Owns: is_module(), trace_module() (torchargs.py rebuilds the rules). Never: run the model on data, change the model.
 """
 
 from __future__ import annotations
 
-import inspect
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..core.errors import SymcnnError, TraceError
+from ..core.errors import TraceError
 from ..core.userinput import InputSpec
-from ..rules.base import RULES, Rule, make
+from ..rules.base import Rule
 from . import record as rec
 from .layercall import call_layer
 from .params import unrecorded_params
 from .standin.module import Parameter
 from .tensor import SymTensor
+from .torchargs import module_rule
 from .tracedata import Trace
 
 
@@ -36,35 +36,6 @@ def is_module(obj: Any) -> bool:
     nn = getattr(torch, "nn", None)
     return nn is not None and isinstance(getattr(nn, "Module", None), type) and isinstance(obj, nn.Module) \
         and "symcnn" not in getattr(torch, "__version__", "symcnn")
-
-
-def _plain(v: Any) -> Any:
-    return tuple(v) if type(v).__name__ == "Size" else v
-
-
-def module_rule(module: Any) -> tuple[str, Rule] | None:
-    """(key, rule) for a leaf module of one of torch's own layer classes that has a rule, built from its
-    attributes (the constructor arguments torch keeps); None: run the module's own forward."""
-    cls = type(module)
-    torch_nn = sys.modules["torch"].nn
-    key = f"nn.{cls.__name__}"
-    if getattr(torch_nn, cls.__name__, None) is not cls or RULES.get(key) is None \
-            or next(module.children(), None) is not None:
-        return None   # a subclass (its own forward), a container, or a layer symcnn has no rule for
-    kwargs = {}
-    for p in list(inspect.signature(RULES[key].setup).parameters.values())[1:]:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in ("device", "dtype"):
-            continue
-        if p.name == "bias" and not isinstance(getattr(module, "bias", None), bool):
-            kwargs["bias"] = getattr(module, "bias", None) is not None
-        elif p.name in vars(module) or hasattr(type(module), p.name) and not callable(getattr(module, p.name)):
-            kwargs[p.name] = _plain(getattr(module, p.name))
-        elif p.default is p.empty:
-            return None
-    try:
-        return key, make(key, **kwargs)
-    except SymcnnError:
-        return None
 
 
 def _symbolic(t: Any, requires_grad: bool | None) -> SymTensor:
@@ -104,12 +75,16 @@ def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None
     """Trace a live torch model on symbolic inputs (see the module docstring)."""
     import torch
 
-    from . import torchfn   # imports real torch: only when a live model is traced
+    from . import torchfn  # imports real torch: only when a live model is traced
 
     name = name or type(model).__name__
     s = rec.Session(filename="<live>", display=name, live=True)
-    s.names = {id(m): n or name for n, m in model.named_modules()}
-    rules = {id(m): r for m in model.modules() if (r := module_rule(m)) is not None}
+    rules, covered = {}, set()   # covered: the children of a composite layer's rule (its own parts)
+    for m in model.modules():
+        if id(m) not in covered and (r := module_rule(m)) is not None:
+            rules[id(m)] = r
+            covered.update(id(c) for c in m.modules() if c is not m)
+    s.names = {id(m): n or name for n, m in model.named_modules() if id(m) not in covered}
     token = rec.activate(s)
     was_training = model.training
     try:
@@ -125,11 +100,18 @@ def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None
         rec.deactivate(token)
         model.train(was_training)
     unused, extra = unrecorded_params(
-        ((n, m, rules.get(id(m), (None, None))[1], m._parameters) for n, m in model.named_modules()), s)
+        ((n, m, rules.get(id(m), (None, None))[1], _own(m, id(m) in rules)) for n, m in model.named_modules()
+         if id(m) not in covered), s)
     return Trace(model=name, source=source, input_shape=tuple(inputs[0].shape), steps=s.steps,
                  output_shape=_first(out), constraints=s.constraints, unused=unused, extra_params=extra,
                  input_shapes=tuple(tuple(i.shape) for i in inputs), input_dtypes=tuple(i.dtype for i in inputs),
                  notes=list(s.notes), backend="torch")
+
+
+def _own(m: Any, whole: bool) -> dict:
+    """A module's parameters: with a composite rule, those of its whole subtree (the rule's parts)."""
+    mods = m.modules() if whole else (m,)
+    return {f"{i}": p for i, p in enumerate(p for c in mods for p in c._parameters.values())}
 
 
 def _first(out: Any) -> tuple:
@@ -139,4 +121,4 @@ def _first(out: Any) -> tuple:
     return next((shape for shape in map(_first, values) if shape), ())
 
 
-__all__ = ["is_module", "module_rule", "trace_module"]
+__all__ = ["is_module", "trace_module"]

@@ -19,8 +19,8 @@ from ..core.errors import RuleError, SymcnnError, TraceError, UnsupportedError
 from ..core.fmt import text
 from ..rules.base import RULES, collecting, fmt_shape, make
 from . import record as rec
-from .indexing import broadcast, py, sym, view_shape
 from .calls import outputs, shapes_of, tensors_in
+from .indexing import broadcast, py, sym, view_shape
 from .methods import ActivationMethods, in_place
 from .products import ProductMethods
 from .values import ValueMethods, promote

@@ -11,6 +11,9 @@ Owns: dispatch, Dispatch, implementation(), to_sym(). Never: compute on data, or
 
 from __future__ import annotations
 
+import linecache
+import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,9 +53,31 @@ def _defined(module: Any, name: str) -> Any:
     return None if value is None or isinstance(value, missing.Missing) else value
 
 
+def _user_line() -> str:
+    """The source line of the innermost frame of the user's code (the call being dispatched)."""
+    s, f = rec.session(), sys._getframe(2)
+    while f is not None and s is not None:
+        if s.display_of(f.f_code.co_filename) is not None:
+            return linecache.getline(f.f_code.co_filename, f.f_lineno)
+        f = f.f_back
+    return ""
+
+
+def _as_written(func: Any, name: str) -> str:
+    """torch.relu_ and F.relu_ are one object in torch, and resolve to one name; the stand-in tells them
+    apart (the FLOPs tools that patch torch.nn.functional see only the F form), so read how it was written."""
+    short = name.rsplit(".", 1)[-1]
+    if name.startswith("torch.nn.functional.") and getattr(torch, short, None) is func:
+        line = _user_line()
+        if re.search(rf"\btorch\.{re.escape(short)}\s*\(", line) \
+                and not re.search(rf"\b(F|functional)\.{re.escape(short)}\s*\(", line):
+            return f"torch.{short}"
+    return name
+
+
 def implementation(func: Any) -> tuple[str, Any]:
     """(torch's name of ``func``, the stand-in's implementation or None)."""
-    name = resolve_name(func) or getattr(func, "__qualname__", repr(func))
+    name = _as_written(func, resolve_name(func) or getattr(func, "__qualname__", repr(func)))
     if name.startswith("torch.Tensor."):
         attr = name.removeprefix("torch.Tensor.")
         if attr.endswith(".__get__"):       # a property of a real tensor: the same on the symbolic one
@@ -96,11 +121,30 @@ def bridged() -> Iterator[None]:
     stand-in (SymTensor.__torch_function__ and this module's mode), and ``x.dtype`` is torch's dtype."""
     SymTensor._torch_function = staticmethod(dispatch)
     SymTensor._torch_dtype = staticmethod(lambda name: getattr(torch, name))
+    saved = {n: getattr(torch.nn.functional, n) for n in _PYTHON_ONLY}
+    for n, original in saved.items():
+        setattr(torch.nn.functional, n, _routed(n, original))
     try:
         with Dispatch():
             yield
     finally:
         SymTensor._torch_function = SymTensor._torch_dtype = None
+        for n, original in saved.items():
+            setattr(torch.nn.functional, n, original)
+
+
+# F functions torch writes in Python without torch-function dispatch (deprecated wrappers that call a
+# tensor method): while a live model runs they are routed to the stand-in's, so the step is F.sigmoid
+_PYTHON_ONLY = ("sigmoid", "tanh", "upsample")
+
+
+def _routed(name: str, original: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(a, SymTensor) for a in (*args, *kwargs.values())):
+            return getattr(functional, name)(*map(to_sym, args), **{k: to_sym(v) for k, v in kwargs.items()})
+        return original(*args, **kwargs)
+    call.__name__ = name
+    return call
 
 
 __all__ = ["Dispatch", "bridged", "dispatch", "implementation", "to_sym"]

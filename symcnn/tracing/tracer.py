@@ -73,7 +73,8 @@ def trace(path: Any, input_shape: Any = None, *, model: str | None = None, timeo
 
 
 def _live(model: Any, given: list | None, name: str | None) -> Trace:
-    from .live import module_rule, trace_module
+    from .live import trace_module
+    from .torchargs import module_rule
 
     if given is None:
         first = next((r for m in model.modules() if (r := module_rule(m)) is not None), None)

@@ -147,6 +147,17 @@ class ValueMethods:
             data = data[0] if data else None
         return self._spawn(tuple(shape), dtype_name(dtype) or self._dtype)
 
+    # --- masks: the same shape, no step (they select values, they compute no layer) ---
+    def triu(self, diagonal: int = 0):
+        return self._spawn(self._shape, self._dtype)
+
+    tril = triu
+
+    def masked_fill(self, mask: Any, value: Any):
+        if isinstance(mask, ValueMethods):
+            broadcast(self._shape, mask._shape, "masked_fill")
+        return self._spawn(self._shape, self._dtype)
+
     # --- comparisons: bool tensors of the broadcast shape (masks; no step) ---
     def _compare(self, other: Any):
         if isinstance(other, ValueMethods):

@@ -18,6 +18,8 @@ from symcnn.tracing.standin import torch as standin_torch
 from symcnn.tracing.tensor import SymTensor
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.py"))
+# the FLOPs-tool test nets: every functional form, tensor method and sequence layer (RNN, attention, ...)
+TOOL_NETS = sorted((Path(__file__).resolve().parents[1] / "flops" / "nets").glob("*.py"))
 H, W = size_symbol("H"), size_symbol("W")
 
 
@@ -52,6 +54,15 @@ def test_every_example_traced_live_equals_the_stand_in(torch, path):
     standin = symcnn.trace(path)
     model = _live_model(torch, path, standin.model)
     assert_same_trace(symcnn.trace(model, standin.input_shape, model=standin.model), standin)
+
+
+@pytest.mark.parametrize("path", TOOL_NETS, ids=[p.stem for p in TOOL_NETS])
+def test_every_tool_net_traced_live_equals_the_stand_in(torch, path):
+    standin = symcnn.trace(path)
+    model = _live_model(torch, path, standin.model)
+    specs = [f"{'x'.join(str(int(v)) for v in shape)}:{dtype}"
+             for shape, dtype in zip(standin.input_shapes, standin.input_dtypes)]
+    assert_same_trace(symcnn.trace(model, specs, model=standin.model), standin)
 
 
 @pytest.mark.parametrize("name", ["resnet50", "mnist", "alexnet"])

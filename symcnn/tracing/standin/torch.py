@@ -20,9 +20,11 @@ from ...core.errors import RuleError, TraceError, UnsupportedError
 from ...core.fmt import text
 from ...rules.base import fmt_shape, require
 from .. import record as rec
+from ..indexing import broadcast
 from ..methods import torch_forms
 from ..products import torch_products
 from ..tensor import Size, SymTensor, checked, emit
+from ..values import promote
 from . import autograd, library, nn
 from .creation import *  # noqa: F403 -- torch.rand, torch.tensor, torch.long, torch.FloatTensor, ...
 from .missing import Missing, stub
@@ -138,6 +140,33 @@ globals().update(torch_products())
 
 # torch.relu, torch.relu_, torch.softmax, torch.exp, torch.clamp...: steps keyed "torch.<name>"
 globals().update(torch_forms())
+
+
+def where(condition: SymTensor, input: Any = None, other: Any = None) -> SymTensor:
+    """torch.where(condition, input, other): the broadcast shape of the three (the one-argument form
+    returns the indices of the true values, which depend on data)."""
+    if input is None and other is None:
+        raise TraceError("torch.where(condition) returns the indices where the condition holds, which depend "
+                         "on data", fix="use torch.where(condition, x, y)").located(rec.where())
+    shapes = [t._shape for t in (condition, input, other) if isinstance(t, SymTensor)]
+    shape = shapes[0]
+    for other_shape in shapes[1:]:
+        shape, conds = checked(broadcast, shape, other_shape, "torch.where")
+        rec.add_conditions(conds, rec.where(), None)
+    kinds = [t._dtype for t in (input, other) if isinstance(t, SymTensor)] or ["float32"]
+    return SymTensor(shape, None, promote(kinds[0], kinds[-1]))
+
+
+def triu(input: SymTensor, diagonal: int = 0, *, out: Any = None) -> SymTensor:
+    return input.triu(diagonal)
+
+
+def tril(input: SymTensor, diagonal: int = 0, *, out: Any = None) -> SymTensor:
+    return input.tril(diagonal)
+
+
+def masked_fill(input: SymTensor, mask: Any, value: Any) -> SymTensor:
+    return input.masked_fill(mask, value)
 
 
 def save(*args: Any, **kwargs: Any) -> None:
