@@ -26,6 +26,7 @@ import click
 
 from ..core.errors import InputError, SymcnnError
 
+BACKENDS = ("auto", "stand-in", "torch")   # as symcnn.tracing.tracer.BACKENDS (not imported: keeps --help light)
 FORMATS = ("text", "markdown", "latex", "html", "json")
 LANGS = ("en", "zh")
 STYLES = ("full", "compact")
@@ -55,6 +56,7 @@ class NetArgs:
     sets: tuple[str, ...] = ()
     timeout: float | None = DEFAULT_TIMEOUT
     script_args: tuple[str, ...] = ()
+    backend: str = "auto"
 
     @property
     def input(self) -> str | None:
@@ -88,7 +90,7 @@ def net_options(f):
     """Add NET.py, --model, --input, --set and --timeout, and pass on the script's own arguments (given
     after ``--``, see main.py); the command receives ``net: NetArgs``."""
 
-    @click.argument("net_path", metavar="NET.py")
+    @click.argument("net_path", metavar="NET.py|MODULE:CALLABLE")
     @click.option("--model", metavar="NAME|CALL",
                   help="The model: a name in NET.py (class, factory, instance) or a call with literal "
                        "arguments, e.g. \"VGG('VGG16')\".")
@@ -99,10 +101,13 @@ def net_options(f):
                   help="Substitute a symbol after the closed form is derived (repeatable): --set H=227.")
     @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, callback=_timeout,
                   metavar="SECONDS", help="Stop tracing NET.py after this many seconds.")
+    @click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+                  help="Run NET.py with symcnn's torch stand-in, with real torch (installed; models on the meta "
+                       "device), or auto: the stand-in, then real torch when the file needs it.")
     @functools.wraps(f)
-    def wrapper(*args, net_path, model, inputs, sets, timeout, **kwargs):
+    def wrapper(*args, net_path, model, inputs, sets, timeout, backend, **kwargs):
         script_args = getattr(click.get_current_context().find_root().command, "script_args", ())
-        net = NetArgs(net_path, model, tuple(inputs), tuple(sets), timeout, tuple(script_args))
+        net = NetArgs(net_path, model, tuple(inputs), tuple(sets), timeout, tuple(script_args), backend)
         return f(*args, net=net, **kwargs)
 
     return wrapper
@@ -156,7 +161,14 @@ def format_options(f):
     return wrapper
 
 
+def _is_spec(path: str) -> bool:
+    """package.module:callable (a model built from an installed package), not a file."""
+    return ":" in path and not path.endswith(".py") and not Path(path).exists()
+
+
 def _check_net_file(path: str) -> None:
+    if _is_spec(path):
+        return
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file", fix="give the path of your net.py")
@@ -180,7 +192,8 @@ def load_trace(net: NetArgs):
     _check_net_file(net.path)
     from ..tracing.tracer import trace as run_trace
 
-    trace = run_trace(net.path, model=net.model, input_shape=inputs, timeout=net.timeout, args=net.script_args)
+    trace = run_trace(net.path, model=net.model, input_shape=inputs, timeout=net.timeout, args=net.script_args,
+                      backend=net.backend)
     for note in trace.notes:
         click.echo(f"symcnn: note: {note}", err=True)
     return trace, resolve_sets(trace, subs)

@@ -24,7 +24,10 @@ class Where:
 
 
 class SymcnnError(Exception):
-    """Base of every error symcnn raises on purpose: all are user/input errors (exit code 2)."""
+    """Base of every error symcnn raises on purpose: all are user/input errors (exit code 2).
+    ``needs_torch``: the torch stand-in cannot run this net.py, real torch could (--backend auto)."""
+
+    needs_torch = False
 
     def __init__(self, what: str, *, fix: str | None = None, where: Where | None = None,
                  layer: str | None = None):

@@ -16,6 +16,8 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import NetLoadError
@@ -23,21 +25,48 @@ from . import record as rec
 from .loading import user_error
 from .standin import nn
 from .standin.missing import MissingBase, zoo_model
+from .tensor import SymTensor
 
 _LITERALS = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.UnaryOp)
 
 
+@dataclass(frozen=True, slots=True)
+class Kinds:
+    """What a model is, per backend: the module base class, losses (never models), leaf layers (a bare
+    ``act = nn.ReLU()`` at module level is a model only as a last resort), the rule of a model's first
+    layer (for a default input), and which module-level values are example inputs."""
+
+    module: type
+    loss: type
+    is_layer: Callable[[Any], bool]
+    first_rule: Callable[[Any], Any]
+    is_input: Callable[[Any, rec.Session], bool]
+
+
+def _standin_layer(v: Any) -> bool:
+    return isinstance(v, nn.Layer) or (isinstance(v, type) and issubclass(v, nn.Layer))
+
+
+STANDIN = Kinds(nn.Module, nn.Loss, _standin_layer,
+                lambda net: next((m._rule for m in net.modules() if isinstance(m, nn.Layer)), None),
+                lambda v, s: isinstance(v, SymTensor) and id(v) in s.created)
+
+
+def kinds(s: rec.Session) -> Kinds:
+    return s.kinds or STANDIN
+
+
 def _models(ns: dict, s: rec.Session) -> tuple[dict[str, Any], dict[str, type]]:
     """Module-level model instances that are no other instance's submodule, and model classes."""
-    inst = {}
+    k, inst = kinds(s), {}
     for n, v in ns.items():
-        if isinstance(v, nn.Module) and not isinstance(v, nn.Loss) and not n.startswith("_") \
+        if isinstance(v, k.module) and not isinstance(v, k.loss) and not n.startswith("_") \
                 and all(v is not w for w in inst.values()):
             inst[n] = v
     inner = {id(m) for v in inst.values() for _, m in v.named_modules() if m is not v}
     roots = {n: v for n, v in inst.items() if id(v) not in inner}
-    classes = {n: v for n, v in ns.items() if isinstance(v, type) and issubclass(v, nn.Module)
-               and v.__module__ == s.module_name and not issubclass(v, (nn.Layer, nn.Loss))}
+    classes = {n: v for n, v in ns.items() if isinstance(v, type) and issubclass(v, k.module)
+               and v.__module__ == s.module_name and not issubclass(v, k.loss) and not k.is_layer(v)}
     return roots, classes
 
 
@@ -50,9 +79,12 @@ def _no_args(fn: Any) -> bool:
 
 
 def _own(fn: Any, s: rec.Session) -> bool:
-    """A function (or lambda, or method) defined in the user's own code."""
+    """A function (or lambda, or method) defined in the user's own code (for package.module:callable,
+    in that package)."""
     fn = getattr(fn, "__func__", fn)
     code = getattr(fn, "__code__", None)
+    if s.owner and str(getattr(fn, "__module__", "")).split(".")[0] == s.owner:
+        return code is not None
     return code is not None and s.display_of(code.co_filename) is not None
 
 
@@ -85,7 +117,7 @@ def _builds_model(fn: Any, ns: dict, s: rec.Session, seen: set[int]) -> bool:
 
 def _is_maker(obj: Any, ns: dict, s: rec.Session, seen: set[int]) -> bool:
     if isinstance(obj, type):
-        return issubclass(obj, nn.Module) and not issubclass(obj, nn.Loss)
+        return issubclass(obj, kinds(s).module) and not issubclass(obj, kinds(s).loss)
     return _builds_model(obj, ns, s, seen)
 
 
@@ -113,10 +145,15 @@ def _call(label: str, fn: Any, args: tuple, kwargs: dict, s: rec.Session) -> Any
         raise
     except Exception as e:  # noqa: BLE001 -- the user's factory: report it as their error
         raise user_error(e, s) from None
-    if not isinstance(model, nn.Module):
-        raise NetLoadError(f"--model {label} gave a {type(model).__name__}, not an nn.Module",
+    if not isinstance(model, kinds(s).module):
+        raise NetLoadError(f"{_named(label, s)} gave a {type(model).__name__}, not an nn.Module",
                            fix="name a model class, a factory that returns a model, or a model instance")
     return model
+
+
+def _named(spec: str, s: rec.Session) -> str:
+    """How an error names what the user gave: --model 'X', or module:X for package.module:callable."""
+    return f"{s.display}:{spec}" if s.owner else f"--model {spec!r}"
 
 
 def _ref(node: ast.expr, ns: dict, spec: str) -> Any:
@@ -150,7 +187,8 @@ def _value(node: ast.expr, ns: dict, spec: str) -> Any:
     return _ref(node, ns, spec)
 
 
-def _from_spec(spec: str, ns: dict, s: rec.Session) -> tuple[str, Any]:
+def from_spec(spec: str, ns: dict, s: rec.Session) -> tuple[str, Any]:
+    """The model ``spec`` names in ``ns`` (--model's grammar: a name, or a call with literal arguments)."""
     names = sorted(candidates(ns, s)) + sorted(_models(ns, s)[0])
     listing = f"; the candidates are {', '.join(names)}" if names else ""
     try:
@@ -169,15 +207,15 @@ def _from_spec(spec: str, ns: dict, s: rec.Session) -> tuple[str, Any]:
                            fix="pass one of them as --model (a class or factory name, or a call such as "
                                "--model \"VGG('VGG16')\")") from None
     except (SyntaxError, _BadSpec, AttributeError, IndexError, TypeError, ValueError):
-        raise NetLoadError(f"--model {spec!r} is not a name or a call with literal arguments",
+        raise NetLoadError(f"{_named(spec.strip(), s)} is not a name or a call with literal arguments",
                            fix="write a name of net.py (--model ResNet18) or a call whose arguments are "
                                "numbers, strings, lists or names of net.py (--model \"resnet(depth=20)\")"
                            ) from None
-    if isinstance(fn, nn.Module) and not isinstance(tree, ast.Call):
+    if isinstance(fn, kinds(s).module) and not isinstance(tree, ast.Call):
         return label, fn
-    if not (isinstance(fn, type) and issubclass(fn, nn.Module)) and not isinstance(fn, functools.partial) \
+    if not (isinstance(fn, type) and issubclass(fn, kinds(s).module)) and not isinstance(fn, functools.partial) \
             and not _own(fn, s):
-        raise NetLoadError(f"--model {spec!r}: {label.split('(')[0]} is not a model class or a function of "
+        raise NetLoadError(f"{_named(spec.strip(), s)}: {label.split('(')[0]} is not a model class or a function of "
                            f"{s.display}", fix=f"name a model class or a factory defined in {s.display}{listing}")
     if isinstance(fn, type) and not isinstance(tree, ast.Call) and not _no_args(fn):
         raise NetLoadError(f"{s.display}: {label}() needs constructor arguments",
@@ -188,10 +226,10 @@ def _from_spec(spec: str, ns: dict, s: rec.Session) -> tuple[str, Any]:
 
 def choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any]:
     if model is not None:
-        return _from_spec(model, ns, s)
+        return from_spec(model, ns, s)
     roots, _ = _models(ns, s)
     # a bare layer at module level (act = nn.ReLU() used by forward) is a model only as a last resort
-    big = {n: v for n, v in roots.items() if not isinstance(v, nn.Layer)}
+    big = {n: v for n, v in roots.items() if not kinds(s).is_layer(v)}
     leaf = {n: v for n, v in roots.items() if n not in big}
     if len(big) > 1:
         fed = [n for n, v in big.items() if any(m is v for m, _ in s.top_calls)]
@@ -214,10 +252,12 @@ def choose_model(ns: dict, s: rec.Session, model: str | None) -> tuple[str, Any]
     if leaf:
         return next(iter(leaf.items()))
     if zoo := zoo_model(ns):
-        raise NetLoadError(f"{s.display}: the model `{zoo[0]}` comes from {zoo[1]}, which symcnn cannot "
-                           "build: it runs net.py with a torch stand-in that has torch.nn's layers only",
-                           fix="write the model's layers in net.py with torch.nn modules (symcnn's repository "
-                               "has ResNet, VGG16, DenseNet-121 and MobileNetV2 written out in examples/)")
+        err = NetLoadError(f"{s.display}: the model `{zoo[0]}` comes from {zoo[1]}, which the torch stand-in "
+                           "cannot build (it has torch.nn's layers only)",
+                           fix="run it with real torch (--backend torch; pip install torch), or write the model's "
+                               "layers in net.py with torch.nn modules")
+        err.needs_torch = True
+        raise err
     raise _no_model(ns, s)
 
 
@@ -244,4 +284,4 @@ def _no_model(ns: dict, s: rec.Session) -> NetLoadError:
                         fix=f"name the model with {example}, or add `model = Net(...)` at module level")
 
 
-__all__ = ["candidates", "choose_model"]
+__all__ = ["STANDIN", "Kinds", "candidates", "choose_model", "from_spec", "kinds"]

@@ -17,10 +17,10 @@ from typing import Any
 from sympy import Basic, Integer
 
 from ..core.errors import TraceError, Where
-from ..core.symbols import SPATIAL, C, N
+from ..core.symbols import SPATIAL, C, L, N
 from ..core.userinput import DTYPES, InputSpec
 from . import record as rec
-from .standin import nn
+from .choose import kinds
 from .tensor import SymTensor, sym
 
 
@@ -41,21 +41,33 @@ def _where_forward(net: Any, s: rec.Session) -> Where | None:
     return Where(shown, code.co_firstlineno) if shown else None
 
 
-def _spec(t: SymTensor) -> InputSpec:
-    return InputSpec(t._shape, t._dtype)
-
-
-def _first_layer(net: Any) -> Any:
-    return next((m for _, m in net.named_modules() if isinstance(m, nn.Layer)), None)
+def _spec(t: Any) -> InputSpec:
+    """An example input as an InputSpec: a symbolic tensor, or a real one (the torch backend)."""
+    if isinstance(t, SymTensor):
+        return InputSpec(t._shape, t._dtype)
+    return InputSpec(tuple(Integer(int(n)) for n in t.shape), str(t.dtype).removeprefix("torch."))
 
 
 def default_input(rule: Any) -> InputSpec:
-    """Symbolic N×C×H×W (1-D: N×C×L, 3-D: N×C×T×H×W) with C from the model's first layer's rule."""
+    """Symbolic N×C×H×W (1-D: N×C×L, 3-D: N×C×T×H×W) with C from the model's first layer's rule; a
+    first Linear gives N×F, an embedding N×L token ids, a recurrent or attention layer L×N×F (N×L×F with
+    batch_first)."""
     if rule is None:
         return InputSpec((N, C, *SPATIAL[2]))
     args = rule.raw_args
     if "in_features" in args:
         return InputSpec((N, sym(args["in_features"])))
+    if "num_embeddings" in args:                       # token ids
+        return InputSpec((N, L), "int64")
+    for inner in ("encoder_layer", "decoder_layer"):   # a Transformer stack: its layer's input
+        if inner in args and hasattr(args[inner], "raw_args"):
+            return default_input(args[inner])
+    features = next((args[k] for k in ("input_size", "embed_dim", "d_model") if k in args), None)
+    if features is not None:                           # a sequence: (L, N, F), batch_first: (N, L, F)
+        f = sym(features)
+        if rule.key.endswith("Cell"):
+            return InputSpec((N, f))
+        return InputSpec((N, L, f) if args.get("batch_first") else (L, N, f))
     c = args.get("in_channels", args.get("num_features", C))
     nd = rule.nd or 2
     return InputSpec((N, sym(c) if not isinstance(c, Basic) or c.is_Integer else C, *SPATIAL[nd]))
@@ -78,8 +90,7 @@ def choose_inputs(ns: dict, s: rec.Session, net: Any, name: str, given: list[Inp
         raise TraceError(f"{name}.forward takes {len(need)} inputs ({', '.join(need)}) and symcnn cannot tell "
                          "their shapes", fix="give one --input per argument, in order (e.g. --input 1x3x256x256 "
                          "--input 1x3x256x256; integer inputs: --input 1:long)", where=_where_forward(net, s))
-    layer = _first_layer(net)
-    return [default_input(layer._rule if layer is not None else None)]
+    return [default_input(kinds(s).first_rule(net))]
 
 
 def _fed(ns: dict, s: rec.Session, net: Any, k: int) -> list[InputSpec]:
@@ -88,7 +99,7 @@ def _fed(ns: dict, s: rec.Session, net: Any, k: int) -> list[InputSpec]:
     fed = [a for m, a in s.top_calls if m is net] or [a for m, a in s.top_calls if id(m) in members]
     if fed and (k == 1 or len(fed[0]) == k):
         return [_spec(t) for t in fed[0][:k]]
-    made = lambda v: isinstance(v, SymTensor) and id(v) in s.created  # noqa: E731
+    made = lambda v: kinds(s).is_input(v, s)  # noqa: E731
     if k > 1:
         groups = [v for n, v in ns.items() if not n.startswith("_") and isinstance(v, (tuple, list))
                   and len(v) == k and all(map(made, v))]
@@ -101,8 +112,8 @@ def _fed(ns: dict, s: rec.Session, net: Any, k: int) -> list[InputSpec]:
             tensors.append(v)
     specs = [_spec(t) for t in tensors] or [InputSpec(sh, dt) for g in _main_block_calls(s.source) for sh, dt in g]
     if len(set(specs)) > 1:
-        layer = _first_layer(net)
-        c = layer._rule.raw_args.get("in_channels") if layer is not None else None
+        rule = kinds(s).first_rule(net)
+        c = rule.raw_args.get("in_channels") if rule is not None else None
         specs = [v for v in specs if c is not None and len(v.shape) > 1 and v.shape[1] == c]
     return [specs[0]] if len(set(specs)) == 1 else []
 

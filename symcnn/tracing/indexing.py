@@ -61,7 +61,7 @@ def _slice_len(n, s: slice, axis: int):
 
 
 def index_shape(shape: tuple, index) -> tuple:
-    """Shape of x[index] for ints, slices, None and Ellipsis (basic indexing)."""
+    """Shape of x[index] for ints, slices, None, Ellipsis and one integer index tensor."""
     idx = index if isinstance(index, tuple) else (index,)
     used = sum(1 for i in idx if i is not None and i is not Ellipsis)
     if used > len(shape):
@@ -82,9 +82,17 @@ def index_shape(shape: tuple, index) -> tuple:
             if n.is_Integer and not -n <= i < n:
                 raise RuleError(f"index {i} is out of bounds for dim {axis} with size {n}",
                                 fix=f"use an index in [{-n}, {n - 1}]")
+        elif hasattr(i, "_shape") and not isinstance(i, Basic):   # an index tensor: its shape replaces the axis
+            if getattr(i, "_dtype", "") == "bool":
+                raise TraceError("indexing with a bool mask keeps a number of entries that depends on data",
+                                 fix="use torch.where(mask, x, y) or masked_fill, which keep the shape")
+            if sum(hasattr(j, "_shape") for j in idx) > 1:
+                raise UnsupportedError("indexing with several index tensors is not supported by symcnn yet",
+                                       fix="index one dimension at a time")
+            out.extend(i._shape)
         else:
             raise UnsupportedError(f"indexing with {type(i).__name__} is not supported by symcnn yet",
-                                   fix="use ints, slices, None or ...")
+                                   fix="use ints, slices, None, ... or an integer index tensor")
         axis += 1
     return tuple(out) + tuple(shape[axis:])
 

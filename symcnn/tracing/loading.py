@@ -22,9 +22,10 @@ import importlib.abc
 import importlib.machinery
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 from sympy import Expr, ceiling, floor
 
@@ -81,8 +82,18 @@ def user_error(e: BaseException, s: rec.Session) -> SymcnnError:
     if isinstance(e, SystemExit):
         return NetLoadError(f"net.py called sys.exit({e.code!r}) while loading",
                             fix='move it under `if __name__ == "__main__":`', where=at)
-    return NetLoadError(f"{type(e).__name__}: {msg}" if msg else type(e).__name__, where=at,
-                        fix=getattr(e, "symcnn_fix", None))
+    err = NetLoadError(f"{type(e).__name__}: {msg}" if msg else type(e).__name__, where=at,
+                       fix=getattr(e, "symcnn_fix", None))
+    err.needs_torch = _in_a_library(e.__traceback__)   # a library's own code failed on the stand-in
+    return err
+
+
+def _in_a_library(tb: types.TracebackType | None) -> bool:
+    """Did the innermost frame belong to an installed package (not symcnn, not the standard library)?"""
+    last = None
+    while tb is not None:
+        last, tb = tb.tb_frame.f_code.co_filename, tb.tb_next
+    return last is not None and "site-packages" in last and "symcnn" not in last
 
 
 def _package_of(path: Path) -> tuple[str, Path]:
@@ -158,8 +169,10 @@ def _deadline(timeout: float | None):
 
 
 @contextmanager
-def running(path: Path, timeout: float | None, args: tuple[str, ...] = ()) -> Iterator[tuple[dict, rec.Session]]:
-    """Run net.py on the stand-in; yields its globals and the session (still active and installed)."""
+def running(path: Path, timeout: float | None, args: tuple[str, ...] = (),
+            environment: Callable[[rec.Session], Any] | None = None) -> Iterator[tuple[dict, rec.Session]]:
+    """Run net.py on the stand-in (or in ``environment(session)``: realtorch.patched for real torch);
+    yields its globals and the session (still active, the environment still in place)."""
     if not path.is_file():
         raise NetLoadError(f"{path}: no such file", fix="give the path of your net.py")
     try:
@@ -182,7 +195,8 @@ def running(path: Path, timeout: float | None, args: tuple[str, ...] = ()) -> It
     token = rec.activate(s)
     module = types.ModuleType(name)
     try:
-        with installed(), _script_mode([str(path), *args], s), limits.memory_cap(), _deadline(timeout), \
+        with (environment or (lambda _: installed()))(s), _script_mode([str(path), *args], s), \
+                limits.memory_cap(), _deadline(timeout), \
                 redirect_stdout(sys.stderr):
             try:
                 module = _execute(code, name, module, s)
@@ -225,6 +239,8 @@ def _failure(e: BaseException, s: rec.Session, module: types.ModuleType, timeout
             not isinstance(e, (Exception, SystemExit)) and _innermost(e.__traceback__, s) is None):
         return e
     err = user_error(e, s)
+    if s.inert:                    # it built on functions the stand-in only pretends to have
+        err.needs_torch = True
     e.__traceback__ = None         # free net.py's frames and globals (a huge list) now
     module.__dict__.clear()
     return err

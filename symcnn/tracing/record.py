@@ -30,6 +30,9 @@ class Session:
     module_name: str = "__symcnn_net__"   # the name net.py runs under (its dotted name in a package)
     root: str = ""                # the folder of net.py (or of its package): its own modules live there
     live: bool = False            # a live torch model: any code outside the libraries is the user's
+    kinds: Any = None             # choose.Kinds of the backend that runs net.py (None: the stand-in's)
+    owner: str = ""               # package.module:callable: the package whose functions may build the model
+    inert: list[str] = field(default_factory=list)   # torch/library functions called outside forward, inert
     recording: bool = False
     steps: list[Step] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)

@@ -317,9 +317,10 @@ class SymTensor(ActivationMethods, ValueMethods, ProductMethods):
         from .indexing import index_shape
 
         out, conds = checked(index_shape, self._shape, index)
+        gathered = any(isinstance(i, SymTensor) for i in (index if isinstance(index, tuple) else (index,)))
         t = emit("Tensor.__getitem__", [self], out, conditions=conds, name="getitem")
         s = rec.session()
-        if s is not None and t.step is not None and t.step >= 0:   # the crop offsets, for rf.py
+        if s is not None and t.step is not None and t.step >= 0 and not gathered:   # crop offsets, for rf.py
             from .indexing import slice_starts
 
             s.steps[t.step].slices = slice_starts(self._shape, index)

@@ -12,14 +12,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InputError
+from ..core.errors import InputError, SymcnnError
 from ..core.userinput import as_inputs
+from . import realtorch
 from .choose import choose_model
 from .feed import choose_inputs, default_input
 from .live import is_module
 from .loading import running
 from .params import unrecorded_params
 from .tensor import SymTensor
+from .torchargs import module_rule
 from .tracedata import Trace
 
 
@@ -33,28 +35,63 @@ def _first_tensor(out: Any) -> SymTensor | None:
     return None
 
 
-def trace(path: Any, input_shape: Any = None, *, model: str | None = None, timeout: float | None = None,
-          args: tuple[str, ...] = ()) -> Trace:
-    """Run a net.py, or a live torch model, on symbolic tensors and return every layer call, in order.
+BACKENDS = ("auto", "stand-in", "torch")
 
-    Args: path: a net.py, or a ``torch.nn.Module`` object (real torch installed: it runs on symbolic
-    tensors, never on data); input_shape: one shape of ints and/or symbols (or names: ``(1, 3, "H",
-    "W")``, ``"1x3xHxW"``), or a list of them for a forward with several inputs (a dtype after a colon:
-    ``"1:long"``); model: a name of net.py (a model instance, class, factory function or partial) or a
-    call with literal arguments (``"VGG('VGG16')"``), or a live model's display name; timeout in
-    seconds; args: the script's own command-line arguments (its ``sys.argv[1:]``).
-    Raises: NetLoadError, UnsupportedError, RuleError, TraceError, each located at a net.py line.
+
+def trace(path: Any, input_shape: Any = None, *, model: str | None = None, timeout: float | None = None,
+          args: tuple[str, ...] = (), backend: str = "auto") -> Trace:
+    """Run a net.py, a live torch model, or a ``package.module:callable``, on symbolic tensors and return
+    every layer call, in order.
+
+    Args: path: a net.py; a ``torch.nn.Module`` object (real torch installed: it runs on symbolic tensors,
+    never on data); or ``"package.module:factory(args)"`` (built with real torch on the meta device);
+    input_shape: one shape of ints and/or symbols (or names: ``(1, 3, "H", "W")``, ``"1x3xHxW"``), or a
+    list of them for a forward with several inputs (a dtype after a colon: ``"1:long"``); model: a name
+    of net.py (a model instance, class, factory function or partial) or a call with literal arguments
+    (``"VGG('VGG16')"``), or a live model's display name; timeout in seconds; args: the script's own
+    command-line arguments (its ``sys.argv[1:]``); backend: ``stand-in`` (symcnn's torch stand-in, no
+    torch needed), ``torch`` (real torch builds the model), ``auto`` (the stand-in, then real torch when
+    the file needs what the stand-in lacks and torch is installed).
+    Raises: NetLoadError, UnsupportedError, RuleError, TraceError, each located at a net.py line;
+    InputError for a bad argument.
 
     >>> trace("examples/mnist.py").output_shape
     (1, 10)
     """
+    if backend not in BACKENDS:
+        raise InputError(f"unknown backend {backend!r}", fix=f"use one of: {', '.join(BACKENDS)}")
     given = as_inputs(input_shape) if input_shape is not None else None
     if is_module(path):
         return _live(path, given, model)
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"symcnn cannot trace a {type(path).__name__}",
                          fix="give the path of a net.py, or a torch.nn.Module (with torch installed)")
+    if isinstance(path, str) and ":" in path and not path.endswith(".py") and not Path(path).exists():
+        if not realtorch.importable():
+            raise realtorch.needed(f"{path} (a package.module:callable)")
+        name, net, s = realtorch.build_spec(path)
+        return _live(net, given, name, source=path)
     path = Path(path)
+    if backend == "torch":
+        if not realtorch.importable():
+            raise realtorch.needed("--backend torch")
+        return _with_torch(path, model, given, timeout, args)
+    try:
+        return _standin(path, model, given, timeout, args)
+    except SymcnnError as e:
+        if backend == "stand-in" or not e.needs_torch:
+            raise
+        if not realtorch.importable():
+            e.fix = (f"{e.fix}; or install PyTorch (pip install torch): with it, symcnn runs such files with "
+                     "real torch") if e.fix else "install PyTorch (pip install torch): with it, symcnn runs " \
+                "such files with real torch"
+            raise
+        t = _with_torch(path, model, given, timeout, args)
+        t.notes.insert(0, f"ran {path.name} with real torch, since the stand-in cannot: {e.what}")
+        return t
+
+
+def _standin(path: Path, model: str | None, given: list | None, timeout: float | None, args: tuple) -> Trace:
     with running(path, timeout, tuple(args)) as (ns, s):
         name, net = choose_model(ns, s, model)
         inputs = choose_inputs(ns, s, net, name, given)
@@ -72,11 +109,24 @@ def trace(path: Any, input_shape: Any = None, *, model: str | None = None, timeo
                  input_dtypes=tuple(i.dtype for i in inputs), notes=list(s.notes))
 
 
-def _live(model: Any, given: list | None, name: str | None) -> Trace:
+def _with_torch(path: Path, model: str | None, given: list | None, timeout: float | None, args: tuple) -> Trace:
+    """The torch backend: net.py runs with real torch (models on the meta device); the model is traced live."""
+    import torch  # noqa: F401 -- imported before the tracer's memory cap: torch maps a lot of address space
+
     from .live import trace_module
-    from .torchargs import module_rule
+
+    with running(path, timeout, tuple(args), environment=realtorch.patched) as (ns, s):
+        name, net = choose_model(ns, s, model)
+        inputs = choose_inputs(ns, s, net, name, given)
+        t = trace_module(net, inputs, name=name, source=str(path))
+    t.notes[:0] = s.notes
+    return t
+
+
+def _live(model: Any, given: list | None, name: str | None, source: str = "") -> Trace:
+    from .live import trace_module
 
     if given is None:
         first = next((r for m in model.modules() if (r := module_rule(m)) is not None), None)
         given = [default_input(first[1] if first else None)]
-    return trace_module(model, given, name=name)
+    return trace_module(model, given, name=name, source=source)

@@ -49,7 +49,7 @@ def fake_tracer(monkeypatch):
     """A stand-in symcnn.tracing.tracer that returns the hand-built MNIST trace (CLI plumbing only)."""
     calls = []
 
-    def trace(path, *, model=None, input_shape=None, timeout=None, args=()):
+    def trace(path, *, model=None, input_shape=None, timeout=None, args=(), backend="auto"):
         shape = input_shape[0].shape if input_shape else None   # the CLI passes a list of InputSpec
         calls.append((path, model, shape, timeout))
         return mnist_trace(shape or (1, 1, 28, 28))
@@ -159,7 +159,7 @@ def test_non_python_file(runner, tmp_path):
 
 def test_missing_argument(runner):
     err = one_error_line(run(runner, "derive"))
-    assert "Missing argument 'NET.py'" in err and "(see `symcnn derive --help`)" in err
+    assert "Missing argument 'NET.py|MODULE:CALLABLE'" in err and "(see `symcnn derive --help`)" in err
 
 
 def test_unknown_command(runner):

@@ -362,10 +362,13 @@ def test_print_model_shows_the_arguments_given_on_stderr(tmp_path, capsys):
     ("model = torchvision.models.resnet18()", "torchvision.models.resnet18()"),
     ("model = torch.hub.load('pytorch/vision', 'resnet18')", "torch.hub.load()")])
 def test_a_zoo_model_is_named_not_reported_as_missing(tmp_path, line, call):
-    """torchvision/hub models cannot be built on the stand-in: the error says which and why."""
+    """torchvision/hub models cannot be built on the stand-in: the error says which and why (--backend
+    auto then runs the file with real torch: tests/tracing/test_backends.py)."""
     f = tmp_path / "net.py"
     f.write_text(f"import torch, torchvision\n{line}\nx = torch.randn(1, 3, 224, 224)\n")
     with pytest.raises(NetLoadError) as e:
-        trace(f)
-    assert str(e.value).startswith(f"net.py: the model `model` comes from {call}, which symcnn cannot build")
-    assert "write the model's layers in net.py" in str(e.value)
+        trace(f, backend="stand-in")
+    assert str(e.value) == (f"net.py: the model `model` comes from {call}, which the torch stand-in cannot build "
+                            "(it has torch.nn's layers only). Fix: run it with real torch (--backend torch; pip "
+                            "install torch), or write the model's layers in net.py with torch.nn modules")
+    assert e.value.needs_torch

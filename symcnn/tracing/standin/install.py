@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import autograd, functional, library, nn
 from . import torch as shim_torch
-from .missing import stub
+from .missing import LIBRARIES, stub
 
 # torch module name -> the stand-in module that is it (parents get the children as attributes)
 MODELLED = {
@@ -40,7 +40,7 @@ MODELLED = {
     "torch.cuda": library.cuda, "torch.cuda.amp": library.cuda_amp, "torch.backends": library.backends,
     "torch.backends.cudnn": library.backends.cudnn, "torch.backends.mps": library.backends.mps,
 }
-_STUBBED = ("torchvision", "torchaudio", "torchtext", "torchsummary", "torchinfo", "thop", "timm")
+_STUBBED = LIBRARIES
 
 
 @cache

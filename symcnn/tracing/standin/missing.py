@@ -49,14 +49,17 @@ class Missing:
                                fix=f"pip install {self._uninstalled}").located(rec.where())
         s = rec.session()
         if s is not None and not s.recording and not s.in_forward:
+            if self._qualname.split(".")[0] in ("torch", *LIBRARIES):
+                s.inert.append(self._qualname)   # building the model needed it: real torch could run it
             return Missing(f"{self._qualname}()", self._uninstalled)
         if self._uninstalled:
             raise UnsupportedError(f"{self._qualname} comes from {self._uninstalled}, which is not installed",
                                    fix=f"pip install {self._uninstalled}, or keep it out of the model's forward"
                                    ).located(rec.where())
-        raise UnsupportedError(f"{self._qualname} is not supported by symcnn yet",
-                               fix="remove it from the model, or describe it with a custom rule"
-                               ).located(rec.where())
+        err = UnsupportedError(f"{self._qualname} is not supported by symcnn yet",
+                               fix="remove it from the model, or describe it with a custom rule")
+        err.needs_torch = self._qualname.split(".")[0] in LIBRARIES   # torchvision.ops.X: real torch has it
+        raise err.located(rec.where())
 
     def __mro_entries__(self, bases: tuple) -> tuple:
         return (type(f"Missing<{self._qualname}>", (MissingBase,), {"_missing_base": self._qualname}),)
@@ -82,12 +85,16 @@ class Missing:
         return f"<{self._qualname}: not modelled by symcnn>"
 
 
+# model libraries built on torch: stubs under the stand-in, real with --backend torch
+LIBRARIES = ("torchvision", "torchaudio", "torchtext", "timm", "torchsummary", "torchinfo", "thop")
+
+
 def zoo_model(ns: dict) -> tuple[str, str] | None:
-    """(name, call) of a module-level model from a model zoo (``torchvision.models.resnet18()``,
-    ``torch.hub.load(...)``): under the stand-in only a Missing placeholder."""
+    """(name, call) of a module-level model from a model library (``torchvision.models.resnet18()``,
+    ``timm.create_model(...)``, ``torch.hub.load(...)``): under the stand-in only a Missing placeholder."""
     for n, v in ns.items():
         q = v._qualname if isinstance(v, Missing) else ""
-        if q.endswith("()") and (".models." in q or q.startswith("torch.hub.")):
+        if q.endswith("()") and (q.split(".")[0] in LIBRARIES or q.startswith("torch.hub.")):
             return n, q
     return None
 
@@ -105,4 +112,4 @@ def stub(name: str, uninstalled: str | None = None, strict: bool = False) -> typ
     return m
 
 
-__all__ = ["Missing", "MissingBase", "stub", "zoo_model"]
+__all__ = ["LIBRARIES", "Missing", "MissingBase", "stub", "zoo_model"]

@@ -1,0 +1,3 @@
+from modellib import create_model
+
+model = create_model("posnet_tiny", num_classes=5)
