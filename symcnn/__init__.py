@@ -42,18 +42,24 @@ def __dir__():
     return sorted({*globals(), *_LAZY})
 
 
-def trace(path, input_shape=None, *, model=None, timeout=None, args=()) -> Trace:
-    """Trace a net.py, or a live torch model, on symbolic tensors (see symcnn.tracing.tracer.trace)."""
+def trace(net, input_shape=None, *, model=None, timeout=None, args=(), backend="auto") -> Trace:
+    """Trace a net.py, a live torch model or a package.module:callable on symbolic tensors (see
+    symcnn.tracing.tracer.trace)."""
     from .tracing.tracer import trace as _trace
 
-    return _trace(path, input_shape, model=model, timeout=timeout, args=args)
+    return _trace(net, input_shape, model=model, timeout=timeout, args=args, backend=backend)
 
 
-def derive(trace, *, convention="mac", subs=None):
-    """The worked solution of a Trace, as data (see symcnn.solutions.derivation.derive)."""
+def derive(net, input_shape=None, *, model=None, convention="mac", subs=None, timeout=None, args=(),
+           backend="auto"):
+    """The worked solution, as data: of a Trace, or of anything ``trace`` takes (a net.py, a live torch
+    model, a package.module:callable), traced first (see symcnn.solutions.derivation.derive)."""
     from .solutions.derivation import derive as _derive
+    from .tracing.tracedata import Trace as _Trace
 
-    return _derive(trace, convention=convention, subs=subs)
+    if not isinstance(net, _Trace):
+        net = trace(net, input_shape, model=model, timeout=timeout, args=args, backend=backend)
+    return _derive(net, convention=convention, subs=subs)
 
 
 # The flat module paths of 0.1 (``symcnn.rule``, ``symcnn.tracer``, ...) -> where they live now. Importing
