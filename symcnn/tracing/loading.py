@@ -74,8 +74,10 @@ def user_error(e: BaseException, s: rec.Session) -> SymcnnError:
                           "x.size(i)), which symcnn keeps as a formula",
                           fix="pass the input size as numbers (--input 1x3x224x224)", where=at)
     if isinstance(e, MemoryError):
+        # Python may drop traceback entries it has no memory for: then name at least the file
         return NetLoadError(f"used more than the {limits.MEMORY_LIMIT / 2**30:.3g} GiB of memory net.py may take "
-                            "while traced (MemoryError)", fix="remove code that allocates without end", where=at)
+                            "while traced (MemoryError)", fix="remove code that allocates without end",
+                            where=at or Where(s.display))
     if isinstance(e, RecursionError):
         return NetLoadError(f"RecursionError: {msg}", fix="look for a function or forward that calls itself "
                             "without end; run `python net.py` to see it", where=at)
