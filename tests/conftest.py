@@ -50,6 +50,15 @@ def xelatex():
     return path
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless browser and pdftotext (Debian's chromium, poppler-utils; .ci/run installs them)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not path or not shutil.which("pdftotext"):
+        _missing("chromium and pdftotext")
+    return path
+
+
 @pytest.fixture
 def runner():
     from click.testing import CliRunner
