@@ -4,9 +4,9 @@ per format, and the aligned text tables. Registered by ``install(env, fmt)``.
 Maths: ``math`` (an expression), ``number`` (an int grouped by thousands, else maths), ``dims`` (a tuple
 as a×b×c), ``shape`` (a tensor shape in the document's ``layout``: N×C×H×W as PyTorch prints it, or
 ``hwc``, the course notes' H×W×C per sample), ``chain`` (a = b = c in one formula), ``mjoin``, ``terms``
-(a + b + c = total), ``relation``, ``axes`` (a value per spatial axis); words: ``msg`` (a catalogue
-message with its placeholders filled in, escaped for the format), ``esc``, ``code``, ``brk``; text tables:
-``columns``, ``width``, ``wpad``.
+(a + b + c = total), ``relation``, ``axes`` (a value per spatial axis), ``texmath`` (an equation of
+equations.toml; HTML: MathML); words: ``msg`` (a catalogue message with its placeholders filled in,
+escaped for the format), ``esc``, ``code``, ``brk``; text tables: ``columns``, ``width``, ``wpad``.
 
 Owns: install, laid_out, columns, width, pad, tex_escape, md_escape. Never: render a template or read a
 catalogue (render.py does), compute anything but how to print.
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from sympy import Basic, Integer, Mul, sympify
 
 from . import fmt as _fmt
+from . import texmath as _texmath
 from .intarith import FloorDiv
 
 _REL = {"text": {"eq": "=", "ne": "≠", "ge": "≥", "le": "≤", "gt": ">", "lt": "<"},
@@ -206,6 +207,14 @@ def install(env: jinja2.Environment, kind: str) -> None:
             return number(total)
         return wrap(join(values, "+") + op("=") + join([total]))
 
+    def texmath(tex: str, block: bool = False, bare: bool = False):
+        """A LaTeX formula of templates/equations.toml: as it is (LaTeX, Markdown, text), or (HTML) as
+        MathML, a <math> element (``block``: displayed), or ``bare`` to go inside a formula (chain)."""
+        if kind != "html":
+            return tex
+        inner = Markup(_texmath.mathml(tex))
+        return inner if bare else _mathml(inner, block)
+
     def relation(r):
         """A condition (lhs, rel, rhs) as one formula."""
         if r.rel is None:
@@ -214,7 +223,7 @@ def install(env: jinja2.Environment, kind: str) -> None:
 
     env.filters.update(
         math=math, number=number, chain=chain, mjoin=join, dims=dims, shape=shape, terms=terms,
-        relation=relation, axes=axes, msg=_msg(kind), esc=_ESCAPE[kind], code=_code(kind),
+        relation=relation, axes=axes, texmath=texmath, msg=_msg(kind), esc=_ESCAPE[kind], code=_code(kind),
         brk=_breakable if kind == "latex" else _ESCAPE[kind],
         escall=lambda d: {k: _ESCAPE[kind](v) for k, v in d.items()}, tex_escape=tex_escape,
         md_escape=md_escape, columns=columns, width=width, wpad=pad,

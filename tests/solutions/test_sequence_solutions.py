@@ -1,7 +1,8 @@
 """Worked solutions of the sequence layers: the defining equations, every learnable tensor with its
 shape in symbols and numbers (grouped as they repeat: layer 0 and the layers above, per direction; one
 group per Transformer sub-layer), each matmul of the MACs step by step and attention's per-head sizes,
-in text, Markdown and LaTeX, English and Chinese; the LaTeX (numeric and symbolic) compiles."""
+in text, Markdown, LaTeX and HTML, English and Chinese; the LaTeX (numeric and symbolic) compiles; the
+HTML of every sequence test net is valid HTML5 with the Markdown's content, its equations as MathML."""
 
 from __future__ import annotations
 
@@ -51,9 +52,8 @@ def test_lstm_tensors_terms_and_text():
 
 
 def test_lstm_projection_group():
-    from symcnn.core.symbols import F_in, Hid
-
     import symcnn
+    from symcnn.core.symbols import F_in, Hid
     r = symcnn.make("nn.LSTM", F_in, Hid, 2, proj_size=3)
     names = [n for n, _ in r.param_groups()[0][1]]
     assert names[-1] == "weight_hr_l0" and r.param_groups()[1][1][0][1] == (4 * Hid, 3)
@@ -92,7 +92,7 @@ def test_self_attention_is_quadratic_in_the_length():
 
 def _compile(engine, tex, tmp_path):
     (tmp_path / "doc.tex").write_text(tex, encoding="utf-8")
-    r = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+    r = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path, check=False,
                        capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stdout[-3000:]
     if not shutil.which("pdftotext"):
@@ -112,3 +112,64 @@ def test_latex_compiles_en_and_zh(pdflatex, xelatex, tmp_path, net, shape):
     assert "Equations" in text and "Learnable tensors" in text
     text = _compile(xelatex, render_derivation(d, "latex", "zh"), tmp_path / "zh")
     assert "公式" in text and "可学习的张量" in text
+
+
+# --- HTML: the same content as LaTeX and Markdown, maths as MathML ---------------------------------------
+SEQUENCE_NETS = sorted(NETS.glob("seq_*.py")) + [NETS.parents[1] / "grading" / "answers" / "nets" / "seq_student.py"]
+
+
+def _numbers(text: str) -> set[str]:
+    """Every number of a document (grouped as printed; LaTeX's 34{,}848 read as 34,848)."""
+    import re
+
+    return set(re.findall(r"\d+(?:,\d{3})*", text.replace("{,}", ",")))
+
+
+@pytest.mark.parametrize("path", SEQUENCE_NETS, ids=lambda p: p.stem)
+def test_html_of_every_sequence_net_is_valid_with_the_markdown_content(path):
+    """Every sequence test net, en and zh: valid HTML5, each sequence layer's equations as MathML (as
+    many as equations.toml has), its parameter count and each group and matmul value shown, and every
+    number of the Markdown solution on the page."""
+    from htmlcheck import check_page, text_of
+
+    from symcnn.core.render import environment
+
+    d = derive(trace(path))
+    seq = [lay for lay in d.layers if lay.sequence is not None]
+    assert seq, path.name
+    equations = environment("html", "en").globals["equations"]["latex"]
+    for lang, words in (("en", ("Equations", "Learnable tensors")), ("zh", ("公式", "可学习的张量"))):
+        page = render_derivation(d, "html", lang)
+        tree = check_page(f"{path.stem} ({lang})", page)
+        seen = text_of(tree, spaces=False)
+        assert page.count('<math display="block">') == sum(len(equations[lay.sequence.kind]) for lay in seq)
+        assert "<mtable>" in page or not any(lay.sequence.kind.startswith(("lstm", "gru")) for lay in seq)
+        for lay in seq:
+            q = lay.sequence
+            assert f"{int(lay.params):,}" in seen and (not q.groups or words[1].replace(" ", "") in seen), lay.name
+            for g in q.groups:
+                each, count, total = (f"{int(v):,}" for v in (g.each, g.count.value, g.total))
+                assert f"{each}×{count}={total}" in seen, (lay.name, g.label)
+            for key, c in q.terms:
+                assert f"={int(c.value):,}" in seen, (lay.name, key)
+        assert words[0] in seen and "MACs" in seen
+        missing = _numbers(render_derivation(d, "markdown", lang)) - _numbers(text_of(tree))
+        assert not missing, (path.stem, lang, sorted(missing)[:20])
+
+
+def test_html_lstm_numbers_symbolic_and_compact():
+    """The LSTM classifier: its 87,552 parameters as torch counts them, the per-group sums, and the
+    symbolic MACs in L; the compact style keeps every value."""
+    from htmlcheck import check_page, text_of
+
+    d = _d("seq_lstm_classifier")
+    for style in ("full", "compact"):
+        seen = text_of(check_page(style, d.render("html", "en", style=style)), spaces=False)
+        for s in ("87,552", "15,744×2=31,488", "28,032×2=56,064", "=983,040", "=737,280", "weight_ih_l0",
+                  "192×32", "c t=f t⊙c t−1+i t⊙g t".replace(" ", "")):
+            assert s in seen, (style, s)
+    sym = _d("seq_lstm_classifier", (N, L))
+    page = sym.render("html", "zh")
+    seen = text_of(check_page("symbolic", page), spaces=False)
+    assert "MACs=8·N·L·nl·h2" in seen and "可学习的张量" in seen     # the hidden matmuls: 8·N·L·n_l·h²
+    assert "<msub><mi>n</mi><mi>l</mi></msub><mo>&#183;</mo><msup><mi>h</mi><mn>2</mn></msup>" in page
