@@ -6,7 +6,8 @@ graded: with several files the others are still graded and printed, and the exit
 
 With ``--template`` / ``--key`` it writes an answer sheet instead of grading (grading/handout.py).
 
-Owns: check (the click command); the report forms are in checkforms.py (re-exported here).
+Owns: check (the click command); the report forms are grading/feedback.py's render_report (and its
+class forms), re-exported here.
 Never: grade anything itself (grading/check.py does), write a user-facing word in Python, or catch bare
 Exception.
 """
@@ -21,16 +22,17 @@ import click
 
 from ..core.errors import InputError
 from ..core.render import catalogue, languages
-from .checkforms import (
+from ..grading.feedback import (
     class_csv,
     class_line,
+    render_report,
     report_dict,
     report_gradescope,
     report_markdown,
     report_text,
     solution_text,
 )
-from .options import CliError, NetArgs, emit, load_trace, net_options
+from .options import CliError, NetArgs, emit, infer_format, load_trace, net_options
 
 
 def _feedback_path(folder: Path, answers: Path, written: set) -> Path:
@@ -62,15 +64,17 @@ LANGS = [lang for lang in languages() if "check" in catalogue(lang)]   # a catal
 @click.command()
 @net_options
 @click.argument("answers", nargs=-1, metavar="[ANSWERS.toml]...")
-@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json", "gradescope")),
-              default="text", show_default=True,
-              help="Report format; markdown is feedback to hand back (each wrong item with its diagnosis and "
-              "worked derivation); gradescope writes an autograder results.json.")
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "html", "latex", "json", "gradescope")),
+              default=None,
+              help="Report format (default: from the -o suffix, else text); markdown, html (one page, maths "
+              "as MathML) and latex are feedback to hand back (each wrong item with its diagnosis and worked "
+              "steps); gradescope writes an autograder results.json.")
 @click.option("--json", "sh_json", is_flag=True, help="Same as --format json.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the messages.")
 @click.option("--solution", is_flag=True,
-              help="After grading, show the worked derivation of each wrong item.")
+              help="After grading, show the worked derivation of the layers with wrong items (every format "
+              "but json and gradescope).")
 @click.option("--flops", metavar="NAME", default=None,
               help="FLOPs convention of the flops fields (overrides the answers file's [options] flops).")
 @click.option("--tolerance", metavar="REL", default=None,
@@ -105,6 +109,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
       symcnn check examples/alexnet.py --key --fields output_shape,params -o key.toml
       symcnn check examples/alexnet.py answers.toml
       symcnn check examples/alexnet.py answers.toml --format markdown -o feedback.md
+      symcnn check examples/alexnet.py answers.toml --solution -o feedback.html
       symcnn check examples/alexnet.py answers.toml --format gradescope -o results.json
       symcnn check examples/mnist.py class/*.toml --csv grades.csv --feedback feedback/
     Exit code: 0 all correct, 1 some answer wrong, 2 unusable input (with several
@@ -133,10 +138,11 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
                              "(the format: docs/answers.md)")
     tol = _tolerance(tolerance)
     if sh_json:
-        if fmt not in ("text", "json"):
+        if fmt not in (None, "text", "json"):
             raise InputError(f"--json conflicts with --format {fmt}", fix="give one of them")
         fmt = "json"
-    if fmt in ("gradescope", "markdown") and len(answers) > 1:
+    fmt = fmt or (infer_format(output) if len(answers) == 1 else None) or "text"
+    if fmt in ("gradescope", "markdown", "html", "latex") and len(answers) > 1:
         raise InputError(f"--format {fmt} reports on one submission, got {len(answers)} answers files",
                          fix="run once per submission, or use --csv and --feedback DIR for a class")
     base, _ = load_trace(replace(net, sets=()))
@@ -144,12 +150,11 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
     grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops,
                     tolerance=tol, layout=layout, dtype=dtype)
     grader.seed(shape, base)
-    reports, feedback, written = [], "", set()
+    reports, written = [], set()
     for p in answers:
         reports.append(grader.grade_file(p))
-        if feedback_dir or fmt == "markdown":   # now, while the grader's last trace is this file's
-            feedback = report_markdown(reports[-1], grader, lang)
         if feedback_dir:
+            feedback = render_report(reports[-1], "markdown", lang, solution=solution)
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
             emit(feedback, str(_feedback_path(Path(feedback_dir), Path(p), written)))
     if len(reports) == 1:
@@ -158,17 +163,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
             raise CliError(r.error)
         if r.error:
             click.echo(f"symcnn: error: {r.error}", err=True)
-        if fmt == "json":
-            body = json.dumps(report_dict(r), ensure_ascii=False, indent=2)
-        elif fmt == "gradescope":
-            body = json.dumps(report_gradescope(r, lang), ensure_ascii=False, indent=2)
-        elif fmt == "markdown":
-            body = feedback
-        else:
-            body = report_text(r, lang)
-            if solution and not r.error:
-                extra = solution_text(grader, r, lang)
-                body += f"\n\n{extra}" if extra else ""
+        body = render_report(r, fmt, lang, solution=solution)
     elif fmt == "json":
         body = json.dumps({"files": [report_dict(r) for r in reports]}, ensure_ascii=False, indent=2)
     else:
@@ -195,5 +190,5 @@ def _tolerance(text):
     return t
 
 
-__all__ = ["check", "class_csv", "class_line", "report_dict", "report_gradescope", "report_markdown",
-           "report_text", "solution_text"]
+__all__ = ["check", "class_csv", "class_line", "render_report", "report_dict", "report_gradescope",
+           "report_markdown", "report_text", "solution_text"]

@@ -588,8 +588,8 @@ def test_zh_text_report(runner, tmp_path):
     f.write_text("[total]\nparams = 62378343\n")
     r = _cli(runner, "check", ALEX, str(f), "--lang", "zh")
     assert r.exit_code == 1
-    assert r.output == ("✗ total.params  应为 62,378,344  给出 62,378,343  — 不是已知的常见错误 (差 -1（-1.6e-06%）)；"
-                        "正确做法: 各层参数量之和 = 62,378,344\n得分: 0/1\n")
+    assert r.output == ("✗ total.params  应为 62,378,344  给出 62,378,343  — 不是已知的常见错误（差 -1（-1.6e-06%））；"
+                        "正确做法：各层参数量之和 = 62,378,344\n得分：0/1\n")
 
 
 def test_wrong_formula_on_a_symbolic_input_is_diagnosed_at_the_counterexample():
@@ -665,7 +665,7 @@ def test_every_catalogue_names_every_mistake_and_has_every_check_word():
         c = catalogue(lang)
         assert set(c["mistakes"]) == set(IDS), lang
         assert set(c["check"]) == set(en["check"]) and set(c["check"]["how"]) == set(en["check"]["how"]), lang
-        for table in ("sheet", "md", "fields"):
+        for table in ("sheet", "md", "page", "fields"):
             assert set(c["check"][table]) == set(en["check"][table]), (lang, table)
         for family, words in c["mistakes_by_layer"].items():   # a wording per layer family: of a known id
             assert set(words) <= set(IDS) and set(words) == set(en["mistakes_by_layer"][family]), (lang, family)
@@ -677,7 +677,7 @@ def test_every_catalogue_names_every_mistake_and_has_every_check_word():
 def test_checker_code_has_no_words_of_any_language():
     """The messages live in the catalogues: no Chinese (nor an English message table) in the checker."""
     for name in ("grading/check.py", "grading/checkreport.py", "grading/diagnose.py", "cli/check.py",
-                 "cli/checkforms.py", "grading/mistakes.py", "grading/mistakes_shape.py", "grading/mistakes_count.py",
+                 "grading/feedback.py", "grading/mistakes.py", "grading/mistakes_shape.py", "grading/mistakes_count.py",
                  "grading/truth.py", "grading/howto.py", "grading/handout.py"):
         src = (ROOT / "symcnn" / name).read_text(encoding="utf-8")
         assert not [ch for ch in src if "\u4e00" <= ch <= "\u9fff"], name
@@ -693,7 +693,7 @@ ZH_NOTES = [   # (net, answers, what the zh note or diagnosis says)
     (MNIST, MNIST_SYM + "[layers.conv1]\noutput_shape = [1, 10, 24, 24]\n",
      "答案随输入尺寸变化，应写成公式：在 H=29, W=29 时是 25"),
     (ALEX, f"[total]\nparams = {62378344 - 10568}\n",
-     "漏了偏置：参数量 = 权重 + 偏置（卷积层每个输出通道一个，全连接层每个输出特征一个） (每一层都犯了这个错误)"),
+     "漏了偏置：参数量 = 权重 + 偏置（卷积层每个输出通道一个，全连接层每个输出特征一个）（每一层都犯了这个错误）"),
     (DILATED, _toml(None, "conv3", "output_shape", [1, 16, 13, 13]), "由 conv2 的错误导致：忽略了空洞"),
 ]
 
@@ -765,9 +765,9 @@ def test_solution_header_in_chinese(runner, tmp_path):
     f.write_text("[layers.conv1]\noutput_shape = [1, 96, 54, 54]\n")
     r = _cli(runner, "check", ALEX, str(f), "--solution", "--lang", "zh")
     assert r.exit_code == 1
-    head, rest = r.output.split("\n\n错题的详细解答:\nlayers.conv1.output_shape: "
+    head, rest = r.output.split("\n\n错题的详细解答：\nlayers.conv1.output_shape："
                                 "⌊(227 + 2·0 − 1·(11 − 1) − 1)/4⌋ + 1 = 55 → 1×96×55×55\n\n", 1)
-    assert head.endswith("得分: 0/1") and "conv1" in rest
+    assert head.endswith("得分：0/1") and "conv1" in rest
 
 
 @pytest.mark.parametrize(("toml", "en", "zh"), [
