@@ -7,7 +7,6 @@ the .pdf and the list of documents with their pages)."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import subprocess
 from collections.abc import Iterator
@@ -43,13 +42,14 @@ def traces(path: Path):
 def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone: bool = False,
                  want=lambda name, lang: True) -> Iterator[Doc]:
     """derive (full and compact), summary, rf of the numeric and the symbolic trace; inputs; and the
-    worked solution ``symcnn check --solution`` shows (the derivation of a few layers); LaTeX bodies to
-    batch, or (``standalone``) whole documents of any format; only those ``want(name, lang)`` keeps."""
+    feedback ``symcnn check --solution`` gives on a sheet with wrong answers (``graded``); LaTeX bodies
+    to batch, or (``standalone``) whole documents of any format; only those ``want(name, lang)`` keeps."""
     from symcnn.analysis.rf import receptive_fields
     from symcnn.analysis.validity import valid_inputs
     from symcnn.cli.inputs import inputs_context
     from symcnn.cli.rf import rf_context
     from symcnn.core.render import render
+    from symcnn.grading.feedback import render_report
     from symcnn.solutions.derivation import derive
     from symcnn.solutions.jsonout import render_summary
 
@@ -68,14 +68,31 @@ def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone:
             if want(f"{at}/rf", lang):
                 yield Doc(f"{at}/rf", lang, "full", render("rf/rf", fmt, lang, standalone=standalone, **rf))
             if kind == "numeric" and want(f"{at}/check-solution", lang):
-                some = [lay for lay in d.layers if not lay.trivial][:3]
                 yield Doc(f"{at}/check-solution", lang, "full",
-                          dataclasses.replace(d, layers=some).render(fmt, lang, standalone))
+                          render_report(graded(tr, lang), fmt, lang, solution=True, standalone=standalone))
     ctx = inputs_context(valid_inputs(sym), range(1, 257))
     for lang in langs:
         if want(f"{path.stem}/inputs", lang):
             yield Doc(f"{path.stem}/inputs", lang, "full", render("inputs/inputs", fmt, lang, standalone=standalone,
                                                                   mode="conditions", **ctx))
+
+
+def graded(tr, lang: str):
+    """A graded sheet of a numeric trace with every kind of feedback: the first three layers with
+    parameters and MACs, each with its params off by one (no known mistake), its MACs doubled (macs_vs_flops)
+    and its output shape left blank ("no answer"), and the total MACs doubled."""
+    from symcnn.grading.answers import loads
+    from symcnn.grading.check import Grader
+
+    g = Grader(trace=tr, lang=lang)
+    truth = g.truth(tr, "mac")
+    names = [n for n in (truth.display[s.index] for s in tr.steps if s.rule is not None and s.rule.params != 0)
+             if truth.expected(n, "macs") != 0][:3]
+    toml = "".join(f'[layers."{n}"]\nparams = {int(truth.expected(n, "params")) + 1}\n'
+                   f'macs = {2 * int(truth.expected(n, "macs"))}\noutput_shape = ""\n' for n in names)
+    report = g.grade(loads(toml + f"[total]\nmacs = {2 * int(tr.total_macs)}\n", "answers.toml"))
+    assert report.error is None and not any(i.correct for i in report.items), report.error
+    return report
 
 
 def formula_docs(langs=tuple(LANGS), fmt: str = "latex", standalone: bool = False) -> Iterator[Doc]:
