@@ -18,6 +18,7 @@ from sympy import Eq, Ge, Gt, Le, Lt, gcd
 
 from ..core import fmt
 from ..core.intarith import FloorDiv, canon
+from ..core.said import said
 
 
 def eq_closed(c) -> str | None:
@@ -75,17 +76,19 @@ def ranges(values) -> list[tuple[int, int]]:
 
 
 def fmt_ranges(values) -> str:
-    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in ranges(values)) or "none"
+    """Runs of sizes, '28..31, 40', or "none" (said in the output's language)."""
+    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in ranges(values)) or said("inputs.said.empty", "none")
 
 
 def describe(name: str, values, lo: int, hi: int) -> str:
-    """A closed description of a set of sizes in lo..hi: 'H ≥ 16', 'H ≥ 188, H ≡ 4 (mod 16)', or runs."""
+    """A closed description of a set of sizes in lo..hi: 'H ≥ 16', 'H ≥ 188, H ≡ 4 (mod 16)', or runs;
+    the phrases in words ("every H") are said in the output's language (core/said.py)."""
     vals = sorted(set(values))
     if not vals:
-        return f"no {name} in {lo}..{hi}"
+        return said("inputs.said.none_in", f"no {name} in {lo}..{hi}", name=name, a=lo, b=hi)
     first = vals[0]
     if vals == list(range(first, hi + 1)):
-        return f"{name} ≥ {first}" if first > lo else f"every {name}"
+        return f"{name} ≥ {first}" if first > lo else said("inputs.said.every", f"every {name}", name=name)
     span = hi - first + 1
     for p in range(2, max(2, span // 3) + 1):
         res = {v % p for v in vals}

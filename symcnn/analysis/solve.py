@@ -22,6 +22,7 @@ from sympy import Eq, Expr, Ge, Gt, Integer, Le, Lt, Symbol, sympify
 from ..core import fmt
 from ..core.errors import InputError
 from ..core.intarith import canon
+from ..core.said import said
 from ..core.symbols import size_symbol
 from ..rules.base import make
 from ..tracing.tracedata import Step, Trace
@@ -144,8 +145,9 @@ def solve(trace: Trace, unknown: Symbol, target: Target | str, values=range(0, 6
         if ok_any and ok_all:
             sol.values.append(val)
     if sizes:
-        sol.notes.append(f"checked for every accepted {', '.join(s.name for s in sizes)} in "
-                         f"{sample.start}..{sample.stop - 1}")
+        names, a, b = ", ".join(s.name for s in sizes), sample.start, sample.stop - 1
+        sol.notes.append(said("inputs.said.checked", f"checked for every accepted {names} in {a}..{b}",
+                              sizes=names, a=a, b=b))
     return sol
 
 

@@ -22,6 +22,7 @@ from sympy.logic.boolalg import BooleanTrue
 
 from ..core import fmt
 from ..core.errors import InputError
+from ..core.said import said
 from .fasteval import compile_expr
 from .sizeforms import closed_form, describe, eq_closed
 
@@ -52,7 +53,9 @@ class Cond:
             return found
         (s,) = self.symbols
         f = compile_expr(self.holds, (s,))
-        return f"{describe(s.name, [h for h in rng if f(h)], rng.start, rng.stop - 1)} (in {rng.start}..{rng.stop - 1})"
+        closed = describe(s.name, [h for h in rng if f(h)], rng.start, rng.stop - 1)
+        return said("inputs.said.within", f"{closed} (in {rng.start}..{rng.stop - 1})", closed=closed,
+                    a=rng.start, b=rng.stop - 1)
 
     @property
     def text(self) -> str:

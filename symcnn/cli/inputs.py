@@ -19,6 +19,7 @@ import click
 
 from ..core import fmt
 from ..core.errors import InputError, SymcnnError, TraceError
+from ..core.said import said
 from ..core.symbols import SPATIAL, size_symbol
 from .options import emit, format_options, load_trace, net_options
 from .rf import render
@@ -55,7 +56,7 @@ def inputs_context(v, rng: range) -> dict:
               "what": c.what, "step": c.step or "", "kind": c.kind, "json": fmt.sympy_str(c.holds)}
              for c in v.conds]
     valid, accepted, exact = (v.sizes(rng, which=w) for w in ("valid", "accepted", "exact"))
-    label = " = ".join(names) if names else "size"
+    label = " = ".join(names) if names else said("inputs.said.size", "size")
     ctx = {"symbols": names, "conditions": conds, "minimum": v.minimum(rng), "range": (rng.start, rng.stop - 1),
            "valid": fmt_ranges(valid), "valid_list": valid, "accepted_list": accepted, "exact_list": exact,
            "valid_closed": describe(label, valid, rng.start, rng.stop - 1),
@@ -129,7 +130,8 @@ def _per_size(net, out, rng: range, why: TraceError):
         valid.append(h)
     where = f"{why.where}: " if why.where else ""
     reason = f"{where}{why.what.rstrip('.')}"
-    closed = describe("H = W" if nd == 2 else "size", valid, rng.start, rng.stop - 1)
+    closed = describe(" = ".join(x.name for x in SPATIAL[nd]) if nd in SPATIAL else said("inputs.said.size", "size"),
+                      valid, rng.start, rng.stop - 1)
     if out.fmt == "json":
         emit(json.dumps({"symbols": [], "conditions": [], "valid": valid, "valid_closed": closed,
                          "range": [rng.start, rng.stop - 1],

@@ -6,7 +6,8 @@ as a×b×c), ``shape`` (a tensor shape in the document's ``layout``: N×C×H×W 
 ``hwc``, the course notes' H×W×C per sample), ``chain`` (a = b = c in one formula), ``mjoin``, ``terms``
 (a + b + c = total), ``relation``, ``axes`` (a value per spatial axis), ``texmath`` (an equation of
 equations.toml; HTML: MathML); words: ``msg`` (a catalogue message with its placeholders filled in,
-escaped for the format), ``esc``, ``code``, ``brk``; text tables: ``columns``, ``width``, ``wpad``.
+escaped for the format), ``said`` (a phrase of core/said.py in the output's language), ``esc``,
+``code``, ``brk``; text tables: ``columns``, ``width``, ``wpad``.
 
 Owns: install, laid_out, columns, width, pad, tex_escape, md_escape. Never: render a template or read a
 catalogue (render.py does), compute anything but how to print.
@@ -221,7 +222,22 @@ def install(env: jinja2.Environment, kind: str) -> None:
             return wrap(one(_sym(r.lhs)))
         return wrap(one(_sym(r.lhs)) + op(_REL["text"][r.rel]) + one(_sym(r.rhs)))
 
+    msg, escape = _msg(kind), _ESCAPE[kind]
+
+    @jinja2.pass_context
+    def said(ctx, v):
+        """A phrase computed outside the templates (core/said.py) in the output's language: its
+        catalogue message with its values said in turn; any other value escaped as a word."""
+        key = getattr(v, "key", None)
+        if key is None:
+            return escape(v)
+        words = ctx["t"]
+        for part in key.split("."):
+            words = words[part]
+        return msg(words, **{k: said(ctx, x) for k, x in v.args.items()})
+
     env.filters.update(
+        said=said,
         math=math, number=number, chain=chain, mjoin=join, dims=dims, shape=shape, terms=terms,
         relation=relation, axes=axes, texmath=texmath, msg=_msg(kind), esc=_ESCAPE[kind], code=_code(kind),
         brk=_breakable if kind == "latex" else _ESCAPE[kind],

@@ -359,7 +359,7 @@ def test_cli_inputs_chinese_text_markdown_and_xelatex(runner, xelatex, tmp_path)
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "条件：" and "各轴最小尺寸（仅按该轴自身的条件）：H ≥ 16，W ≥ 16" in lines
-    assert "1..64 内有效的正方形尺寸：28..31   (H = W ∈ {28..31})" in lines
+    assert "1..64 内有效的正方形尺寸：28..31   （H = W ∈ {28..31}）" in lines
     assert "  H ∈ 20..23 且 W ∈ 44..47" in lines
     r = runner.invoke(main, ["inputs", "examples/mnist.py", "--range", "1..64", "--lang", "zh", "--markdown"])
     assert r.exit_code == 0, r.output
@@ -385,7 +385,7 @@ def test_cli_inputs_markdown_warning_and_traced_fallback_words(runner, tmp_path)
     net.write_text(CONTROL_FLOW)
     r = runner.invoke(main, ["inputs", str(net), "--range", "1..30", "--lang", "zh"])
     assert r.exit_code == 0, r.output
-    assert "1..30 内逐个追踪得到的有效尺寸：3..30   (H = W ≥ 3)" in r.output
+    assert "1..30 内逐个追踪得到的有效尺寸：3..30   （H = W ≥ 3）" in r.output
     assert r.output.startswith("有效尺寸没有闭式表达（")
 
 
