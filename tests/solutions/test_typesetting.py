@@ -2,8 +2,9 @@
 compact), summary, rf, inputs, the feedback `check --format latex --solution` gives on a sheet with
 wrong answers (typeset.graded: every kind of diagnosis, worked steps, the derivation of the wrong
 layers), and the formula of every layer type, compiled once with pdflatex (en) or xelatex (zh): no
-error, no Rerun warning, no Overfull \\hbox over 1pt. The documents are batched, one per language and style (the same preamble as a standalone
-document), and the two engines run in parallel; see tests/solutions/typeset.py to look at the pages."""
+error, no Rerun warning, no Overfull \\hbox over 1pt. The documents are batched, one per language and
+style (the same preamble as a standalone document), and the two engines run in parallel; see
+tests/solutions/typeset.py to look at the pages."""
 
 from __future__ import annotations
 
