@@ -326,7 +326,7 @@ def test_cli_rf_chinese_text_and_markdown(runner):
     assert r.output.startswith("## 感受野\n") and "| 层 | 类型 | 感受野 | 跳距 | 起点 | 注 |" in r.output
     assert "### 正向递推（沿最大感受野的路径，第一个轴）" in r.output and r"- conv1：$r = 1 + (11 - 1) \cdot 1 = 11$" in r.output
     assert "pool1：课程笔记的简便公式 r = r_prev·S + (K − S) 得到 23，实际感受野是 19" in r.output
-    assert "kernel = rf = 195, stride = jump = 32, padding = (rf − 1)/2 − start = 64." in r.output
+    assert "卷积核 = 感受野 = 195，步长 = 跳距 = 32，填充 = (感受野 − 1)/2 − 起点 = 64。" in r.output
 
 
 def _pdf_text(engine, tex: str, tmp_path) -> str:
