@@ -258,5 +258,38 @@ def flops_option(f):
                         help="FLOPs convention by name (mul, mac, flop, flop+bias, ...; default mac).")(f)
 
 
-__all__ = ["CliError", "NetArgs", "OutputArgs", "emit", "flops_option", "format_options", "infer_format",
-           "load_trace", "net_options", "resolve_format"]
+MEMORY = ("symcnn", "torchinfo")                       # as symcnn.flops.memory.ORDER (kept light for --help)
+DTYPES = ("float32", "float16", "bfloat16", "float64")   # as symcnn.flops.memory.DTYPES
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryArgs:
+    """--memory and --dtype: the memory convention and the element type of its figures."""
+
+    convention: str = "symcnn"
+    dtype: str = "float32"
+
+
+def memory_options(f):
+    """Add --memory NAME and --dtype NAME (each checked: an unknown name is one error listing the accepted
+    ones, exit 2); the command receives ``memory: MemoryArgs``."""
+    def check(ctx, param, value):
+        from ..flops.memory import dtype_size, memory_convention
+
+        (memory_convention if param.name == "memory_name" else dtype_size)(value)
+        return value
+
+    @click.option("--memory", "memory_name", metavar="NAME", default="symcnn", show_default=True, callback=check,
+                  help=f"Memory convention of the memory figures: {', '.join(MEMORY)} (docs/memory.md).")
+    @click.option("--dtype", "dtype", metavar="NAME", default="float32", show_default=True, callback=check,
+                  help=f"Element type of the model and its float inputs, scaling every memory figure: "
+                       f"{', '.join(DTYPES)}.")
+    @functools.wraps(f)
+    def wrapper(*args, memory_name, dtype, **kwargs):
+        return f(*args, memory=MemoryArgs(memory_name, dtype), **kwargs)
+
+    return wrapper
+
+
+__all__ = ["CliError", "MemoryArgs", "NetArgs", "OutputArgs", "emit", "flops_option", "format_options",
+           "infer_format", "load_trace", "memory_options", "net_options", "resolve_format"]

@@ -212,8 +212,12 @@ def install(env: jinja2.Environment, kind: str) -> None:
             return wrap(one(_sym(r.lhs)))
         return wrap(one(_sym(r.lhs)) + op(_REL["text"][r.rel]) + one(_sym(r.rhs)))
 
+    def mb(e) -> str:
+        """Bytes as megabytes (10⁶) to two decimals, as torchinfo prints them; "" for a closed form."""
+        return f"{int(e) / 1e6:.2f}" if _int(e) else ""
+
     env.filters.update(
-        math=math, number=number, chain=chain, mjoin=join, dims=dims, shape=shape, terms=terms,
+        mb=mb, math=math, number=number, chain=chain, mjoin=join, dims=dims, shape=shape, terms=terms,
         relation=relation, axes=axes, msg=_msg(kind), esc=_ESCAPE[kind], code=_code(kind),
         brk=_breakable if kind == "latex" else _ESCAPE[kind],
         escall=lambda d: {k: _ESCAPE[kind](v) for k, v in d.items()}, tex_escape=tex_escape,

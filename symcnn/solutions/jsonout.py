@@ -19,6 +19,7 @@ from .. import __version__
 from ..core import fmt
 from ..core.intarith import to_canonical
 from ..flops import conventions
+from ..flops import memory as mem
 from ..tracing.tracedata import Step, Trace
 from .summary import Values, _counted, constraints, rows
 
@@ -31,7 +32,7 @@ def _shape(values: Values, shape) -> list[int | str]:
     return [_js(v) for v in values.shape(shape)]
 
 
-def layer(step: Step, values: Values, convention: str) -> dict:
+def layer(step: Step, values: Values, convention: str, size: int = mem.DTYPES[mem.DEFAULT_DTYPE]) -> dict:
     first = step.inputs[0] if step.inputs else ()
     doc = {
         "name": step.name,
@@ -45,6 +46,7 @@ def layer(step: Step, values: Values, convention: str) -> dict:
         "biases": _js(values(_counted(step, step.biases))),
         "macs": _js(values(step.macs)),
         "flops": _js(values(conventions.flops(step, convention))),
+        "activation_bytes": _js(values(mem.activation_bytes(step, size))),
     }
     if len(step.inputs) > 1:
         doc["inputs"] = [_shape(values, s) for s in step.inputs]
@@ -53,9 +55,20 @@ def layer(step: Step, values: Values, convention: str) -> dict:
     return doc
 
 
-def document(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict | None = None) -> dict:
-    """The JSON document (a dict) of issue 5 for a trace, with --set values substituted."""
+def memory(m: mem.Memory, values: Values) -> dict:
+    """The "memory" object: the convention, the dtype and the four figures in bytes."""
+    return {"convention": m.convention, "dtype": m.dtype, "input_bytes": _js(values(m.input_bytes)),
+            "forward_backward_bytes": _js(values(m.forward_backward_bytes)),
+            "params_bytes": _js(values(m.params_bytes)), "total_bytes": _js(values(m.total_bytes))}
+
+
+def document(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict | None = None,
+             memory_convention: str = mem.DEFAULT, dtype: str = mem.DEFAULT_DTYPE) -> dict:
+    """The JSON document (a dict) of issue 5 for a trace, with --set values substituted; ``memory_convention``
+    and ``dtype`` choose the memory figures (symcnn.flops.memory)."""
     conventions.convention(convention)  # unknown name -> InputError
+    m = mem.memory(trace, memory_convention, dtype)
+    size = mem.dtype_size(dtype)
     values = Values(dict(subs or {}))
     free = sorted({s.name for s in trace.symbols} - {s.name for s in values.subs})
     return {
@@ -65,13 +78,16 @@ def document(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict 
         "input_shape": _shape(values, trace.input_shape),
         "symbols": free,
         "flops_convention": convention,
-        "layers": [layer(s, values, convention) for s in trace.steps],
+        "layers": [layer(s, values, convention, size) for s in trace.steps],
         "constraints": [fmt.sympy_str(c) for c in constraints(trace, values)],
         "total": {
             "params": _js(values(trace.total_params)),
+            "trainable_params": _js(values(trace.trainable_params)),
+            "non_trainable_params": _js(values(trace.non_trainable_params)),
             "macs": _js(values(trace.total_macs)),
             "flops": _js(values(conventions.total(trace, convention))),
         },
+        "memory": memory(m, values),
         "output_shape": _shape(values, trace.output_shape),
     }
 
@@ -91,18 +107,21 @@ def parse_value(value: int | str, symbols: list[str] | tuple[str, ...] = ()) -> 
 
 
 def render_summary(trace: Trace, *, fmt: str = "text", lang: str = "en", convention: str | None = None,
-                   subs: dict | None = None, standalone: bool = True, layout: str = "nchw") -> str:
+                   subs: dict | None = None, standalone: bool = True, layout: str = "nchw",
+                   memory_convention: str = mem.DEFAULT, dtype: str = mem.DEFAULT_DTYPE) -> str:
     """The summary of a trace in text, markdown, latex, html (templates/summary.*) or json (``document``).
 
     ``convention=None`` means the default FLOPs convention and no FLOPs column.
     """
     if fmt == "json":
-        return dumps(document(trace, convention=convention or conventions.DEFAULT, subs=subs))
+        return dumps(document(trace, convention=convention or conventions.DEFAULT, subs=subs,
+                              memory_convention=memory_convention, dtype=dtype))
     from ..core.render import render
 
-    ctx = rows(trace, convention=convention or conventions.DEFAULT, subs=subs)   # solutions.summary
+    ctx = rows(trace, convention=convention or conventions.DEFAULT, subs=subs,   # solutions.summary
+               memory_convention=memory_convention, dtype=dtype)
     return render("summary", fmt, lang, None, **ctx, show_flops=convention is not None, standalone=standalone,
                   layout=layout)
 
 
-__all__ = ["document", "dumps", "layer", "parse_value", "render_summary"]
+__all__ = ["document", "dumps", "layer", "memory", "parse_value", "render_summary"]

@@ -23,7 +23,7 @@ from ..core.userinput import InputSpec
 from ..rules.base import Rule
 from . import record as rec
 from .layercall import call_layer
-from .modtree import Entry, module_infos, own_params
+from .modtree import Entry, module_infos, output_shape, own_params
 from .params import unrecorded_params
 from .standin.module import Parameter
 from .tensor import SymTensor
@@ -127,7 +127,8 @@ def _counted(model: Any) -> Iterator[None]:
     try:
         for m in model.modules():
             handles.append(m.register_forward_pre_hook(lambda mod, _args: rec.entering(mod) and None))
-            handles.append(m.register_forward_hook(lambda mod, _a, _o: rec.leaving(mod), always_call=True))
+            handles.append(m.register_forward_hook(lambda mod, _a, out: rec.leaving(mod, output_shape(out)),
+                                                   always_call=True))
         yield
     finally:
         for h in handles:

@@ -7,7 +7,7 @@ attention, linears and norms) as one rule-backed module holding dotted parameter
 (``out_proj.weight``); ``layer_entries`` expands it into torch's submodules (``Rule.submodules``), so
 the tree is the one real torch builds.
 
-Owns: Entry, layer_entries(), module_infos(). Never: trace, or decide what a parameter counts in totals
+Owns: Entry, layer_entries(), module_infos(), output_shape(), own_params(). Never: trace, or decide what a parameter counts in totals
 beyond torch's own dedup of shared parameter objects.
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 from sympy import Expr
 
 from . import record as rec
+from .tensor import SymTensor
 from .tracedata import ModuleInfo, ParamInfo
 
 
@@ -70,9 +71,24 @@ def module_infos(entries: Iterable[Entry], s: rec.Session | None) -> list[Module
         parent = None if not e.name else e.name.rpartition(".")[0]
         mid = e.module_id
         steps = tuple(dict.fromkeys(inside.get(mid, ()))) if mid is not None else ()
+        outs = tuple(s.outputs.get(mid, ())) if s is not None and mid is not None else ()
         out.append(ModuleInfo(e.name, e.type, depth, parent, e.leaf, calls.get(mid, 0) if mid is not None else 0,
-                              tuple(params), steps))
+                              tuple(params), steps, outs))
     return out
+
+
+def output_shape(out: Any) -> tuple | None:
+    """The shape of the tensor a module's output row shows (as torchinfo reads it): the output itself, a
+    tuple's or list's first element (nested: its first), a dict's last value; None when that is no tensor."""
+    while True:
+        if isinstance(out, SymTensor):
+            return out._shape
+        if isinstance(out, dict) and out:
+            out = list(out.values())[-1]
+        elif isinstance(out, (tuple, list)) and out:
+            out = out[0]
+        else:
+            return None
 
 
 def own_params(params: Any, numel) -> tuple[tuple[str, Expr, bool, int], ...]:

@@ -46,6 +46,7 @@ class Session:
     calls: dict[int, int] = field(default_factory=dict)     # id(module) -> times its forward ran (recording)
     running: list[int] = field(default_factory=list)        # ids of the modules whose forward is under way
     inside: dict[int, list[int]] = field(default_factory=dict)   # id(module) -> steps recorded while it ran
+    outputs: dict[int, list] = field(default_factory=dict)   # id(module) -> per call, its output's shape or None
     stopped: Any = None            # the TrainingStarted where module-level training stopped the file
     _displays: dict[str, str | None] = field(default_factory=dict)
 
@@ -138,10 +139,12 @@ def entering(module: Any) -> bool:
     return True
 
 
-def leaving(module: Any) -> None:
+def leaving(module: Any, output: Any = None) -> None:
+    """A module's forward returned ``output`` (the shape of its output tensor, or None)."""
     s = _current.get()
     if s is not None and s.running and s.running[-1] == id(module):
         s.running.pop()
+        s.outputs.setdefault(id(module), []).append(output)
 
 
 def add_conditions(conds: tuple[Condition, ...], at: Where | None, step: int | None) -> None:

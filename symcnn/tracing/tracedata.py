@@ -87,8 +87,9 @@ class ParamInfo:
 class ModuleInfo:
     """One module of the model, as ``named_modules()`` lists it (root first, named ""): its class name,
     depth (root 0) and parent's dotted name, whether it is a leaf (no child modules), how many times its
-    forward ran, the parameters it holds directly (not its children's) and the indices of the Steps
-    recorded while it ran (its descendants' included)."""
+    forward ran, the parameters it holds directly (not its children's), the indices of the Steps
+    recorded while it ran (its descendants' included) and, per call, the shape of its output tensor (a
+    tuple's first element, a dict's last value; None when that is no tensor)."""
 
     name: str
     type: str
@@ -98,6 +99,7 @@ class ModuleInfo:
     calls: int = 0
     params: tuple[ParamInfo, ...] = ()
     steps: tuple[int, ...] = ()
+    outputs: tuple[Shape | None, ...] = ()
 
     @property
     def own_params(self) -> Expr:

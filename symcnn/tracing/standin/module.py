@@ -16,6 +16,7 @@ from ...core.errors import SymcnnError, TraceError
 from ...rules.base import make
 from .. import record as rec
 from ..layercall import call_layer
+from ..modtree import output_shape
 from ..tensor import SymTensor
 from .sites import _class_line, _site, _site_where
 
@@ -189,14 +190,15 @@ class Module:
             s.top_calls.append((self, tuple(a for a in args if isinstance(a, SymTensor))))
         if s is None:
             return self.forward(*args, **kwargs)
-        counted = rec.entering(self)
+        counted, out = rec.entering(self), None
         s.in_forward += 1
         try:
-            return self.forward(*args, **kwargs)
+            out = self.forward(*args, **kwargs)
+            return out
         finally:
             s.in_forward -= 1
             if counted:
-                rec.leaving(self)
+                rec.leaving(self, output_shape(out))
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise TraceError(f'Module [{type(self).__name__}] is missing the required "forward" function',
