@@ -8,16 +8,18 @@ from __future__ import annotations
 import click
 
 from ..solutions.jsonout import render_summary
-from .options import NetArgs, OutputArgs, emit, flops_option, format_options, load_trace, net_options
+from .options import (MemoryArgs, NetArgs, OutputArgs, emit, flops_option, format_options, load_trace,
+                      memory_options, net_options)
 
 
 @click.command()
 @net_options
 @format_options
 @flops_option
+@memory_options
 @click.option("--standalone/--fragment", default=True, help="LaTeX: a complete document, or only the body.")
-def derive(net: NetArgs, out: OutputArgs, flops, standalone):
-    """Worked solution for every layer of NET.py: shapes, parameters, MACs/FLOPs.
+def derive(net: NetArgs, out: OutputArgs, flops, memory: MemoryArgs, standalone):
+    """Worked solution for every layer of NET.py: shapes, parameters, MACs/FLOPs, memory.
 
     \b
     Examples:
@@ -28,11 +30,12 @@ def derive(net: NetArgs, out: OutputArgs, flops, standalone):
     """
     trace, subs = load_trace(net)
     if out.fmt == "json":
-        emit(render_summary(trace, fmt="json", convention=flops, subs=subs), out.output, inputs=(net.path,))
+        emit(render_summary(trace, fmt="json", convention=flops, subs=subs, memory_convention=memory.convention,
+                            dtype=memory.dtype), out.output, inputs=(net.path,))
         return
     from ..flops.conventions import DEFAULT
     from ..solutions.derivation import derive as build
 
-    d = build(trace, convention=flops or DEFAULT, subs=subs or None)
+    d = build(trace, convention=flops or DEFAULT, subs=subs or None, memory=memory.convention, dtype=memory.dtype)
     emit(d.render(out.fmt, out.lang, standalone, style=out.style, layout=out.layout), out.output,
          inputs=(net.path,))

@@ -12,7 +12,7 @@ Sizes may be symbols: every figure is then a closed form (one small expression p
 ``dtype`` (float32, float16, bfloat16, float64) is the element type of the model and its float inputs:
 integer inputs (token ids) keep their own size.
 Owns: DTYPES, Memory, MemoryConvention, MEMORY, ORDER, DEFAULT, memory_convention, dtype_size, memory,
-activation_bytes, input_bytes. Never: import torch or a tool, or format numbers.
+activation_bytes, input_bytes, tensor_bytes. Never: import torch or a tool, or format numbers.
 """
 
 from __future__ import annotations
@@ -70,15 +70,15 @@ def dtype_size(dtype: str) -> int:
         raise InputError(f"unknown dtype {dtype!r}", fix=f"use one of: {', '.join(DTYPES)}") from None
 
 
-def _input_size(dtype: str, size: int) -> int:
-    """An input's element size: its own for an integer input (token ids), else the model's dtype."""
-    return _INTEGER.get(dtype, size)
+def tensor_bytes(shape: tuple, dtype: str, size: int, header: int = 0) -> Expr:
+    """One input: elements × element size (its own for an integer input such as token ids, else the
+    model's ``size``), + ``header``."""
+    return numel(shape) * _INTEGER.get(dtype, size) + header
 
 
 def input_bytes(trace: Trace, size: int, header: int = 0) -> Expr:
-    """Every input of forward: elements × element size (+ ``header`` per tensor)."""
-    return _total([numel(s) * _input_size(d, size) + header
-                   for s, d in zip(trace.input_shapes, trace.input_dtypes)])
+    """Every input of forward (``header`` bytes more per tensor)."""
+    return _total([tensor_bytes(s, d, size, header) for s, d in zip(trace.input_shapes, trace.input_dtypes)])
 
 
 def activation_bytes(step: Step, size: int) -> Expr:
@@ -165,4 +165,4 @@ def memory(trace: Trace, name: str = DEFAULT, dtype: str = DEFAULT_DTYPE) -> Mem
 
 
 __all__ = ["DEFAULT", "DTYPES", "MEMORY", "ORDER", "Memory", "MemoryConvention", "activation_bytes", "dtype_size",
-           "input_bytes", "memory", "memory_convention"]
+           "input_bytes", "memory", "memory_convention", "tensor_bytes"]

@@ -27,6 +27,7 @@ from .general import general, is_symbolic, matmul_macs
 from .sequence import Sequence, sequence
 from .sizes import Ceil, Same, same_padding_steps, size_steps
 from .steps import Calc, DFloor, calc, nested
+from .memsection import MemorySection, memory_section
 from .summary import Values, constraints, display_names, fold_bounds
 
 
@@ -104,6 +105,7 @@ class Derivation:
     extra_params: Expr = Integer(0)
     subs: dict = field(default_factory=dict)
     at: dict = field(default_factory=dict)
+    memory: MemorySection | None = None                 # the memory walkthrough (solutions/memsection.py)
 
     @property
     def symbolic(self) -> bool:
@@ -255,11 +257,13 @@ def _compose(step: Step, g, lay: Layer, nested_in: dict, trace: Trace) -> None:
             lay.compositions.append(Composition(label, n, v))
 
 
-def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None) -> Derivation:
+def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None, memory: str = "symcnn",
+           dtype: str = "float32") -> Derivation:
     """The worked solution of a traced net, as data.
 
     Args: trace (symcnn.tracing.tracedata.Trace), convention (a FLOPs convention name), subs (Symbol -> int,
-    applied per layer after the closed forms are derived). Returns: Derivation.
+    applied per layer after the closed forms are derived), memory and dtype (the memory convention and
+    element type of the memory section). Returns: Derivation.
     >>> derive(trace).params  # doctest: +SKIP
     62378344
     """
@@ -282,6 +286,7 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
                    [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
                    [relation(c) for c in fold_bounds(constraints(trace, Values()))],
                    unused, trace.extra_params, subs)
+    d.memory = memory_section(trace, convention=memory, dtype=dtype, subs=subs)
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),
