@@ -172,3 +172,21 @@ def test_text_totals_and_buffer_note(runner):
     assert "running statistics" in r.output and "memory (symcnn, float32):" in r.output
     r = runner.invoke(cli, ["summary", str(NETS), "--model", "GradOff", "--input", "4x16", "--lang", "zh"])
     assert "不可训练参数" in r.output and "缓冲区" not in r.output
+
+
+def test_derive_memory_section(runner):
+    """The walkthrough adds up: Plain on 2×3×8×8 keeps 3,604 output elements (3 × 1,024 + 2 × 256 + 20)."""
+    from symcnn.solutions.derivation import derive
+
+    d = derive(trace(NETS, (2, 3, 8, 8), model="Plain"), memory="torchinfo", dtype="float16")
+    m = d.memory
+    assert [r.elements for r in m.rows] == [1024, 1024, 1024, 256, 256, 20] and m.forward_elements == 3604
+    assert (m.own.forward_backward_bytes, m.own.params_bytes, m.own.input_bytes) == (2 * 2 * 3604, 2 * 1530, 768)
+    assert (m.asked.convention, m.asked.forward_backward_bytes) == ("torchinfo", 16544 // 2)
+    r = runner.invoke(cli, ["derive", str(NETS), "--model", "Plain", "--input", "2x3x8x8", "--style", "compact"])
+    assert r.exit_code == 0, r.output
+    assert "3,604×4 = 14,416 bytes" in r.output and "14,416×2 = 28,832 bytes" in r.output
+    assert "1,024 + 1,024 + 1,024 + 256 + 256 + 20 = 3,604" in r.output
+    r = runner.invoke(cli, ["derive", str(NETS), "--model", "Plain", "--input", "2x3x8x8", "--lang", "zh",
+                            "--memory", "torchinfo"])
+    assert "按 torchinfo 约定" in r.output and "16,544 字节" in r.output
