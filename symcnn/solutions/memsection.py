@@ -17,7 +17,7 @@ from ..core.intarith import canon
 from ..flops import memory as mem
 from ..rules.base import numel
 from ..tracing.tracedata import Trace, _total
-from .summary import display_names
+from .summary import display_names, has_buffers
 
 
 @dataclass(slots=True)
@@ -45,6 +45,7 @@ class MemorySection:
     asked: mem.Memory | None = None  # the --memory convention when it is not symcnn's
     asked_summary: str = ""
     factor: Expr = Integer(2)        # the backward factor
+    buffers: bool = False            # a norm layer keeps running statistics (buffers, not parameters)
     at: dict = field(default_factory=dict)
 
 
@@ -65,7 +66,8 @@ def memory_section(trace: Trace, *, convention: str = mem.DEFAULT, dtype: str = 
     other = None if convention == mem.DEFAULT else sub(asked)
     return MemorySection(dtype, Integer(size), inputs, rows, x(_total([numel(s.output) for s in trace.steps])),
                          x(trace.total_params), x(trace.trainable_params), x(trace.non_trainable_params),
-                         sub(own), other, mem.memory_convention(convention).summary, Integer(own.backward_factor))
+                         sub(own), other, mem.memory_convention(convention).summary, Integer(own.backward_factor),
+                         has_buffers(trace))
 
 
 __all__ = ["MemRow", "MemorySection", "memory_section"]

@@ -40,7 +40,8 @@ def test_numeric_document_values_are_ints_and_validate():
     conv1, pool1, conv2 = doc["layers"][:3]
     assert conv1 == {"name": "conv1", "type": "Conv2d", "key": "nn.Conv2d", "line": 10,
                      "input_shape": [1, 1, 28, 28], "output_shape": [1, 10, 24, 24], "params": 260,
-                     "weights": 250, "biases": 10, "macs": 144000, "flops": 144000}
+                     "weights": 250, "biases": 10, "macs": 144000, "flops": 144000,
+                     "activation_bytes": 4 * 10 * 24 * 24}
     assert pool1["output_shape"] == [1, 10, 12, 12] and pool1["params"] == 0
     assert conv2["macs"] == 20 * 8 * 8 * 10 * 25
     assert doc["layers"][6]["params"] == 2550 and "shared" not in doc["layers"][6]
