@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import click
 
-from .options import MemoryArgs, NetArgs, OutputArgs, emit, format_options, load_trace, memory_options, net_options
+from .options import (
+    MemoryArgs,
+    NetArgs,
+    OutputArgs,
+    emit,
+    format_options,
+    load_trace,
+    memory_options,
+    net_options,
+)
 
 
 @click.command()

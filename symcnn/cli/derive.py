@@ -8,8 +8,17 @@ from __future__ import annotations
 import click
 
 from ..solutions.jsonout import render_summary
-from .options import (MemoryArgs, NetArgs, OutputArgs, emit, flops_option, format_options, load_trace,
-                      memory_options, net_options)
+from .options import (
+    MemoryArgs,
+    NetArgs,
+    OutputArgs,
+    emit,
+    flops_option,
+    format_options,
+    load_trace,
+    memory_options,
+    net_options,
+)
 
 
 @click.command()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sympy import Expr, Integer
+from sympy import Expr
 
 from ..core.errors import InputError
 from ..rules.base import numel

@@ -55,7 +55,7 @@ def memory_section(trace: Trace, *, convention: str = mem.DEFAULT, dtype: str = 
     size = mem.dtype_size(dtype)
     asked = mem.memory(trace, convention, dtype)
     own = mem.memory(trace, mem.DEFAULT, dtype)
-    x = (lambda e: canon(sympify(e).xreplace(subs))) if subs else (lambda e: sympify(e))  # noqa: E731
+    x = (lambda e: canon(sympify(e).xreplace(subs))) if subs else sympify
     names = display_names(trace.steps)
     inputs = [MemRow("input", dt, tuple(x(v) for v in shape), x(numel(shape)), x(mem.tensor_bytes(shape, dt, size)))
               for shape, dt in zip(trace.input_shapes, trace.input_dtypes)]

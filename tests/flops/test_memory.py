@@ -49,7 +49,7 @@ def torchinfo():
 @cache
 def _classes() -> dict:
     ns: dict = {}
-    exec(compile(NETS.read_text(), str(NETS), "exec"), ns)
+    exec(compile(NETS.read_text(), str(NETS), "exec"), ns)   # noqa: S102 -- our own test nets
     return ns
 
 
@@ -167,8 +167,8 @@ def test_bad_names_exit_2(runner, command, option, value, listed):
 def test_text_totals_and_buffer_note(runner):
     r = runner.invoke(cli, ["summary", str(NETS), "--model", "Backbone", "--input", "2x3x10x10"])
     assert r.exit_code == 0, r.output
-    assert re.search(r"^trainable params:\s+545$", r.output, re.M)
-    assert re.search(r"^non-trainable params:\s+840$", r.output, re.M)
+    assert re.search(r"^trainable params:\s+545$", r.output, re.MULTILINE)
+    assert re.search(r"^non-trainable params:\s+840$", r.output, re.MULTILINE)
     assert "running statistics" in r.output and "memory (symcnn, float32):" in r.output
     r = runner.invoke(cli, ["summary", str(NETS), "--model", "GradOff", "--input", "4x16", "--lang", "zh"])
     assert "不可训练参数" in r.output and "缓冲区" not in r.output
@@ -190,3 +190,28 @@ def test_derive_memory_section(runner):
     r = runner.invoke(cli, ["derive", str(NETS), "--model", "Plain", "--input", "2x3x8x8", "--lang", "zh",
                             "--memory", "torchinfo"])
     assert "按 torchinfo 约定" in r.output and "16,544 字节" in r.output
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("path", ["examples/resnet18.py", "tests/flops/nets/seq_transformer_s2s.py",
+                                  "tests/flops/nets/seq_vit.py"])
+def test_torchinfo_figures_exact_on_bundled_nets(torchinfo, runner, path):
+    """A ResNet (containers, shared ReLUs), an encoder-decoder Transformer with token inputs, a ViT."""
+    import torch
+
+    r = runner.invoke(cli, ["summary", str(ROOT / path), "--json", "--memory", "torchinfo"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    t = trace(ROOT / path)
+    ns: dict = {}
+    exec(compile((ROOT / path).read_text(), path, "exec"), ns)   # noqa: S102 -- a bundled net
+    model = ns[doc["model"]]
+    dtypes = [torch.long if d.startswith("int") else torch.float32 for d in t.input_dtypes]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = torchinfo.summary(model, input_size=[tuple(int(v) for v in sh) for sh in t.input_shapes], dtypes=dtypes,
+                              verbose=0)
+    assert [doc["memory"][k] for k in FIGURES[:3]] == [s.total_input, s.total_output_bytes, s.total_param_bytes]
+    assert (doc["total"]["params"], doc["total"]["trainable_params"]) == (s.total_params, s.trainable_params)

@@ -159,7 +159,7 @@ class Recurrent(nn.Module):
         self.fc = nn.Linear(20, 3)
 
     def forward(self, x):
-        out, (h, c) = self.lstm(x)
+        out, (_h, _c) = self.lstm(x)
         return self.fc(out[:, -1])
 
 
