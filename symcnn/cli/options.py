@@ -258,6 +258,42 @@ def flops_option(f):
                         help="FLOPs convention by name (mul, mac, flop, flop+bias, ...; default mac).")(f)
 
 
+COLUMN_NAMES = ("line", "input_size", "output_size", "kernel_size", "num_params", "params_percent", "trainable",
+                "macs", "flops", "activation_bytes")   # as symcnn.solutions.table.COLUMNS (keeps --help light)
+
+
+def layer_option(f):
+    """--layer PATTERN (repeatable): only the layers a glob names; the command receives ``layers``."""
+    return click.option("--layer", "layers", metavar="PATTERN", multiple=True,
+                        help="Show only the layers whose name matches this glob (repeatable): conv1, 'layer3.1.*', "
+                             "'*.relu#2'. Totals stay over the whole net.")(f)
+
+
+def table_options(f):
+    """--columns NAMES and --depth N of the summary table; the command receives ``columns``, ``depth``."""
+    def check_depth(ctx, param, value):
+        if value is not None:
+            from ..solutions.depth import check_depth as check
+
+            check(value)   # 0 or negative -> InputError
+        return value
+
+    def check_columns(ctx, param, value):
+        if not value:
+            return None
+        from ..solutions.table import columns
+
+        return columns(value)   # unknown name -> InputError listing the accepted ones
+
+    f = click.option("--depth", type=int, default=None, metavar="N", callback=check_depth,
+                     help="Show modules down to depth N as rows (1: the model's children), each deeper call folded "
+                          "into its module's row, as torchinfo's depth (default: every layer).")(f)
+    return click.option("--columns", "columns", metavar="NAMES", multiple=True, callback=check_columns,
+                        help="Columns after layer and type, in order, comma-separated: "
+                             f"{', '.join(COLUMN_NAMES)} (default: line, output_size, num_params, macs "
+                             "and flops with --flops).")(f)
+
+
 MEMORY = ("symcnn", "torchinfo")                       # as symcnn.flops.memory.ORDER (kept light for --help)
 DTYPES = ("float32", "float16", "bfloat16", "float64")   # as symcnn.flops.memory.DTYPES
 
@@ -292,4 +328,5 @@ def memory_options(f):
 
 
 __all__ = ["CliError", "MemoryArgs", "NetArgs", "OutputArgs", "emit", "flops_option", "format_options",
-           "infer_format", "load_trace", "memory_options", "net_options", "resolve_format"]
+           "infer_format", "layer_option", "load_trace", "memory_options", "net_options", "resolve_format",
+           "table_options"]

@@ -147,9 +147,9 @@ def test_summary_rows_text_and_latex():
     assert len({len(ln) for ln in lines[header:header + 2]}) == 1   # header and rule aligned
     tex = render_summary(mnist_trace((1, 1, 28, 28)), fmt="latex", lang="zh")
     assert tex.startswith("% !TEX program = xelatex\n\\documentclass[a4paper]{ctexart}") and "23{,}880" in tex
-    assert r"\texttt{fc1}" in tex and "合计" in tex
+    assert r"\texttt{fc1}" in tex and "\\item 参数总量：23{,}880\n" in tex
     md = render_summary(trace, fmt="markdown")
-    assert "| **total** | | | | **23,880** |" in md
+    assert "- Total params: 23,880\n- Trainable params: 23,880\n" in md
     assert r"| `pool2` | MaxPool2d | 13 | $1 \times 20 \times \left\lfloor \frac{H - 12}{4} \right\rfloor" in md
 
 
