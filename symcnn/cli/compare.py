@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import click
 
-from .options import NetArgs, OutputArgs, emit, format_options, load_trace, net_options
+from .options import (
+    MemoryArgs,
+    NetArgs,
+    OutputArgs,
+    emit,
+    format_options,
+    load_trace,
+    memory_options,
+    net_options,
+)
 
 
 @click.command()
@@ -19,10 +28,12 @@ from .options import NetArgs, OutputArgs, emit, format_options, load_trace, net_
               help="Comma-separated conventions to show (default: all): e.g. mac,thop,ptflops.")
 @click.option("--reference", default="mac", show_default=True, metavar="NAME",
               help="The convention the differences are explained against.")
+@memory_options
 @click.option("--doc", is_flag=True, help="Write the page 'Why do FLOPs numbers disagree?' (Markdown) "
               "for this net instead: docs/flops.md is this for examples/resnet50.py.")
-def compare(net: NetArgs, out: OutputArgs, names: str | None, reference: str, doc: bool):
-    """FLOPs of NET.py as every counting convention and tool counts them, and why they differ.
+def compare(net: NetArgs, out: OutputArgs, names: str | None, reference: str, memory: MemoryArgs, doc: bool):
+    """FLOPs of NET.py as every counting convention and tool counts them, and why they differ; memory
+    under every memory convention (--memory first, --dtype).
 
     \b
     Examples:
@@ -39,5 +50,6 @@ def compare(net: NetArgs, out: OutputArgs, names: str | None, reference: str, do
         emit(flops_doc(trace), out.output)
         return
     wanted = [n.strip() for n in names.split(",") if n.strip()] if names is not None else None
-    c = build(trace, wanted, reference=reference, subs=subs or None)
+    c = build(trace, wanted, reference=reference, subs=subs or None, memory_convention=memory.convention,
+              dtype=memory.dtype)
     emit(render(c, out.fmt), out.output)

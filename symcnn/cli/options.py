@@ -258,5 +258,75 @@ def flops_option(f):
                         help="FLOPs convention by name (mul, mac, flop, flop+bias, ...; default mac).")(f)
 
 
-__all__ = ["CliError", "NetArgs", "OutputArgs", "emit", "flops_option", "format_options", "infer_format",
-           "load_trace", "net_options", "resolve_format"]
+COLUMN_NAMES = ("line", "input_size", "output_size", "kernel_size", "num_params", "params_percent", "trainable",
+                "macs", "flops", "activation_bytes")   # as symcnn.solutions.table.COLUMNS (keeps --help light)
+
+
+def layer_option(f):
+    """--layer PATTERN (repeatable): only the layers a glob names; the command receives ``layers``."""
+    return click.option("--layer", "layers", metavar="PATTERN", multiple=True,
+                        help="Show only the layers whose name matches this glob (repeatable): conv1, 'layer3.1.*', "
+                             "'*.relu#2'. Totals stay over the whole net.")(f)
+
+
+def table_options(f):
+    """--columns NAMES and --depth N of the summary table; the command receives ``columns``, ``depth``."""
+    def check_depth(ctx, param, value):
+        if value is not None:
+            from ..solutions.depth import check_depth as check
+
+            check(value)   # 0 or negative -> InputError
+        return value
+
+    def check_columns(ctx, param, value):
+        if not value:
+            return None
+        from ..solutions.table import columns
+
+        return columns(value)   # unknown name -> InputError listing the accepted ones
+
+    f = click.option("--depth", type=int, default=None, metavar="N", callback=check_depth,
+                     help="Show modules down to depth N as rows (1: the model's children), each deeper call folded "
+                          "into its module's row, as torchinfo's depth (default: every layer).")(f)
+    return click.option("--columns", "columns", metavar="NAMES", multiple=True, callback=check_columns,
+                        help="Columns after layer and type, in order, comma-separated: "
+                             f"{', '.join(COLUMN_NAMES)} (default: line, output_size, num_params, macs "
+                             "and flops with --flops).")(f)
+
+
+MEMORY = ("symcnn", "torchinfo")                       # as symcnn.flops.memory.ORDER (kept light for --help)
+DTYPES = ("float32", "float16", "bfloat16", "float64")   # as symcnn.flops.memory.DTYPES
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryArgs:
+    """--memory and --dtype: the memory convention and the element type of its figures."""
+
+    convention: str = "symcnn"
+    dtype: str = "float32"
+
+
+def memory_options(f):
+    """Add --memory NAME and --dtype NAME (each checked: an unknown name is one error listing the accepted
+    ones, exit 2); the command receives ``memory: MemoryArgs``."""
+    def check(ctx, param, value):
+        from ..flops.memory import dtype_size, memory_convention
+
+        (memory_convention if param.name == "memory_name" else dtype_size)(value)
+        return value
+
+    @click.option("--memory", "memory_name", metavar="NAME", default="symcnn", show_default=True, callback=check,
+                  help=f"Memory convention of the memory figures: {', '.join(MEMORY)} (docs/memory.md).")
+    @click.option("--dtype", "dtype", metavar="NAME", default="float32", show_default=True, callback=check,
+                  help=f"Element type of the model and its float inputs, scaling every memory figure: "
+                       f"{', '.join(DTYPES)}.")
+    @functools.wraps(f)
+    def wrapper(*args, memory_name, dtype, **kwargs):
+        return f(*args, memory=MemoryArgs(memory_name, dtype), **kwargs)
+
+    return wrapper
+
+
+__all__ = ["CliError", "MemoryArgs", "NetArgs", "OutputArgs", "emit", "flops_option", "format_options",
+           "infer_format", "layer_option", "load_trace", "memory_options", "net_options", "resolve_format",
+           "table_options"]

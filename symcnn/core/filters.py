@@ -236,8 +236,12 @@ def install(env: jinja2.Environment, kind: str) -> None:
             words = words[part]
         return msg(words, **{k: said(ctx, x) for k, x in v.args.items()})
 
+    def mb(e) -> str:
+        """Bytes as megabytes (10⁶) to two decimals, as torchinfo prints them; "" for a closed form."""
+        return f"{int(e) / 1e6:.2f}" if _int(e) else ""
+
     env.filters.update(
-        said=said,
+        said=said, mb=mb,
         math=math, number=number, chain=chain, mjoin=join, dims=dims, shape=shape, terms=terms,
         relation=relation, axes=axes, texmath=texmath, msg=_msg(kind), esc=_ESCAPE[kind], code=_code(kind),
         brk=_breakable if kind == "latex" else _ESCAPE[kind],

@@ -18,6 +18,8 @@ from ..core import fmt
 from ..core.errors import InputError
 from ..tracing.tracedata import Step, Trace
 from .conventions import CONVENTIONS, ORDER, convention
+from .memory import DEFAULT_DTYPE, MEMORY, Memory, memory
+from .memory import ORDER as MEMORY_ORDER
 from .ops import Op
 
 
@@ -56,6 +58,7 @@ class Comparison:
     ref_total: Expr = field(default_factory=lambda: Integer(0))
     refs: dict[str, str] = field(default_factory=dict)          # what each convention is explained against
     ref_totals: dict[str, Expr] = field(default_factory=dict)
+    memory: list[Memory] = field(default_factory=list)         # every memory convention, --memory first
 
     def to_dict(self) -> dict:
         j = fmt.jsonable
@@ -68,6 +71,9 @@ class Comparison:
             "differences": [{"convention": d.convention, "type": d.type, "calls": d.calls, "delta": j(d.delta),
                              "counts": d.what, "hides_work": d.hidden, "tool_bug": d.bug}
                             for d in self.differences],
+            "memory": [{"convention": m.convention, "tool": MEMORY[m.convention].tool, "dtype": m.dtype,
+                        "input_bytes": j(m.input_bytes), "forward_backward_bytes": j(m.forward_backward_bytes),
+                        "params_bytes": j(m.params_bytes), "total_bytes": j(m.total_bytes)} for m in self.memory],
         }
 
 
@@ -91,9 +97,11 @@ def _group(step: Step) -> str:
     return step.type
 
 
-def compare(trace: Trace, names=None, *, reference: str = "mac", subs: dict | None = None) -> Comparison:
+def compare(trace: Trace, names=None, *, reference: str = "mac", subs: dict | None = None,
+            memory_convention: str = "symcnn", dtype: str = DEFAULT_DTYPE) -> Comparison:
     """Count ``trace`` under every convention in ``names`` (default: all) and explain, per layer
-    type, where each tool's convention differs from ``reference``."""
+    type, where each tool's convention differs from ``reference``; the memory figures under every
+    memory convention (``memory_convention`` first) with elements of ``dtype``."""
     names = _names(names)
     convention(reference)
     subs = subs or {}
@@ -127,9 +135,12 @@ def compare(trace: Trace, names=None, *, reference: str = "mac", subs: dict | No
             if delta != 0 or bug or hidden:
                 diffs.append(Difference(n, row.type, row.calls, delta, conv.rule_for(steps[0]).what,
                                         hidden, bug))
+    mems = [memory(trace, m, dtype) for m in dict.fromkeys((memory_convention, *MEMORY_ORDER))]
+    mems = [Memory(m.convention, m.dtype, val(m.input_bytes), val(m.forward_backward_bytes), val(m.params_bytes))
+            for m in mems]
     return Comparison(trace.model, tuple(val(v) for v in trace.input_shape), reference, names,
                       {n: totals[n] for n in names}, rows, diffs, totals[reference],
-                      {n: refs[n] for n in names}, {n: totals[r] for n, r in refs.items()})
+                      {n: refs[n] for n in names}, {n: totals[r] for n, r in refs.items()}, mems)
 
 
 def short(v) -> str:
@@ -190,7 +201,7 @@ def _context(c: Comparison) -> dict:
     for d in c.differences:
         by_conv.setdefault(d.convention, []).append(d)
     symbolic = any(not isinstance(fmt.jsonable(v), int) for v in c.totals.values())
-    return {"c": c, "convs": convs, "by_conv": by_conv, "shape": "x".join(fmt.text(v) for v in c.input_shape),
+    return {"c": c, "convs": convs, "by_conv": by_conv, "memory_tools": {n: MEMORY[n].tool for n in MEMORY}, "shape": "x".join(fmt.text(v) for v in c.input_shape),
             "symbolic": symbolic,
             "bugs": [d for d in c.differences if d.bug], "hidden": [d for d in c.differences if d.hidden]}
 
@@ -262,7 +273,7 @@ def flops_doc(trace: Trace) -> str:
               for k, via in SEQUENCE_KEYS]
     return _env("markdown").get_template("compare/flops_doc.md.j2").render(
         **_context(c), all_convs=[CONVENTIONS[n] for n in ORDER], rules={n: rules_of(n) for n in ORDER},
-        layers=layers, standalone=False)
+        layers=layers, standalone=False, flops_page=True)
 
 
 __all__ = ["Comparison", "Difference", "TypeRow", "compare", "flops_doc", "render", "short"]

@@ -73,6 +73,9 @@ class MultiheadAttention(Rule):
             p["out_proj.bias"] = (e,)
         return p
 
+    def submodules(self):
+        return (("out_proj", "NonDynamicallyQuantizableLinear"),)
+
     general_ranks = (3, 3, 3)
 
     def dim_names(self, rank, index):

@@ -256,6 +256,12 @@ class Rule:
         """Shapes of the learnable tensors, named as torch names them (weight, bias, ...)."""
         return {}
 
+    def submodules(self) -> tuple[tuple[str, str], ...]:
+        """torch's submodules of the layer, (dotted name under it, class name), in named_modules() order:
+        () for a leaf; MultiheadAttention's out_proj; a Transformer layer's attention, linears, norms,
+        dropouts. Parameters named ``out_proj.weight`` belong to the submodule ``out_proj``."""
+        return ()
+
     def forward(self, x: Shape) -> Result:
         raise NotImplementedError
 

@@ -53,6 +53,19 @@ class _Composite(Rule):
                     out.update({f"{name}.{i}.{k}": v for k, v in inner.items()})
         return out
 
+    def submodules(self):
+        """Each kid (a ModuleList of ``count`` copies for a stack) and the kid's own submodules."""
+        out = []
+        for name, r, count in self.kids:
+            if count is not None and not isinstance(count, Integer):
+                return ()   # a symbolic number of layers (the general formula)
+            copies = [name] if count is None else [f"{name}.{i}" for i in range(int(count))]
+            if count is not None:
+                out.append((name, "ModuleList"))
+            for c in copies:
+                out += [(c, r.name), *((f"{c}.{n}", t) for n, t in r.submodules())]
+        return tuple(out)
+
     def param_groups(self):
         """One group per sub-layer with parameters (a stack's layers: num_layers times)."""
         out = []

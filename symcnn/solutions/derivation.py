@@ -27,6 +27,7 @@ from .general import general, is_symbolic, matmul_macs
 from .sequence import Sequence, sequence
 from .sizes import Ceil, Same, same_padding_steps, size_steps
 from .steps import Calc, DFloor, calc, nested
+from .memsection import MemorySection, memory_section
 from .summary import Values, constraints, display_names, fold_bounds
 
 
@@ -104,6 +105,8 @@ class Derivation:
     extra_params: Expr = Integer(0)
     subs: dict = field(default_factory=dict)
     at: dict = field(default_factory=dict)
+    filtered: dict | None = None   # --layer: {"rows": layers shown, "steps": every call}; totals stay whole
+    memory: MemorySection | None = None                 # the memory walkthrough (solutions/memsection.py)
 
     @property
     def symbolic(self) -> bool:
@@ -255,11 +258,15 @@ def _compose(step: Step, g, lay: Layer, nested_in: dict, trace: Trace) -> None:
             lay.compositions.append(Composition(label, n, v))
 
 
-def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None) -> Derivation:
+def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None, memory: str = "symcnn",
+           dtype: str = "float32", keep: list[int] | None = None) -> Derivation:
     """The worked solution of a traced net, as data.
 
     Args: trace (symcnn.tracing.tracedata.Trace), convention (a FLOPs convention name), subs (Symbol -> int,
-    applied per layer after the closed forms are derived). Returns: Derivation.
+    applied per layer after the closed forms are derived), memory and dtype (the memory convention and
+    element type of the memory section), keep (the step indices a --layer filter keeps: only those layers
+    are derived, and listed in the memory section; the totals stay over the whole net, without their
+    terms). Returns: Derivation.
     >>> derive(trace).params  # doctest: +SKIP
     62378344
     """
@@ -268,20 +275,30 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
     subs = {_symbol(k, names): sympify(v) for k, v in (subs or {}).items()}
     nested_in: dict = {-1: tuple(trace.input_shape)}
     names = display_names(trace.steps)
-    layers = [_layer(s, trace, conv.name, nested_in, subs, names[s.index]) for s in trace.steps]
+    kept = None if keep is None else set(keep)
+    layers = [_layer(s, trace, conv.name, nested_in, subs, names[s.index]) for s in trace.steps
+              if kept is None or s.index in kept]
     unused = [(name, r.params) for name, r in trace.unused]
-    params_terms = [lay.params for lay in layers if lay.params != 0]
-    params_terms += [p for _, p in unused if p != 0]
-    if trace.extra_params != 0:
-        params_terms.append(trace.extra_params)
-    macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
+    if kept is None:
+        params_terms = [lay.params for lay in layers if lay.params != 0]
+        params_terms += [p for _, p in unused if p != 0]
+        if trace.extra_params != 0:
+            params_terms.append(trace.extra_params)
+        macs_terms = [lay.macs_value for lay in layers if lay.macs_value != 0]
+    else:   # the terms of the whole net's sums are mostly layers not shown: only the totals
+        params_terms, macs_terms = [], []
     flops = _conventions.total(trace, conv.name)
+    chain = [c for c in trace.constraints if kept is None or c.step in kept]
     d = Derivation(trace.model, trace.source, tuple(trace.input_shape), tuple(trace.output_shape),
                    conv.name, conv.summary, layers, params_terms, trace.total_params, macs_terms,
                    trace.total_macs, flops,
-                   [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
+                   [relation(c.condition, c.where.line if c.where else None) for c in chain],
                    [relation(c) for c in fold_bounds(constraints(trace, Values()))],
-                   unused, trace.extra_params, subs)
+                   unused, trace.extra_params, subs,
+                   filtered=None if kept is None else {"rows": len(layers), "steps": len(trace.steps)})
+    d.memory = memory_section(trace, convention=memory, dtype=dtype, subs=subs)
+    if kept is not None:
+        d.memory.rows = [r for r, s in zip(d.memory.rows, trace.steps, strict=True) if s.index in kept]
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),

@@ -1,9 +1,8 @@
-"""The summary table of a traced net (templates/summary.*, the derivation's table, the JSON's layers):
-its rows as expressions, the names a reader uses for repeated calls, and the conditions the net
-needs with the size bounds folded into the strongest one.
+"""What the summary table, the derivation's table and the JSON share: --set values, the names a reader
+uses for repeated calls, and the conditions the net needs with the size bounds folded into the strongest.
 
-Owns: Values (--set substitution), constraints(trace, values), display_names(steps), rows(trace, ...),
-fold_bounds(conditions). Never: format text (templates do), trace, or read the JSON document.
+Owns: Values (--set substitution), constraints(trace, values), display_names(steps), fold_bounds(conditions),
+has_buffers(trace) (the table's rows: symcnn.solutions.table). Never: format text (templates do), trace, or read the JSON document.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from sympy import Expr, Ge, Integer, Symbol, sympify
 from sympy.logic.boolalg import BooleanTrue
 
 from ..core.intarith import FloorDiv, canon
-from ..flops import conventions
 from ..tracing.tracedata import Step, Trace
 
 
@@ -64,29 +62,10 @@ def display_names(steps) -> dict[int, str]:
     return out
 
 
-def rows(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict | None = None) -> dict:
-    """The data of the summary table (templates/summary.*): one row per traced call, the totals and the
-    conditions the net needs, as expressions (the templates print them).
-
-    Rows: the layer's display name (``display_names``), type, net.py line, output shape, params (counted
-    on a module's first call), MACs, FLOPs under ``convention``.
-    """
-    values = Values(dict(subs or {}))
-    names = display_names(trace.steps)
-    body = [{"name": names[s.index], "type": s.type, "line": s.where.line if s.where and s.where.line else None,
-             "output": tuple(values.shape(s.output)), "params": values(_counted(s, s.params)),
-             "macs": values(s.macs), "flops": values(conventions.flops(s, convention)), "shared": not s.first_call}
-            for s in trace.steps]
-    total = {"params": values(trace.total_params), "macs": values(trace.total_macs),
-             "flops": values(conventions.total(trace, convention))}
-    from .formula import relation
-
-    return {"model": trace.model, "source": trace.source, "input_shape": tuple(values.shape(trace.input_shape)),
-            "output_shape": tuple(values.shape(trace.output_shape)), "rows": body, "total": total,
-            "convention": convention,
-            # parameters in the total that no row shows: modules never called, bare nn.Parameters
-            "unused": [(n, values(r.params)) for n, r in trace.unused], "extra_params": values(trace.extra_params),
-            "constraints": [relation(c) for c in fold_bounds(constraints(trace, values))]}
+def has_buffers(trace: Trace) -> bool:
+    """A norm layer with running statistics (BatchNorm, InstanceNorm with track_running_stats) is in the
+    net: those statistics are buffers, not parameters."""
+    return any(s.rule is not None and getattr(s.rule, "track", False) for s in trace.steps)
 
 
 def _lower_bound(rel) -> tuple[Symbol, int] | None:
@@ -129,4 +108,4 @@ def fold_bounds(kept: list[Expr]) -> list[Expr]:
     return folded + rest
 
 
-__all__ = ["Values", "constraints", "display_names", "fold_bounds", "rows"]
+__all__ = ["Values", "constraints", "display_names", "fold_bounds", "has_buffers"]

@@ -23,6 +23,7 @@ from ..core.userinput import InputSpec
 from ..rules.base import Rule
 from . import record as rec
 from .layercall import call_layer
+from .modtree import Entry, module_infos, output_shape, own_params
 from .params import unrecorded_params
 from .standin.module import Parameter
 from .tensor import SymTensor
@@ -85,11 +86,13 @@ def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None
             rules[id(m)] = r
             covered.update(id(c) for c in m.modules() if c is not m)
     s.names = {id(m): n or name for n, m in model.named_modules() if id(m) not in covered}
+    entries = [Entry(n, type(m).__name__, not any(True for _ in m.children()), id(m),
+                     own_params(m._parameters, _numel)) for n, m in model.named_modules()]
     token = rec.activate(s)
     was_training = model.training
     try:
         model.eval()
-        with _swapped(model, rules), torch.no_grad(), torchfn.bridged():
+        with _swapped(model, rules), _counted(model), torch.no_grad(), torchfn.bridged():
             s.recording = True
             out = model(*(SymTensor(i.shape, -1, i.dtype) for i in inputs))
             s.recording = False
@@ -105,7 +108,31 @@ def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None
     return Trace(model=name, source=source, input_shape=tuple(inputs[0].shape), steps=s.steps,
                  output_shape=_first(out), constraints=s.constraints, unused=unused, extra_params=extra,
                  input_shapes=tuple(tuple(i.shape) for i in inputs), input_dtypes=tuple(i.dtype for i in inputs),
-                 notes=list(s.notes), backend="torch")
+                 notes=list(s.notes), backend="torch", modules=module_infos(entries, s))
+
+
+def _numel(p: Any) -> Any:
+    from sympy import Integer
+
+    try:
+        return Integer(p.numel())
+    except ValueError:   # a lazy module's parameter before its first call: no size yet
+        return Integer(0)
+
+
+@contextmanager
+def _counted(model: Any) -> Iterator[None]:
+    """Every module's calls counted and the steps inside them attributed (forward hooks, removed after)."""
+    handles = []
+    try:
+        for m in model.modules():
+            handles.append(m.register_forward_pre_hook(lambda mod, _args: rec.entering(mod) and None))
+            handles.append(m.register_forward_hook(lambda mod, _a, out: rec.leaving(mod, output_shape(out)),
+                                                   always_call=True))
+        yield
+    finally:
+        for h in handles:
+            h.remove()
 
 
 def _own(m: Any, whole: bool) -> dict:

@@ -1,6 +1,6 @@
 """The recording session of one trace: the steps and constraints the stand-in reports while net.py runs.
 
-Owns: Session, ``session()``, ``record()`` (append a Step), ``where()`` (the net.py line of the
+Owns: Session, ``session()``, ``record()`` (append a Step), ``entering``/``leaving`` (module calls), ``where()`` (the net.py line of the
 current call), ``located()`` (attach that line to a SymcnnError), ``note()``, TrainingStarted.
 Never: compute shapes (tensor.py and the rules do) or choose the model (tracer.py does).
 """
@@ -43,6 +43,10 @@ class Session:
     created: set[int] = field(default_factory=set)   # ids of tensors made by torch.rand/zeros/... (inputs)
     notes: list[str] = field(default_factory=list)   # what the user should know (stderr), e.g. where it stopped
     entered: set[int] = field(default_factory=set)   # ids of modules called while recording
+    calls: dict[int, int] = field(default_factory=dict)     # id(module) -> times its forward ran (recording)
+    running: list[int] = field(default_factory=list)        # ids of the modules whose forward is under way
+    inside: dict[int, list[int]] = field(default_factory=dict)   # id(module) -> steps recorded while it ran
+    outputs: dict[int, list] = field(default_factory=dict)   # id(module) -> per call, its output's shape or None
     stopped: Any = None            # the TrainingStarted where module-level training stopped the file
     _displays: dict[str, str | None] = field(default_factory=dict)
 
@@ -123,6 +127,26 @@ def located(err: SymcnnError, layer: str | None = None) -> SymcnnError:
     return err.located(where(2), layer)
 
 
+def entering(module: Any) -> bool:
+    """A module's forward starts: count the call and attribute the steps to it until ``leaving``.
+    Returns whether it was counted (only while recording)."""
+    s = _current.get()
+    if s is None or not s.recording:
+        return False
+    s.entered.add(id(module))
+    s.calls[id(module)] = s.calls.get(id(module), 0) + 1
+    s.running.append(id(module))
+    return True
+
+
+def leaving(module: Any, output: Any = None) -> None:
+    """A module's forward returned ``output`` (the shape of its output tensor, or None)."""
+    s = _current.get()
+    if s is not None and s.running and s.running[-1] == id(module):
+        s.running.pop()
+        s.outputs.setdefault(id(module), []).append(output)
+
+
 def add_conditions(conds: tuple[Condition, ...], at: Where | None, step: int | None) -> None:
     s = _current.get()
     if s is not None and s.recording:
@@ -143,6 +167,8 @@ def record(key: str, name: str, via: str, inputs: tuple, output: tuple, *, rule:
     idx = len(s.steps)
     s.steps.append(Step(idx, name, key, via, at, tuple(inputs), tuple(output), rule, result,
                         tuple(parents), module_id, first_call, note))
+    for mid in s.running:
+        s.inside.setdefault(mid, []).append(idx)
     conds = tuple(conditions)
     if result is not None:
         conds = conds + tuple(result.conditions)

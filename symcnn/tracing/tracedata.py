@@ -1,6 +1,6 @@
 """The result of tracing a net: a ``Trace`` of ``Step``s, in call order. Data only.
 
-Owns: Step, Trace, Constraint and the totals derived from them.
+Owns: Step, Trace, Constraint, ModuleInfo, ParamInfo and the totals derived from them.
 Never: run user code (tracer.py does), format text (core/render.py and templates do).
 """
 
@@ -70,6 +70,44 @@ class Constraint:
     step: int | None = None   # index of the step that introduced it
 
 
+@dataclass(frozen=True, slots=True)
+class ParamInfo:
+    """One parameter a module holds directly, named as torch names it on that module (weight, bias,
+    weight_ih_l0, in_proj_weight). A parameter object registered on two modules counts once, as
+    ``model.parameters()`` does: on its first holder in named_modules() order; the later holders list
+    it with ``shared_with`` the dotted name it counts under ("features.0.weight")."""
+
+    name: str
+    numel: Expr
+    requires_grad: bool = True
+    shared_with: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """One module of the model, as ``named_modules()`` lists it (root first, named ""): its class name,
+    depth (root 0) and parent's dotted name, whether it is a leaf (no child modules), how many times its
+    forward ran, the parameters it holds directly (not its children's), the indices of the Steps
+    recorded while it ran (its descendants' included) and, per call, the shape of its output tensor (a
+    tuple's first element, a dict's last value; None when that is no tensor)."""
+
+    name: str
+    type: str
+    depth: int
+    parent: str | None
+    leaf: bool
+    calls: int = 0
+    params: tuple[ParamInfo, ...] = ()
+    steps: tuple[int, ...] = ()
+    outputs: tuple[Shape | None, ...] = ()
+
+    @property
+    def own_params(self) -> Expr:
+        """Its directly held parameters, each distinct object once (those shared with an earlier module
+        are counted there)."""
+        return _total([p.numel for p in self.params if p.shared_with is None])
+
+
 def _total(values: list[Expr]) -> Expr:
     """The sum: numbers added as Python ints, the symbolic terms in one Add (adding them one by one
     re-flattens a growing sum, quadratic in the depth of the net)."""
@@ -100,6 +138,7 @@ class Trace:
     input_dtypes: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)   # what the user should know: where the file stopped, ...
     backend: str = "stand-in"      # how the model ran: symcnn's torch stand-in, or real torch (a live model)
+    modules: list[ModuleInfo] = field(default_factory=list)   # named_modules() order, root ("") first
 
     def __post_init__(self) -> None:
         if not self.input_shapes:
@@ -112,6 +151,25 @@ class Trace:
         """sum(p.numel() for p in model.parameters()): each module once, unused modules too."""
         return _total([*(s.params for s in self.steps if s.first_call), *(r.params for _, r in self.unused),
                        self.extra_params])
+
+    def _params_where(self, trainable: bool) -> Expr:
+        return _total([p.numel for m in self.modules for p in m.params
+                       if p.shared_with is None and p.requires_grad == trainable])
+
+    @property
+    def trainable_params(self) -> Expr:
+        """The parameters with requires_grad, each distinct parameter object once (all of them when the
+        trace has no module tree, as a Trace built by hand)."""
+        return self._params_where(True) if self.modules else self.total_params
+
+    @property
+    def non_trainable_params(self) -> Expr:
+        """The parameters with requires_grad=False (frozen): total_params − trainable_params."""
+        return self._params_where(False) if self.modules else Integer(0)
+
+    def module(self, name: str) -> ModuleInfo | None:
+        """The module of this dotted name ("" the root), or None."""
+        return next((m for m in self.modules if m.name == name), None)
 
     @property
     def total_macs(self) -> Expr:

@@ -19,8 +19,9 @@ from .choose import choose_model
 from .feed import choose_inputs, default_input
 from .live import is_module
 from .loading import running
+from .modtree import Entry, layer_entries, module_infos, own_params
 from .params import unrecorded_params
-from .tensor import SymTensor
+from .tensor import SymTensor, sym
 from .torchargs import module_rule
 from .tracedata import Trace
 
@@ -106,7 +107,22 @@ def _standin(path: Path, model: str | None, given: list | None, timeout: float |
     return Trace(model=name, source=str(path), input_shape=tuple(inputs[0].shape), steps=s.steps,
                  output_shape=last._shape if last is not None else (), constraints=s.constraints,
                  unused=unused, extra_params=extra, input_shapes=tuple(tuple(i.shape) for i in inputs),
-                 input_dtypes=tuple(i.dtype for i in inputs), notes=list(s.notes))
+                 input_dtypes=tuple(i.dtype for i in inputs), notes=list(s.notes),
+                 modules=module_infos(_entries(net), s))
+
+
+def _entries(net: Any) -> list[Entry]:
+    """The stand-in's modules as torch names them: a rule-backed layer with sub-layers expanded."""
+    out = []
+    for n, m in net.named_modules():
+        own = own_params(m._parameters, lambda p: sym(p.numel()))
+        children = any(True for _ in m.children())
+        rule = getattr(m, "_rule", None)
+        if rule is not None:
+            out += layer_entries(n, type(m).__name__, id(m), own, rule.submodules(), children)
+        else:
+            out.append(Entry(n, type(m).__name__, not children, id(m), own))
+    return out
 
 
 def _with_torch(path: Path, model: str | None, given: list | None, timeout: float | None, args: tuple) -> Trace:

@@ -40,7 +40,8 @@ def test_numeric_document_values_are_ints_and_validate():
     conv1, pool1, conv2 = doc["layers"][:3]
     assert conv1 == {"name": "conv1", "type": "Conv2d", "key": "nn.Conv2d", "line": 10,
                      "input_shape": [1, 1, 28, 28], "output_shape": [1, 10, 24, 24], "params": 260,
-                     "weights": 250, "biases": 10, "macs": 144000, "flops": 144000}
+                     "weights": 250, "biases": 10, "macs": 144000, "flops": 144000,
+                     "activation_bytes": 4 * 10 * 24 * 24}
     assert pool1["output_shape"] == [1, 10, 12, 12] and pool1["params"] == 0
     assert conv2["macs"] == 20 * 8 * 8 * 10 * 25
     assert doc["layers"][6]["params"] == 2550 and "shared" not in doc["layers"][6]
@@ -146,9 +147,9 @@ def test_summary_rows_text_and_latex():
     assert len({len(ln) for ln in lines[header:header + 2]}) == 1   # header and rule aligned
     tex = render_summary(mnist_trace((1, 1, 28, 28)), fmt="latex", lang="zh")
     assert tex.startswith("% !TEX program = xelatex\n\\documentclass[a4paper]{ctexart}") and "23{,}880" in tex
-    assert r"\texttt{fc1}" in tex and "合计" in tex
+    assert r"\texttt{fc1}" in tex and "\\item 参数总量：23{,}880\n" in tex
     md = render_summary(trace, fmt="markdown")
-    assert "| **total** | | | | **23,880** |" in md
+    assert "- Total params: 23,880\n- Trainable params: 23,880\n" in md
     assert r"| `pool2` | MaxPool2d | 13 | $1 \times 20 \times \left\lfloor \frac{H - 12}{4} \right\rfloor" in md
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.py"))
 LANGS = {"en": "pdflatex", "zh": "xelatex"}
+WIDEST = ("line", "input_size", "output_size", "kernel_size", "num_params", "params_percent", "trainable", "macs",
+          "flops", "activation_bytes")
 OVERFULL = re.compile(r"Overfull \\hbox \(([\d.]+)pt too wide\) (?:in paragraph|in alignment|detected) at lines? (\d+)")
 
 
@@ -41,9 +43,10 @@ def traces(path: Path):
 
 def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone: bool = False,
                  want=lambda name, lang: True) -> Iterator[Doc]:
-    """derive (full and compact), summary, rf of the numeric and the symbolic trace; inputs; and the
-    feedback ``symcnn check --solution`` gives on a sheet with wrong answers (``graded``); LaTeX bodies
-    to batch, or (``standalone``) whole documents of any format; only those ``want(name, lang)`` keeps."""
+    """derive (full and compact), summary (also at --depth 2 with every column), rf of the numeric and the
+    symbolic trace; inputs; and the feedback ``symcnn check --solution`` gives on a sheet with wrong answers
+    (``graded``); LaTeX bodies to batch, or (``standalone``) whole documents of any format; only those
+    ``want(name, lang)`` keeps."""
     from symcnn.analysis.rf import receptive_fields
     from symcnn.analysis.validity import valid_inputs
     from symcnn.cli.inputs import inputs_context
@@ -65,6 +68,9 @@ def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone:
             if want(f"{at}/summary", lang):
                 yield Doc(f"{at}/summary", lang, "full", render_summary(tr, fmt=fmt, lang=lang, standalone=standalone,
                                                                          convention="flop"))
+            if want(f"{at}/summary-depth2", lang):   # module rows and every column: the widest table
+                yield Doc(f"{at}/summary-depth2", lang, "full", render_summary(
+                    tr, fmt=fmt, lang=lang, standalone=standalone, convention="flop", depth=2, columns=WIDEST))
             if want(f"{at}/rf", lang):
                 yield Doc(f"{at}/rf", lang, "full", render("rf/rf", fmt, lang, standalone=standalone, **rf))
             if kind == "numeric" and want(f"{at}/check-solution", lang):

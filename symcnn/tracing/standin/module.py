@@ -7,20 +7,18 @@ Never: compute shapes itself (the rules do) or import torch.
 
 from __future__ import annotations
 
-import re
-import sys
 import types
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any, ClassVar
 
-from ...core.errors import SymcnnError, TraceError, Where
+from ...core.errors import SymcnnError, TraceError
 from ...rules.base import make
 from .. import record as rec
 from ..layercall import call_layer
+from ..modtree import output_shape
 from ..tensor import SymTensor
+from .sites import _class_line, _site, _site_where
 
 
 class Parameter(SymTensor):
@@ -31,7 +29,11 @@ class Parameter(SymTensor):
     def __init__(self, data: SymTensor | None = None, requires_grad: bool = True):
         super().__init__(data._shape if isinstance(data, SymTensor) else (), None,
                          data._dtype if isinstance(data, SymTensor) else "float32")
-        self.requires_grad = requires_grad
+        self.requires_grad = bool(requires_grad)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Parameter:
+        self.requires_grad = bool(requires_grad)
+        return self
 
 
 class Module:
@@ -143,7 +145,13 @@ class Module:
     def _self(self, *args: Any, **kwargs: Any) -> Module:
         return self
 
-    to = cuda = cpu = half = float = double = requires_grad_ = share_memory = _self
+    to = cuda = cpu = half = float = double = share_memory = _self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """As torch: sets requires_grad of every parameter of the module and its submodules."""
+        for p in self.parameters():
+            p.requires_grad = bool(requires_grad)
+        return self
 
     def apply(self, fn) -> Module:
         for m in self.children():
@@ -182,13 +190,15 @@ class Module:
             s.top_calls.append((self, tuple(a for a in args if isinstance(a, SymTensor))))
         if s is None:
             return self.forward(*args, **kwargs)
-        if s.recording:
-            s.entered.add(id(self))
+        counted, out = rec.entering(self), None
         s.in_forward += 1
         try:
-            return self.forward(*args, **kwargs)
+            out = self.forward(*args, **kwargs)
+            return out
         finally:
             s.in_forward -= 1
+            if counted:
+                rec.leaving(self, output_shape(out))
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise TraceError(f'Module [{type(self).__name__}] is missing the required "forward" function',
@@ -213,43 +223,34 @@ def _as_torch_stores(key: str, name: str, value: Any, nd: int) -> Any:
     return value
 
 
-def _site() -> tuple | None:
-    """(display name, code, instruction offset) of the innermost net.py frame. Cheap: the line number
-    is found only if an error needs it (f_lineno scans the code, which made a 10,000-layer
-    nn.Sequential(...) expression quadratic)."""
-    s = rec.session()
-    f = sys._getframe(2) if s is not None else None
-    while f is not None:
-        if f.f_code.co_filename == s.filename:
-            return s.display, f.f_code, f.f_lasti
-        f = f.f_back
-    return None
+class Part(Module):
+    """A submodule of a composite layer (MultiheadAttention's out_proj): holds the layer's own parameter
+    objects under torch's short names; indexable like the ModuleList it may stand for."""
+
+    def __getitem__(self, i: int) -> Module:
+        return self._modules[str(i % len(self._modules) if isinstance(i, int) else i)]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
 
 
-def _site_where(site: tuple | None) -> Where | None:
-    if site is None:
-        return None
-    display, code, lasti = site
-    starts, lines = _line_table(code)
-    i = bisect_right(starts, lasti) - 1
-    return Where(display, lines[i] if i >= 0 else None)
-
-
-@lru_cache(maxsize=64)
-def _line_table(code: types.CodeType) -> tuple[list[int], list[int | None]]:
-    """(bytecode offsets, line numbers) of a code object, built once: a 10,000-layer nn.Sequential
-    is one huge expression, and scanning its lines for every layer would be quadratic."""
-    rows = list(code.co_lines())
-    return [start for start, _, _ in rows], [line for _, _, line in rows]
-
-
-def _class_line(cls: type) -> Where | None:
-    """Where net.py defines ``cls`` (for errors raised when no net.py frame is on the stack)."""
-    s = rec.session()
-    if s is None:
-        return None
-    m = re.search(rf"^[ \t]*class[ \t]+{re.escape(cls.__name__)}\b", s.source, re.MULTILINE)
-    return Where(s.display, s.source.count("\n", 0, m.start()) + 1 if m else None)
+def _parts(params: dict, submodules: tuple[tuple[str, str], ...]) -> dict[str, Part]:
+    """The top-level views of ``submodules`` (dotted name, class) over a layer's dotted ``params``."""
+    made: dict[str, Part] = {}
+    for rel, kind in submodules:
+        part = type(kind, (Part,), {"__module__": "torch.nn"})()
+        prefix = rel + "."
+        for n, p in params.items():
+            if n.startswith(prefix) and "." not in n[len(prefix):]:
+                part._parameters[n[len(prefix):]] = p
+        made[rel] = part
+        owner, _, last = rel.rpartition(".")
+        if owner:
+            made[owner]._modules[last] = part
+    return {k: v for k, v in made.items() if "." not in k}
 
 
 def _rules(values: Any) -> list:
@@ -280,6 +281,20 @@ class Layer(Module):
         for n, shape in params.items():
             p = Parameter(SymTensor(shape))
             self._parameters[n] = p
+
+    def __getattr__(self, name: str) -> Any:
+        """torch's submodules of a composite layer (``attn.out_proj``, ``enc.layers[0].linear1``), as
+        views sharing the layer's own parameter objects (so freezing them freezes the layer's)."""
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            parts = self.__dict__.get("_parts")
+            if parts is None:
+                parts = _parts(self._parameters, self._rule.submodules()) if "_rule" in self.__dict__ else {}
+                object.__setattr__(self, "_parts", parts)
+            if name in parts:
+                return parts[name]
+            raise
 
     def extra_repr(self) -> str:
         """The arguments given, as in ``print(model)``; torch's own repr also leaves most defaults out."""
