@@ -29,7 +29,12 @@ FORMATS = {"text": "text", "markdown": "md", "latex": "tex", "html": "html"}
 LAYOUTS = ("nchw", "hwc")      # N×C×H×W as PyTorch prints shapes; H×W×C per sample as the course notes
 STYLES = ("full", "compact")   # every step with its legend table and reasons; the same steps, dense
 def template_root() -> Path:
-    """templates/ of an installed wheel (package symcnn.templates) or of the source tree."""
+    """templates/ of the source tree this symcnn was imported from (a checkout: pyproject.toml beside
+    it), else of the installed wheel (package symcnn.templates). The checkout wins so that a second
+    checkout on PYTHONPATH never renders with the templates of the one installed in editable mode."""
+    tree = Path(__file__).resolve().parents[2]
+    if (tree / "pyproject.toml").is_file() and (tree / "templates" / "derivation.text.j2").is_file():
+        return tree / "templates"
     try:
         root = resources.files("symcnn.templates")
         if root.joinpath("derivation.text.j2").is_file():
