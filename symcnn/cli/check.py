@@ -6,7 +6,8 @@ graded: with several files the others are still graded and printed, and the exit
 
 With ``--template`` / ``--key`` it writes an answer sheet instead of grading (grading/handout.py).
 
-Owns: check (the click command); the report forms are in checkforms.py (re-exported here).
+Owns: check (the click command). The report forms are grading/checkdoc.py's CheckReport and
+grading/checkforms.py (re-exported here).
 Never: grade anything itself (grading/check.py does), write a user-facing word in Python, or catch bare
 Exception.
 """
@@ -21,7 +22,7 @@ import click
 
 from ..core.errors import InputError
 from ..core.render import catalogue, languages
-from .checkforms import (
+from ..grading.checkforms import (
     class_csv,
     class_line,
     report_dict,
@@ -112,6 +113,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
     """
     from ..flops.conventions import convention
     from ..grading.check import Grader
+    from ..grading.checkdoc import CheckReport
 
     if net.sets:
         raise InputError("--set is not used by `symcnn check`",
@@ -148,7 +150,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
     for p in answers:
         reports.append(grader.grade_file(p))
         if feedback_dir or fmt == "markdown":   # now, while the grader's last trace is this file's
-            feedback = report_markdown(reports[-1], grader, lang)
+            feedback = CheckReport(reports[-1], grader, lang=lang).render("markdown")
         if feedback_dir:
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
             emit(feedback, str(_feedback_path(Path(feedback_dir), Path(p), written)))
@@ -158,17 +160,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
             raise CliError(r.error)
         if r.error:
             click.echo(f"symcnn: error: {r.error}", err=True)
-        if fmt == "json":
-            body = json.dumps(report_dict(r), ensure_ascii=False, indent=2)
-        elif fmt == "gradescope":
-            body = json.dumps(report_gradescope(r, lang), ensure_ascii=False, indent=2)
-        elif fmt == "markdown":
-            body = feedback
-        else:
-            body = report_text(r, lang)
-            if solution and not r.error:
-                extra = solution_text(grader, r, lang)
-                body += f"\n\n{extra}" if extra else ""
+        body = feedback if fmt == "markdown" else CheckReport(r, grader, lang=lang, solution=solution).render(fmt)
     elif fmt == "json":
         body = json.dumps({"files": [report_dict(r) for r in reports]}, ensure_ascii=False, indent=2)
     else:

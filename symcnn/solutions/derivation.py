@@ -128,7 +128,7 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         """The summary table as one LaTeX array in $$…$$, for Jupyter."""
-        return render("jupyter", "latex", "en", d=self)
+        return render("jupyter/derivation", "latex", "en", d=self)
 
 
 def render_derivation(derivation: Derivation, fmt: str = "text", lang: str = "en", standalone: bool = True,

@@ -45,10 +45,10 @@ def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone:
     """derive (full and compact), summary, rf of the numeric and the symbolic trace; inputs; and the
     worked solution ``symcnn check --solution`` shows (the derivation of a few layers); LaTeX bodies to
     batch, or (``standalone``) whole documents of any format; only those ``want(name, lang)`` keeps."""
+    from symcnn.analysis.inputsdoc import inputs_context
     from symcnn.analysis.rf import receptive_fields
+    from symcnn.analysis.rfdoc import rf_context
     from symcnn.analysis.validity import valid_inputs
-    from symcnn.cli.inputs import inputs_context
-    from symcnn.cli.rf import rf_context
     from symcnn.core.render import render
     from symcnn.solutions.derivation import derive
     from symcnn.solutions.jsonout import render_summary

@@ -1,0 +1,142 @@
+"""The report of one graded answers file as a data object: ``CheckReport`` (what ``symcnn.check()`` returns;
+``symcnn check`` prints its forms), and ``grade_answers``, grading one sheet against a traced net.
+
+Its forms: text, markdown (feedback with each wrong item's worked derivation), json, gradescope
+(checkforms.py has them), latex (templates/check/report.tex.j2) and html; it shows itself in Jupyter
+(core.notebook). The HTML form is ``checkforms.report_html`` when that exists, else the text report in
+a ``<pre>``.
+
+Owns: CheckReport, grade_answers, read_answers. Never: grade an item (check.py does), print, or write
+a word in Python.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from ..core.notebook import Rendered
+from ..core.render import environment
+from ..core.render import render as render_template
+from . import checkforms
+from .answers import Answers, load, loads
+from .check import Grader
+from .checkreport import Item, Report
+
+
+class CheckReport(Rendered):
+    """One answers file graded: ``score``, ``max_score``, ``all_correct``, ``items`` (each ``Item``
+    with key, expected, given, correct, points, diagnosis, note, how), ``error`` (the file could not
+    be graded). ``grader`` is the Grader that graded it (its last trace is this file's net, which the
+    Markdown feedback derives); ``solution``: the text form ends with the worked solution of the wrong
+    items (``symcnn check --solution``)."""
+
+    def __init__(self, report: Report, grader: Grader | None = None, *, lang: str = "en", solution: bool = False):
+        self.report, self.grader, self.lang, self.solution = report, grader, lang, solution
+
+    @property
+    def items(self) -> list[Item]:
+        return self.report.items
+
+    @property
+    def wrong(self) -> list[Item]:
+        return [i for i in self.report.items if not i.correct]
+
+    @property
+    def score(self) -> float:
+        return self.report.score
+
+    @property
+    def max_score(self) -> float:
+        return self.report.max_score
+
+    @property
+    def all_correct(self) -> bool:
+        return self.report.all_correct
+
+    @property
+    def error(self) -> str | None:
+        return self.report.error
+
+    def render(self, fmt: str = "text", lang: str | None = None, **options) -> str:
+        """text, markdown, latex, html, json or gradescope (options: standalone, for LaTeX and HTML)."""
+        lang = lang or self.lang
+        r = self.report
+        if fmt == "json":
+            return json.dumps(checkforms.report_dict(r), ensure_ascii=False, indent=2)
+        if fmt == "gradescope":
+            return json.dumps(checkforms.report_gradescope(r, lang), ensure_ascii=False, indent=2)
+        if fmt == "markdown":
+            return checkforms.report_markdown(r, self.grader, lang)
+        if fmt == "latex":
+            return render_template("check/report", "latex", lang, None, standalone=options.get("standalone", True),
+                                   style="full", layout="nchw", **self._latex_context(lang))
+        if fmt == "html":
+            form = getattr(checkforms, "report_html", None)
+            if form is not None:
+                return form(r, self.grader, lang, **options)
+            return f'<pre class="symcnn-check">{html.escape(self.render("text", lang))}</pre>'
+        body = checkforms.report_text(r, lang)
+        if self.solution and not r.error and self.grader is not None:
+            extra = checkforms.solution_text(self.grader, r, lang)
+            body += f"\n\n{extra}" if extra else ""
+        return body
+
+    def _latex_context(self, lang: str) -> dict:
+        """The text report's context, with each wrong item's explanation rendered (the words of _item.j2)."""
+        ctx = checkforms._context(self.report)
+        explain = environment("text", lang).get_template("check/_item.j2").module.explain
+        ctx["items"] = [it | {"why": "" if it["correct"] else str(explain(it))} for it in ctx["items"]]
+        return ctx
+
+    def _jupyter_latex(self) -> str:
+        return render_template("jupyter/check", "latex", self.lang, **self._latex_context(self.lang))
+
+    def __repr__(self) -> str:
+        if self.error:
+            return f"<CheckReport {self.report.path}: error>"
+        return f"<CheckReport {self.report.path}: {self.score:g}/{self.max_score:g}>"
+
+
+def read_answers(answers) -> Answers:
+    """An answers sheet given as a path, as TOML text (a str with a newline), or already read (Answers).
+    Raises AnswersError (a SymcnnError) naming the file and line."""
+    if isinstance(answers, Answers):
+        return answers
+    if isinstance(answers, str) and "\n" in answers:
+        return loads(answers)
+    if isinstance(answers, (str, Path)):
+        return load(answers)
+    from .answers import AnswersError
+
+    raise AnswersError(f"answers {type(answers).__name__} is not an answers sheet",
+                       fix="give the path of an answers .toml file, or its TOML text")
+
+
+def grade_answers(trace, answers, *, retrace: Callable[[tuple | None], object] | None = None,
+                  input_shape=None, lang: str = "en", flops: str | None = None, tolerance=None,
+                  layout: str | None = None, dtype: str | None = None, solution: bool = False) -> CheckReport:
+    """Grade one answers sheet against ``trace``. ``retrace(shape)`` traces the same net on another input
+    (a sheet's [input] shape, or symbolic sizes for formula answers); ``input_shape``: the shape
+    ``trace`` was made with when the caller chose it (a sheet without [input] is graded on it)."""
+    def tracer(_net, *, model=None, input_shape=None, timeout=None):
+        if retrace is None:
+            from ..core.errors import InputError
+
+            raise InputError("this needs the net traced on another input, and only a Trace was given",
+                             fix="pass the net itself (a net.py, a model) instead of its Trace")
+        return retrace(input_shape)
+
+    if flops is not None:
+        from ..flops.conventions import convention
+
+        convention(flops)   # an unknown name: InputError with the list of names
+    grader = Grader(None, input_shape=input_shape, lang=lang, flops=flops, tracer=tracer, tolerance=tolerance,
+                    layout=layout, dtype=dtype)
+    grader.seed(input_shape, trace)
+    return CheckReport(grader.grade(read_answers(answers)), grader, lang=lang, solution=solution)
+
+
+__all__ = ["CheckReport", "grade_answers", "read_answers"]
