@@ -104,6 +104,7 @@ class Derivation:
     extra_params: Expr = Integer(0)
     subs: dict = field(default_factory=dict)
     at: dict = field(default_factory=dict)
+    backend: str = "stand-in"    # how the model ran: symcnn's torch stand-in, or real torch (a live model)
 
     @property
     def symbolic(self) -> bool:
@@ -281,7 +282,7 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None)
                    trace.total_macs, flops,
                    [relation(c.condition, c.where.line if c.where else None) for c in trace.constraints],
                    [relation(c) for c in fold_bounds(constraints(trace, Values()))],
-                   unused, trace.extra_params, subs)
+                   unused, trace.extra_params, subs, backend=trace.backend)
     if subs:
         x = lambda e: canon(sympify(e).xreplace(subs))  # noqa: E731
         d.at = {"params": x(d.params), "macs": x(d.macs), "flops": x(d.flops),

@@ -81,7 +81,7 @@ def rows(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict | No
              "flops": values(conventions.total(trace, convention))}
     from .formula import relation
 
-    return {"model": trace.model, "source": trace.source, "input_shape": tuple(values.shape(trace.input_shape)),
+    return {"model": trace.model, "source": trace.source, "backend": trace.backend, "input_shape": tuple(values.shape(trace.input_shape)),
             "output_shape": tuple(values.shape(trace.output_shape)), "rows": body, "total": total,
             "convention": convention,
             # parameters in the total that no row shows: modules never called, bare nn.Parameters
