@@ -22,6 +22,8 @@ from importlib import import_module
 from importlib.util import spec_from_loader
 from typing import TYPE_CHECKING
 
+from .core.collector import paused
+
 __version__ = "0.1.0"
 
 # public name -> the submodule that defines it
@@ -52,6 +54,7 @@ def __dir__():
 # ``"1x3xHxW"``, a tuple with SymPy symbols, or a list of those (one per argument of forward). The keyword
 # arguments model, timeout, args and backend are those of ``trace``.
 
+@paused
 def trace(net, input_shape=None, *, model=None, timeout=None, args=(), backend="auto") -> Trace:
     """Trace a net.py, a live torch model or a package.module:callable on symbolic tensors (see
     symcnn.tracing.tracer.trace)."""
@@ -66,6 +69,7 @@ def _traced(net, input_shape, model, timeout, args, backend):
     return traced(net, input_shape, model=model, timeout=timeout, args=args, backend=backend)
 
 
+@paused
 def derive(net, input_shape=None, *, model=None, convention="mac", subs=None, timeout=None, args=(),
            backend="auto"):
     """The worked solution, as data: of a Trace, or of anything ``trace`` takes (a net.py, a live torch
@@ -76,6 +80,7 @@ def derive(net, input_shape=None, *, model=None, convention="mac", subs=None, ti
     return _derive(t, convention=convention, subs=subs)
 
 
+@paused
 def summary(net, input_shape=None, *, model=None, convention=None, subs=None, lang="en", timeout=None,
             args=(), backend="auto", **options) -> Summary:
     """The summary table of a net (``symcnn summary``) as a Summary: ``total_params``, ``total_macs``,
@@ -91,6 +96,7 @@ def summary(net, input_shape=None, *, model=None, convention=None, subs=None, la
     return _Summary(t, convention=convention, subs=resolve_sets(t, as_sets(subs or {})), lang=lang, **options)
 
 
+@paused
 def rf(net, input_shape=None, *, model=None, lang="en", timeout=None, args=(), backend="auto", **options):
     """Receptive field, jump and start of every layer and the equivalent single conv (``symcnn rf``),
     as a ReceptiveFields report: ``layers``, ``equivalent``, ``report["conv1"]``; ``render``, ``to_json``."""
@@ -100,6 +106,7 @@ def rf(net, input_shape=None, *, model=None, lang="en", timeout=None, args=(), b
     return receptive_field_report(t, lang=lang, **options)
 
 
+@paused
 def inputs(net, input_shape=None, *, model=None, range=None, solve=None, target=None, lang="en",
            timeout=None, args=(), backend="auto", **options):
     """Valid input sizes of a net (``symcnn inputs``): conditions, minimum, valid and exact sizes in
@@ -118,6 +125,7 @@ def inputs(net, input_shape=None, *, model=None, range=None, solve=None, target=
     return inputs_report(t, as_range(range or "1..512"), retrace=again, lang=lang, **options)
 
 
+@paused
 def check(net, answers, input_shape=None, *, model=None, lang="en", flops=None, tolerance=None, layout=None,
           dtype=None, solution=False, timeout=None, args=(), backend="auto"):
     """Grade an answers sheet (a .toml path, or its TOML text) against a net (``symcnn check``), naming

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from ..core import fmt
 from ..core.errors import InputError, SymcnnError, TraceError
+from ..core.collector import paused
 from ..core.notebook import Rendered
 from ..core.render import catalogue, render
 from ..core.symbols import SPATIAL, size_symbol
@@ -105,6 +106,7 @@ class InputsReport(Rendered):
     def minimum(self) -> dict:
         return dict(self.ctx.get("minimum", {}))
 
+    @paused
     def render(self, fmt: str = "text", lang: str | None = None, **options) -> str:
         """The report as ``symcnn inputs`` prints it: text, markdown, latex, html or json; options:
         style, layout, standalone (a whole LaTeX/HTML document, the default)."""

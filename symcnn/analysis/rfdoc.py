@@ -16,6 +16,7 @@ import json
 from sympy import Integer, sympify
 
 from ..core import fmt
+from ..core.collector import paused
 from ..core.notebook import Rendered
 from ..core.render import render
 from .rf import receptive_fields
@@ -150,6 +151,7 @@ class ReceptiveFields(Rendered):
         """The field of the layer ``name`` (KeyError when the net has none of that name)."""
         return self.report.by_name(name)
 
+    @paused
     def render(self, fmt: str = "text", lang: str | None = None, **options) -> str:
         """The report as ``symcnn rf`` prints it: text, markdown, latex, html or json; options: style,
         layout, standalone (a whole LaTeX/HTML document, the default)."""

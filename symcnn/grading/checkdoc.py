@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core.collector import paused
 from ..core.notebook import Rendered
 from ..core.render import environment
 from ..core.render import render as render_template
@@ -46,11 +47,12 @@ class CheckReport(Rendered):
 
     @property
     def score(self) -> float:
-        return self.report.score
+        """The points earned (an int when whole, as the reports print it)."""
+        return checkforms._pts(self.report.score)
 
     @property
     def max_score(self) -> float:
-        return self.report.max_score
+        return checkforms._pts(self.report.max_score)
 
     @property
     def all_correct(self) -> bool:
@@ -60,6 +62,7 @@ class CheckReport(Rendered):
     def error(self) -> str | None:
         return self.report.error
 
+    @paused
     def render(self, fmt: str = "text", lang: str | None = None, **options) -> str:
         """text, markdown, latex, html, json or gradescope (options: standalone, for LaTeX and HTML)."""
         lang = lang or self.lang

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sympy import Expr, Integer, preorder_traversal, sympify
 
 from ..core import fmt
+from ..core.collector import paused
 from ..core.intarith import FloorDiv, canon
 from ..core.render import render
 from ..flops import conventions as _conventions
@@ -113,6 +114,7 @@ class Derivation:
     def to_dict(self) -> dict:
         return _plain(self)
 
+    @paused
     def render(self, fmt: str = "text", lang: str = "en", standalone: bool = True, template_dir=None,
                style: str = "full", layout: str = "nchw") -> str:
         """The worked solution as text, Markdown, LaTeX or HTML (a complete document unless

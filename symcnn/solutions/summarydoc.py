@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from ..core.collector import paused
 from ..core.notebook import Rendered
 from ..core.render import render as render_template
 from ..flops import conventions
 from ..tracing.tracedata import Trace
 from .jsonout import render_summary
-from .summary import rows
+from .summary import Values, constraints, fold_bounds, rows
 
 
 class Summary(Rendered):
@@ -70,8 +71,9 @@ class Summary(Rendered):
 
     @property
     def constraints(self) -> list:
-        """The conditions the net needs of its input sizes (bounds folded: H ≥ 16), as Relations."""
-        return self._data["constraints"]
+        """The conditions the net needs of its input sizes, as SymPy relations, the size bounds folded
+        into the strongest (H ≥ 16); those ``subs`` satisfies are left out."""
+        return fold_bounds(constraints(self.trace, Values(self.subs)))
 
     @property
     def model(self) -> str:
@@ -83,6 +85,7 @@ class Summary(Rendered):
         return self.trace.backend
 
     # --- the documents -------------------------------------------------------------------------------
+    @paused
     def render(self, fmt: str = "text", lang: str | None = None, **options) -> str:
         """The summary as ``symcnn summary`` prints it: text, markdown, latex, html or json; ``options``
         as render_summary takes them (standalone, layout, ...) override those given at construction."""
