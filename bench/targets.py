@@ -55,6 +55,10 @@ class Row:
     raw: str
 
 
+def _mib(values: list[float]) -> str:
+    return "[" + ", ".join(f"{v:.1f}" for v in values) + "]"
+
+
 class Bench:
     """One benchmark run. ``python`` runs symcnn; ``tools_python`` has torch and the comparison tools.
 
@@ -193,8 +197,8 @@ class Bench:
         r = statistics.median(mem)
         rows.append(Row("6. live ResNet-50 summary, peak RSS rise of one call: symcnn / torchinfo",
                         f"{statistics.median(got['sym_mib']):.1f} MiB", f"{statistics.median(got['ti_mib']):.1f} MiB",
-                        r, "< 1", r < 1, f"MiB symcnn {got['sym_mib']}; torchinfo {got['ti_mib']}; "
-                        f"cold calls (imports included) symcnn {raw(sym, 2)}, torchinfo {raw(ti, 2)}"))
+                        r, "< 1", r < 1, f"MiB symcnn {_mib(got['sym_mib'])}; torchinfo {_mib(got['ti_mib'])}; "
+                        f"cold calls (imports included) symcnn {_mib([x[2] for x in sym])}, torchinfo {_mib([x[2] for x in ti])}"))
         return rows
 
     TARGETS = {"1": "startup", "2": "tools", "3": "depth", "4": "memory", "5": "check", "6": "live"}
