@@ -6,6 +6,7 @@ text/latex with the model's real values."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,11 +55,20 @@ def outputs(torch, jupyter, tmp_path_factory):
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "symcnn test", "language": "python"}), encoding="utf-8")
-    km = KernelManager(kernel_name="symcnn-test", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
+    km = KernelManager(kernel_name="symcnn-test", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]),
+                       connection_file=str(kernels / "connection.json"))
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(SETUP + "import sys; sys.executable")]
     nb.cells += [nbformat.v4.new_code_cell(code) for code in CELLS.values()]
-    NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(ROOT)}}).execute()
+    saved = os.environ.get("IPYTHONDIR")
+    os.environ["IPYTHONDIR"] = str(kernels / "ipython")   # the kernel's profile and history: not the user's
+    try:
+        NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(ROOT)}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop("IPYTHONDIR")
+        else:
+            os.environ["IPYTHONDIR"] = saved
     results = {}
     for name, cell in zip(["setup", *CELLS], nb.cells, strict=True):
         errors = [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
