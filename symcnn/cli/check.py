@@ -6,8 +6,8 @@ graded: with several files the others are still graded and printed, and the exit
 
 With ``--template`` / ``--key`` it writes an answer sheet instead of grading (grading/handout.py).
 
-Owns: check (the click command). The report forms are grading/checkdoc.py's CheckReport and
-grading/checkforms.py (re-exported here).
+Owns: check (the click command); the report forms are grading/feedback.py's render_report (and its
+class forms), re-exported here.
 Never: grade anything itself (grading/check.py does), write a user-facing word in Python, or catch bare
 Exception.
 """
@@ -22,9 +22,10 @@ import click
 
 from ..core.errors import InputError
 from ..core.render import catalogue, languages
-from ..grading.checkforms import (
+from ..grading.feedback import (
     class_csv,
     class_line,
+    render_report,
     report_dict,
     report_gradescope,
     report_markdown,
@@ -113,7 +114,6 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
     """
     from ..flops.conventions import convention
     from ..grading.check import Grader
-    from ..grading.checkdoc import CheckReport
 
     if net.sets:
         raise InputError("--set is not used by `symcnn check`",
@@ -146,12 +146,11 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
     grader = Grader(net.path, model=net.model, input_shape=shape, timeout=net.timeout, lang=lang, flops=flops,
                     tolerance=tol, layout=layout, dtype=dtype)
     grader.seed(shape, base)
-    reports, feedback, written = [], "", set()
+    reports, written = [], set()
     for p in answers:
         reports.append(grader.grade_file(p))
-        if feedback_dir or fmt == "markdown":   # now, while the grader's last trace is this file's
-            feedback = CheckReport(reports[-1], grader, lang=lang).render("markdown")
         if feedback_dir:
+            feedback = render_report(reports[-1], "markdown", lang)
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
             emit(feedback, str(_feedback_path(Path(feedback_dir), Path(p), written)))
     if len(reports) == 1:
@@ -160,7 +159,7 @@ def check(net: NetArgs, answers, fmt, sh_json, lang, solution, flops, tolerance,
             raise CliError(r.error)
         if r.error:
             click.echo(f"symcnn: error: {r.error}", err=True)
-        body = feedback if fmt == "markdown" else CheckReport(r, grader, lang=lang, solution=solution).render(fmt)
+        body = render_report(r, fmt, lang, solution=solution)
     elif fmt == "json":
         body = json.dumps({"files": [report_dict(r) for r in reports]}, ensure_ascii=False, indent=2)
     else:
@@ -187,5 +186,5 @@ def _tolerance(text):
     return t
 
 
-__all__ = ["check", "class_csv", "class_line", "report_dict", "report_gradescope", "report_markdown",
-           "report_text", "solution_text"]
+__all__ = ["check", "class_csv", "class_line", "render_report", "report_dict", "report_gradescope",
+           "report_markdown", "report_text", "solution_text"]

@@ -96,6 +96,7 @@ class Grader:
         report = Report(answers.path)
         try:
             ctx = _Context(self, answers)
+            report.truth = ctx.graded
             for a in answers.items:
                 report.items.append(ctx.item(a))
         except SymcnnError as e:
@@ -143,6 +144,7 @@ class _Context(Diagnoser):
         self.concrete = {} if symbolic else {s: int(v) for s, v in zip(self.sym_shape, base)
                                              if getattr(s, "is_Symbol", False)}
         self.layers = (self.num or self._sym).layers
+        self.graded = self.num or self._sym      # the truth of the trace this file is graded against
         grader.last_trace, grader.last_convention = tr, self.conv
 
     def sym(self, a: Answer) -> tuple[Truth, Symbolic]:

@@ -1,10 +1,8 @@
-"""The report of one graded answers file as a data object: ``CheckReport`` (what ``symcnn.check()`` returns;
-``symcnn check`` prints its forms), and ``grade_answers``, grading one sheet against a traced net.
+"""The report of one graded answers file as a data object: ``CheckReport`` (what ``symcnn.check()``
+returns), and ``grade_answers``, grading one sheet against a traced net.
 
-Its forms: text, markdown (feedback with each wrong item's worked derivation), json, gradescope
-(checkforms.py has them), latex (templates/check/report.tex.j2) and html; it shows itself in Jupyter
-(core.notebook). The HTML form is ``checkforms.report_html`` when that exists, else the text report in
-a ``<pre>``.
+Its forms are feedback.render_report's (text, markdown, latex, html, json, gradescope: what ``symcnn
+check`` prints); it shows itself in Jupyter (core.notebook).
 
 Owns: CheckReport, grade_answers, read_answers. Never: grade an item (check.py does), print, or write
 a word in Python.
@@ -12,16 +10,13 @@ a word in Python.
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from ..core.collector import paused
 from ..core.notebook import Rendered
-from ..core.render import environment
 from ..core.render import render as render_template
-from . import checkforms
+from . import feedback
 from .answers import Answers, load, loads
 from .check import Grader
 from .checkreport import Item, Report
@@ -29,13 +24,12 @@ from .checkreport import Item, Report
 
 class CheckReport(Rendered):
     """One answers file graded: ``score``, ``max_score``, ``all_correct``, ``items`` (each ``Item``
-    with key, expected, given, correct, points, diagnosis, note, how), ``error`` (the file could not
-    be graded). ``grader`` is the Grader that graded it (its last trace is this file's net, which the
-    Markdown feedback derives); ``solution``: the text form ends with the worked solution of the wrong
-    items (``symcnn check --solution``)."""
+    with key, expected, given, correct, points, diagnosis, note, how), ``wrong``, ``error`` (the file
+    could not be graded). ``solution``: the forms end with the worked solution of the wrong items
+    (``symcnn check --solution``)."""
 
-    def __init__(self, report: Report, grader: Grader | None = None, *, lang: str = "en", solution: bool = False):
-        self.report, self.grader, self.lang, self.solution = report, grader, lang, solution
+    def __init__(self, report: Report, *, lang: str = "en", solution: bool = False):
+        self.report, self.lang, self.solution = report, lang, solution
 
     @property
     def items(self) -> list[Item]:
@@ -48,11 +42,11 @@ class CheckReport(Rendered):
     @property
     def score(self) -> float:
         """The points earned (an int when whole, as the reports print it)."""
-        return checkforms._pts(self.report.score)
+        return feedback._pts(self.report.score)
 
     @property
     def max_score(self) -> float:
-        return checkforms._pts(self.report.max_score)
+        return feedback._pts(self.report.max_score)
 
     @property
     def all_correct(self) -> bool:
@@ -63,39 +57,14 @@ class CheckReport(Rendered):
         return self.report.error
 
     @paused
-    def render(self, fmt: str = "text", lang: str | None = None, **options) -> str:
-        """text, markdown, latex, html, json or gradescope (options: standalone, for LaTeX and HTML)."""
-        lang = lang or self.lang
-        r = self.report
-        if fmt == "json":
-            return json.dumps(checkforms.report_dict(r), ensure_ascii=False, indent=2)
-        if fmt == "gradescope":
-            return json.dumps(checkforms.report_gradescope(r, lang), ensure_ascii=False, indent=2)
-        if fmt == "markdown":
-            return checkforms.report_markdown(r, self.grader, lang)
-        if fmt == "latex":
-            return render_template("check/report", "latex", lang, None, standalone=options.get("standalone", True),
-                                   style="full", layout="nchw", **self._latex_context(lang))
-        if fmt == "html":
-            form = getattr(checkforms, "report_html", None)
-            if form is not None:
-                return form(r, self.grader, lang, **options)
-            return f'<pre class="symcnn-check">{html.escape(self.render("text", lang))}</pre>'
-        body = checkforms.report_text(r, lang)
-        if self.solution and not r.error and self.grader is not None:
-            extra = checkforms.solution_text(self.grader, r, lang)
-            body += f"\n\n{extra}" if extra else ""
-        return body
-
-    def _latex_context(self, lang: str) -> dict:
-        """The text report's context, with each wrong item's explanation rendered (the words of _item.j2)."""
-        ctx = checkforms._context(self.report)
-        explain = environment("text", lang).get_template("check/_item.j2").module.explain
-        ctx["items"] = [it | {"why": "" if it["correct"] else str(explain(it))} for it in ctx["items"]]
-        return ctx
+    def render(self, fmt: str = "text", lang: str | None = None, standalone: bool = True) -> str:
+        """text, markdown, latex, html, json or gradescope, as ``symcnn check --format`` prints them
+        (LaTeX and HTML: a whole document unless ``standalone=False``)."""
+        return feedback.render_report(self.report, fmt, lang or self.lang, solution=self.solution,
+                                      standalone=standalone)
 
     def _jupyter_latex(self) -> str:
-        return render_template("jupyter/check", "latex", self.lang, **self._latex_context(self.lang))
+        return render_template("jupyter/check", "latex", self.lang, **feedback._context(self.report))
 
     def __repr__(self) -> str:
         if self.error:
@@ -139,7 +108,7 @@ def grade_answers(trace, answers, *, retrace: Callable[[tuple | None], object] |
     grader = Grader(None, input_shape=input_shape, lang=lang, flops=flops, tracer=tracer, tolerance=tolerance,
                     layout=layout, dtype=dtype)
     grader.seed(input_shape, trace)
-    return CheckReport(grader.grade(read_answers(answers)), grader, lang=lang, solution=solution)
+    return CheckReport(grader.grade(read_answers(answers)), lang=lang, solution=solution)
 
 
 __all__ = ["CheckReport", "grade_answers", "read_answers"]

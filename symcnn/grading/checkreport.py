@@ -46,6 +46,9 @@ class Report:
     path: str
     items: list[Item] = field(default_factory=list)
     error: str | None = None     # the file could not be graded (one line)
+    # what it was graded against (a Truth: the traced net, its FLOPs convention): the worked steps
+    # of its feedback are derived from it (feedback.render_report)
+    truth: object = field(default=None, repr=False, compare=False)
 
     @property
     def score(self) -> float:

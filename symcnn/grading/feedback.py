@@ -1,21 +1,29 @@
-"""The forms of a ``symcnn check`` report: text, Markdown feedback, JSON, Gradescope, a class line, CSV.
+"""The forms of a graded answers file: ``render_report(report, fmt, lang)`` in text, Markdown feedback,
+LaTeX, HTML, JSON or Gradescope JSON; and the class forms (one line, CSV) of several reports.
 
-Every word of the text and Markdown forms comes from the templates templates/check/*.j2 and the
-[check] table of the catalogue (a new language is a new catalogue); JSON and CSV are data: their keys
-and the CSV status values are the same in every language.
+A report carries the truth it was graded against (``Report.truth``: the traced net and the FLOPs
+convention), so every form, the worked steps included, is rendered from the report alone: the CLI
+and the Python API call the same function. Every word comes from the templates templates/check/*.j2
+and the [check] table of the catalogue (a new language is a new catalogue); JSON and CSV are data:
+their keys and the CSV status values are the same in every language.
 
-Owns: report_text, report_markdown, report_dict, report_gradescope, class_line, class_csv, solution_text.
+Owns: render_report, report_text, report_markdown, report_dict, report_gradescope, class_line,
+class_csv, solution_text.
 Never: grade anything (grading/check.py does), parse options, write a user-facing word in Python.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import html
 import io
+import json
 import re
 
+from ..core.errors import InputError
 from ..core.fmt import jsonable, number, text
-from ..core.render import environment
+from ..core.render import environment, render
 
 
 def _value(v) -> str:
@@ -124,60 +132,103 @@ def _unnamed(it) -> str:
     return "blank" if it.raw is None else "?"
 
 
-def solution_text(grader, r, lang: str) -> str:
-    """Worked derivations of the layers with wrong items (helper E's derivation), else the correct steps."""
-    wrong = [i for i in r.items if not i.correct]
-    if not wrong:
-        return ""
-    steps = [_item(i) for i in wrong if i.how]
-    try:
-        import dataclasses
-
-        from ..solutions.derivation import derive
-    except ImportError:
-        return _template("solution", lang).render(items=steps, derivation=None)
-    trace = grader.last_trace
-    truth = grader.truth(trace, grader.last_convention)
-    names = {i.key.split(".", 1)[1].rsplit(".", 1)[0] for i in wrong if i.key.startswith("layers.")}
-    wanted = {i for n in names for i in truth.layers.get(n, ())}
-    d = derive(trace, convention=grader.last_convention)
-    d = dataclasses.replace(d, layers=[lay for lay in d.layers if lay.index in wanted])
-    return _template("solution", lang).render(items=steps, derivation=d.render("text", lang))
-
-
 _CALCS = {"output_shape": ("sizes",), "params": ("weights", "biases"), "weights": ("weights",),
           "biases": ("biases",), "macs": ("macs",), "flops": ("macs",)}
 
 
-def report_markdown(r, grader=None, lang: str = "en") -> str:
-    """Feedback a TA can hand back: the score, every item, and for each wrong one its diagnosis, the
-    correct step and the worked derivation of that item (``grader``: the one that graded ``r``, whose
-    last trace is the net the file was graded on; None: no derivations)."""
-    ctx = _context(r)
-    wrong = []
-    layers = None
+def _wrong(r) -> list[dict]:
+    """The wrong items, each with its line and the worked steps of its layer's field: (kind, Calc)
+    pairs, kind one of sizes, weights, biases, macs."""
+    out, layers = [], None
     for it in r.items if not r.error else ():
         if it.correct:
             continue
         calcs = []
-        if grader is not None and it.layer is not None and it.field in _CALCS:
-            layers = layers or _derived_layers(grader)
+        if r.truth is not None and it.layer is not None and it.field in _CALCS:
+            layers = layers if layers is not None else _derived_layers(r)
             lay = layers.get(it.layer)
             for kind in _CALCS[it.field] if lay is not None else ():
                 found = getattr(lay, kind)
                 calcs += [(kind, c) for c in (found if isinstance(found, list) else [found]) if c is not None]
-        wrong.append(_item(it) | {"line": it.line, "calcs": calcs})
-    return _template("report", lang, "markdown").render(**ctx, wrong=wrong)
+        out.append(_item(it) | {"line": it.line, "calcs": calcs})
+    return out
 
 
-def _derived_layers(grader) -> dict:
-    """Display name (name#n) -> the worked-solution Layer of the net the grader last graded against."""
+def _derivation(r):
     from ..solutions.derivation import derive
 
-    truth = grader.truth(grader.last_trace, grader.last_convention)
-    d = derive(grader.last_trace, convention=grader.last_convention)
-    return {truth.display[lay.index]: lay for lay in d.layers if lay.index in truth.display}
+    return derive(r.truth.trace, convention=r.truth.convention)
 
 
-__all__ = ["class_csv", "class_line", "report_dict", "report_gradescope", "report_markdown", "report_text",
-           "solution_text"]
+def _derived_layers(r) -> dict:
+    """Display name (name#n) -> the worked-solution Layer of the net the report was graded against."""
+    d = _derivation(r)
+    return {r.truth.display[lay.index]: lay for lay in d.layers if lay.index in r.truth.display}
+
+
+def _solution_derivation(r):
+    """The worked derivation of the layers with wrong items; None when every item is right or the
+    report has no truth."""
+    wrong = [i for i in r.items if not i.correct]
+    if r.truth is None or not wrong:
+        return None
+    names = {i.key.split(".", 1)[1].rsplit(".", 1)[0] for i in wrong if i.key.startswith("layers.")}
+    wanted = {i for n in names for i in r.truth.layers.get(n, ())}
+    d = _derivation(r)
+    return dataclasses.replace(d, layers=[lay for lay in d.layers if lay.index in wanted])
+
+
+def solution_text(r, lang: str = "en") -> str:
+    """symcnn check --solution: the correct step of each wrong item, then the worked derivation of
+    their layers ("" when every item is right)."""
+    wrong = [i for i in r.items if not i.correct]
+    if not wrong:
+        return ""
+    d = _solution_derivation(r)
+    return _template("solution", lang).render(items=[_item(i) for i in wrong if i.how],
+                                              derivation=d.render("text", lang) if d is not None else None)
+
+
+def report_markdown(r, lang: str = "en") -> str:
+    """Feedback a TA can hand back: the score, every item, and for each wrong one its diagnosis, the
+    correct step and the worked derivation of that item (derived from ``r.truth``, the net it was
+    graded against)."""
+    return _template("report", lang, "markdown").render(**_context(r), wrong=_wrong(r))
+
+
+def _explained(r, lang: str) -> dict:
+    """The text report's context, each wrong item's explanation rendered (explain() of _item.j2)."""
+    ctx = _context(r)
+    explain = environment("text", lang).get_template("check/_item.j2").module.explain
+    ctx["items"] = [it | {"why": "" if it["correct"] else str(explain(it))} for it in ctx["items"]]
+    return ctx
+
+
+FORMATS = ("text", "markdown", "html", "latex", "json", "gradescope")
+
+
+def render_report(report, fmt: str = "text", lang: str = "en", *, solution: bool = False,
+                  standalone: bool = True) -> str:
+    """One graded answers file as ``fmt`` (text, markdown, html, latex, json, gradescope) in ``lang``;
+    ``solution``: the text form ends with the worked derivation of the layers with wrong items. HTML is
+    the text report in a ``<pre>`` (no HTML feedback template yet); LaTeX a document (``standalone``)
+    or its body."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown report format {fmt!r}", fix=f"use one of: {', '.join(FORMATS)}")
+    if fmt == "json":
+        return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+    if fmt == "gradescope":
+        return json.dumps(report_gradescope(report, lang), ensure_ascii=False, indent=2)
+    if fmt == "markdown":
+        return report_markdown(report, lang)
+    if fmt == "latex":
+        return render("check/report", "latex", lang, None, standalone=standalone, style="full", layout="nchw",
+                      **_explained(report, lang))
+    body = report_text(report, lang)
+    extra = solution_text(report, lang) if solution and not report.error else ""
+    body = f"{body}\n\n{extra}" if extra else body
+    return f'<pre class="symcnn-check">{html.escape(body)}</pre>' if fmt == "html" else body
+
+
+__all__ = ["FORMATS", "class_csv", "class_line", "render_report", "report_dict", "report_gradescope",
+           "report_markdown", "report_text", "solution_text"]
