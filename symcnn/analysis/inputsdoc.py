@@ -18,8 +18,8 @@ import json
 from collections.abc import Callable
 
 from ..core import fmt
-from ..core.errors import InputError, SymcnnError, TraceError
 from ..core.collector import paused
+from ..core.errors import InputError, SymcnnError, TraceError
 from ..core.notebook import Rendered
 from ..core.render import catalogue, render
 from ..core.symbols import SPATIAL, size_symbol
