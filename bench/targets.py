@@ -1,4 +1,5 @@
-"""The five targets of issue 8, each measured as whole processes and reported as a ratio.
+"""The five targets of issue 8, each measured as whole processes and reported as a ratio, and target 6
+of issue 17 (a live torch model, measured inside one process by bench/livemodel.py).
 
 Owns: Row (one line of the table), Bench (the run: paths, interpreters, repetitions) and one method
 per target. Never: print (``__main__`` does), or import symcnn / torch in this process.
@@ -6,13 +7,15 @@ per target. Never: print (``__main__`` does), or import symcnn / torch in this p
 
 from __future__ import annotations
 
+import json
+import statistics
 import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from .make import write_answers, write_chain
-from .timing import BenchError, Command, Sample, measure, paired_ratio
+from .timing import BenchError, Command, Sample, measure, paired_ratio, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +53,10 @@ class Row:
     limit: str
     ok: bool | None
     raw: str
+
+
+def _mib(values: list[float]) -> str:
+    return "[" + ", ".join(f"{v:.1f}" for v in values) + "]"
 
 
 class Bench:
@@ -147,7 +154,54 @@ class Bench:
         return [Row(f"5. check {self.answers} answers files", f"{rate:.1f} files/s", "20 files/s", rate / 20,
                     ">= 1", rate >= 20, f"{self.answers} files in {got.raw()}")]
 
-    TARGETS = {"1": "startup", "2": "tools", "3": "depth", "4": "memory", "5": "check"}
+    # --- 6. a live model: symcnn.summary on a ResNet-50 built in torch vs torchinfo, in one process ---
+    def live(self) -> list[Row]:
+        """bench/livemodel.py with the tools' interpreter and this repository's symcnn: per run, one
+        process times both sides (cold call, then 5 warm pairs), and one fresh process per side
+        measures the peak RSS rise of its call."""
+        if not (self.tools_python and Path(self.tools_python).exists()):
+            return [Row("6. live ResNet-50: symcnn.summary vs torchinfo", "n/a", "not installed", float("nan"),
+                        "<= 1", False, f"tools interpreter {self.tools_python!r} missing; see bench/README.md")]
+        script, env = str(ROOT / "bench" / "livemodel.py"), {"PYTHONPATH": str(ROOT)}
+
+        def child(*args: str) -> dict:
+            return json.loads(run_measured([self.tools_python, script, *args], cwd=str(ROOT), env=env)[3])
+
+        cold, warm, mem, got = [], [], [], {"symcnn": [], "torchinfo": [], "sym_mib": [], "ti_mib": []}
+        for _ in range(self.runs):
+            t = child("time", "5")
+            if not t["same_numbers"]:
+                raise BenchError("symcnn and torchinfo disagree on the ResNet-50's parameters or output")
+            s, ti = t["symcnn"], t["torchinfo"]
+            cold.append(s["cold"] / ti["cold"])
+            warm.append(statistics.median(a / b for a, b in zip(s["warm"], ti["warm"], strict=True)))
+            got["symcnn"].append((s["cold"], statistics.median(s["warm"]), s["cold_mib"]))
+            got["torchinfo"].append((ti["cold"], statistics.median(ti["warm"]), ti["cold_mib"]))
+            a, b = child("memory", "symcnn")["mib"], child("memory", "torchinfo")["mib"]
+            got["sym_mib"].append(a)
+            got["ti_mib"].append(b)
+            mem.append(a / b)
+        def med(xs, i):
+            return statistics.median(x[i] for x in xs)
+
+        def raw(xs, i):
+            return "[" + ", ".join(f"{x[i]:.3f}" for x in xs) + "]"
+
+        sym, ti = got["symcnn"], got["torchinfo"]
+        rows = []
+        for label, ratios, i in (("first call (cold)", cold, 0), ("later calls (warm)", warm, 1)):
+            r = statistics.median(ratios)
+            rows.append(Row(f"6. live ResNet-50 summary, {label}: symcnn / torchinfo", f"{med(sym, i):.3f} s",
+                            f"{med(ti, i):.3f} s", r, "<= 1", r <= 1,
+                            f"symcnn {raw(sym, i)}; torchinfo {raw(ti, i)}"))
+        r = statistics.median(mem)
+        rows.append(Row("6. live ResNet-50 summary, peak RSS rise of one call: symcnn / torchinfo",
+                        f"{statistics.median(got['sym_mib']):.1f} MiB", f"{statistics.median(got['ti_mib']):.1f} MiB",
+                        r, "< 1", r < 1, f"MiB symcnn {_mib(got['sym_mib'])}; torchinfo {_mib(got['ti_mib'])}; "
+                        f"cold calls (imports included) symcnn {_mib([x[2] for x in sym])}, torchinfo {_mib([x[2] for x in ti])}"))
+        return rows
+
+    TARGETS = {"1": "startup", "2": "tools", "3": "depth", "4": "memory", "5": "check", "6": "live"}
 
     def run(self, only: list[str]) -> list[Row]:
         rows = []

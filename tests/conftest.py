@@ -59,6 +59,18 @@ def chromium():
     return path
 
 
+@pytest.fixture(scope="session")
+def jupyter():
+    """nbformat, nbclient and ipykernel (test extras): a notebook executed as Jupyter does."""
+    try:
+        import ipykernel  # noqa: F401
+        import nbclient  # noqa: F401
+        import nbformat
+    except ImportError:
+        _missing("nbclient, nbformat and ipykernel")
+    return nbformat
+
+
 @pytest.fixture
 def runner():
     from click.testing import CliRunner

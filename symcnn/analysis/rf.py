@@ -12,7 +12,7 @@ the field the whole input (``rf=None`` with a note), never a guessed number. Sev
 
 Owns: receptive_fields(steps), the per-layer-type arithmetic, Note (a note with its catalogue key).
 The report's data (Field, LayerField, FieldReport, Equivalent) is in rfreport.py.
-Never: import torch, print, or format text (cli/rf.py and templates do).
+Never: import torch, print, or format text (rfdoc.py and templates do).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 ``LayerField`` a step's fields (or None with a note: the whole input / not applicable);
 ``FieldReport`` every step's, with the ``Equivalent`` single convolution of the last defined one.
 ``canon`` merges floors that differ by a whole number, so symbolic offsets stay readable. rf.py
-computes the fields (the conventions are in its docstring); cli/rf.py and templates show them.
+computes the fields (the conventions are in its docstring); rfdoc.py and templates show them.
 
 Owns: Field, LayerField, Equivalent, FieldReport, canon, rational.
 Never: import torch, compute a field from a layer (rf.py does), print, or format text.

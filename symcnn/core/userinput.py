@@ -1,7 +1,7 @@
 """Strict parsing of command-line values: ``--input`` shapes and ``--set NAME=VALUE`` substitutions.
 
 Owns: parse_shape, parse_input / as_inputs (an input's shape and dtype, ``1x100``, ``1:long``),
-parse_sets, resolve_sets (check --set names against a trace, check its
+parse_range / as_range (``1..512``), parse_sets, resolve_sets (check --set names against a trace, check its
 constraints under the substituted values), and the rules for user symbol names.
 Never: run user code, guess a value, or accept something it cannot parse exactly; every problem is
 one InputError line.
@@ -153,11 +153,38 @@ def _one_input(v) -> InputSpec:
     for e in v:
         if isinstance(e, str):
             shape.extend(parse_shape(e))
-        elif isinstance(e, Expr):
-            shape.append(e)
+        elif isinstance(e, Expr):   # a SymPy symbol (or expression): its names as size symbols
+            where = f"input {_short(repr(tuple(v)))}"
+            shape.append(e.xreplace({x: check_name(x.name, where) for x in e.free_symbols}))
         else:
             shape.append(_size(str(e), f"input {_short(repr(tuple(v)))}"))
     return InputSpec(tuple(shape))
+
+
+def parse_range(text: str, option: str = "--range") -> range:
+    """``1..512`` (both ends included) to ``range(1, 513)``."""
+    m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*", text or "") if isinstance(text, str) else None
+    if not m or int(m.group(1)) < 0 or int(m.group(1)) > int(m.group(2)) or int(m.group(2)) > 100000:
+        raise InputError(f"{option} {text!r} is not a range", fix=f"write FIRST..LAST, e.g. {option} 1..512")
+    return range(int(m.group(1)), int(m.group(2)) + 1)
+
+
+def as_range(value, option: str = "range") -> range:
+    """A range of sizes as a caller gives it: ``range(1, 513)``, ``(1, 512)`` (both ends included) or
+    ``"1..512"``."""
+    if isinstance(value, range) and value.step == 1 and len(value):
+        return parse_range(f"{value.start}..{value.stop - 1}", option)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return parse_range(f"{value[0]}..{value[1]}", option)
+    return parse_range(value, option)
+
+
+def as_sets(values) -> dict[Symbol, Integer]:
+    """Substitutions as a caller gives them: ``{"H": 224}`` or ``{H: 224}`` (checked as --set is)."""
+    if not isinstance(values, dict):
+        raise InputError(f"subs {_short(repr(values))} is not a dict",
+                         fix="give the values of size symbols as a dict, e.g. subs={'H': 224, 'W': 224}")
+    return parse_sets([f"{getattr(k, 'name', k)}={v}" for k, v in values.items()])
 
 
 def parse_sets(items: tuple[str, ...] | list[str]) -> dict[Symbol, Integer]:
@@ -219,5 +246,5 @@ def _shape_text(shape) -> str:
     return "×".join(text(v) for v in shape)
 
 
-__all__ = ["DTYPES", "InputSpec", "as_inputs", "check_name", "parse_input", "parse_sets", "parse_shape",
-           "resolve_sets"]
+__all__ = ["DTYPES", "InputSpec", "as_inputs", "as_range", "as_sets", "check_name", "parse_input", "parse_range",
+           "parse_sets", "parse_shape", "resolve_sets"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sympy import Expr, Integer, preorder_traversal, sympify
 
 from ..core import fmt
+from ..core.collector import paused
 from ..core.intarith import FloorDiv, canon
 from ..core.render import render
 from ..flops import conventions as _conventions
@@ -107,6 +108,7 @@ class Derivation:
     at: dict = field(default_factory=dict)
     filtered: dict | None = None   # --layer: {"rows": layers shown, "steps": every call}; totals stay whole
     memory: MemorySection | None = None                 # the memory walkthrough (solutions/memsection.py)
+    backend: str = "stand-in"    # how the model ran: symcnn's torch stand-in, or real torch (a live model)
 
     @property
     def symbolic(self) -> bool:
@@ -115,6 +117,7 @@ class Derivation:
     def to_dict(self) -> dict:
         return _plain(self)
 
+    @paused
     def render(self, fmt: str = "text", lang: str = "en", standalone: bool = True, template_dir=None,
                style: str = "full", layout: str = "nchw") -> str:
         """The worked solution as text, Markdown, LaTeX or HTML (a complete document unless
@@ -131,7 +134,7 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         """The summary table as one LaTeX array in $$…$$, for Jupyter."""
-        return render("jupyter", "latex", "en", d=self)
+        return render("jupyter/derivation", "latex", "en", d=self)
 
 
 def render_derivation(derivation: Derivation, fmt: str = "text", lang: str = "en", standalone: bool = True,
@@ -294,7 +297,7 @@ def derive(trace: Trace, *, convention: str = DEFAULT, subs: dict | None = None,
                    trace.total_macs, flops,
                    [relation(c.condition, c.where.line if c.where else None) for c in chain],
                    [relation(c) for c in fold_bounds(constraints(trace, Values()))],
-                   unused, trace.extra_params, subs,
+                   unused, trace.extra_params, subs, backend=trace.backend,
                    filtered=None if kept is None else {"rows": len(layers), "steps": len(trace.steps)})
     d.memory = memory_section(trace, convention=memory, dtype=dtype, subs=subs)
     if kept is not None:

@@ -106,6 +106,7 @@ def document(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict 
         "symcnn": __version__,
         "model": trace.model,
         "source": trace.source,
+        "backend": trace.backend,
         "input_shape": _shape(values, trace.input_shape),
         "symbols": free,
         "flops_convention": convention,

@@ -166,7 +166,8 @@ def rows(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict | No
               "total": values(m.total_bytes)}
     from .formula import relation
 
-    return {"model": trace.model, "source": trace.source, "input_shape": tuple(values.shape(trace.input_shape)),
+    return {"model": trace.model, "source": trace.source, "backend": trace.backend,
+            "input_shape": tuple(values.shape(trace.input_shape)),
             "output_shape": tuple(values.shape(trace.output_shape)), "rows": body, "total": total,
             "convention": convention, "columns": tuple(columns), "depth": depth,
             "filtered": None if kept is None else {"rows": len(kept), "steps": len(trace.steps)},

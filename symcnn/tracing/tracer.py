@@ -3,7 +3,8 @@
 While it runs, ``sys.modules["torch"]`` (and every other ``torch.*``) point at ``symcnn.tracing.standin``;
 the previous entries come back afterwards, even on error (loading.py runs the file, choose.py picks the
 model, feed.py its inputs).
-Owns: trace(). Never: import real torch, print, or write files.
+Owns: trace(), traced() (a Trace, or anything trace takes, with the means to trace it again).
+Never: import real torch, print, or write files.
 """
 
 from __future__ import annotations
@@ -90,6 +91,35 @@ def trace(path: Any, input_shape: Any = None, *, model: str | None = None, timeo
         t = _with_torch(path, model, given, timeout, args)
         t.notes.insert(0, f"ran {path.name} with real torch, since the stand-in cannot: {e.what}")
         return t
+
+
+def traced(net: Any, input_shape: Any = None, **options) -> tuple[Trace, Any]:
+    """``(trace, retrace)`` of what the Python API is given: a Trace (used as it is; an ``input_shape``
+    traces its source again), or anything ``trace`` takes (traced with ``options``). ``retrace(shape)``
+    traces the same net on another input (None: its example input); it is None for a Trace whose
+    source cannot be traced again (a live model's)."""
+    if isinstance(net, Trace):
+        again = _again(net)
+        if input_shape is None:
+            return net, again
+        if again is None:
+            raise InputError(f"the Trace of {net.model} cannot be traced again on {input_shape}",
+                             fix="pass the model itself with the input shape, not its Trace")
+        return again(input_shape), again
+    def again(shape):
+        return trace(net, shape, **options)
+
+    return again(input_shape), again
+
+
+def _again(t: Trace):
+    """A function tracing the source of ``t`` on another input, or None (a live model's Trace)."""
+    src = t.source
+    spec = ":" in src and not src.endswith(".py") and not Path(src).exists()
+    if not src or not (spec or Path(src).is_file()):
+        return None
+    backend = "torch" if t.backend == "torch" else "stand-in"
+    return lambda shape: trace(src, shape, model=None if spec else t.model, backend=backend)
 
 
 def _standin(path: Path, model: str | None, given: list | None, timeout: float | None, args: tuple) -> Trace:

@@ -677,7 +677,7 @@ def test_every_catalogue_names_every_mistake_and_has_every_check_word():
 def test_checker_code_has_no_words_of_any_language():
     """The messages live in the catalogues: no Chinese (nor an English message table) in the checker."""
     for name in ("grading/check.py", "grading/checkreport.py", "grading/diagnose.py", "cli/check.py",
-                 "grading/feedback.py", "grading/mistakes.py", "grading/mistakes_shape.py", "grading/mistakes_count.py",
+                 "grading/feedback.py", "grading/checkdoc.py", "grading/mistakes.py", "grading/mistakes_shape.py", "grading/mistakes_count.py",
                  "grading/truth.py", "grading/howto.py", "grading/handout.py"):
         src = (ROOT / "symcnn" / name).read_text(encoding="utf-8")
         assert not [ch for ch in src if "\u4e00" <= ch <= "\u9fff"], name

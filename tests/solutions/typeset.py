@@ -47,10 +47,10 @@ def example_docs(path: Path, langs=tuple(LANGS), fmt: str = "latex", standalone:
     symbolic trace; inputs; and the feedback ``symcnn check --solution`` gives on a sheet with wrong answers
     (``graded``); LaTeX bodies to batch, or (``standalone``) whole documents of any format; only those
     ``want(name, lang)`` keeps."""
+    from symcnn.analysis.inputsdoc import inputs_context
     from symcnn.analysis.rf import receptive_fields
+    from symcnn.analysis.rfdoc import rf_context
     from symcnn.analysis.validity import valid_inputs
-    from symcnn.cli.inputs import inputs_context
-    from symcnn.cli.rf import rf_context
     from symcnn.core.render import render
     from symcnn.grading.feedback import render_report
     from symcnn.solutions.derivation import derive

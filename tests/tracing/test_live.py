@@ -174,3 +174,47 @@ def test_every_stand_in_function_is_reached_through_torch_function(torch):
         if implementation(func)[1] is None:
             missing.append(f"{space}.{name}")
     assert missing == [] and reached > 150
+
+
+def test_resnet50_built_in_torch_gives_its_closed_forms_in_every_output(torch):
+    """The Python API on a ResNet-50 built with real torch (meta device), symbolic H, W: the spatial
+    size after the last stage is ⌈H/32⌉, as the JSON, the text and the LaTeX write it."""
+    path = next(p for p in EXAMPLES if p.stem == "resnet50")
+    s = symcnn.summary(_live_model(torch, path, "model"), (1, 3, "H", "W"))
+    doc = s.to_dict()
+    assert (doc["backend"], doc["source"], doc["total"]["params"], doc["output_shape"]) == ("torch", "", 25557032,
+                                                                                            [1, 1000])
+    last = [layer for layer in doc["layers"] if layer["type"] == "ReLU"][-1]
+    assert (last["name"], last["output_shape"]) == ("layer4.2.relu", [1, 2048, "ceiling(H/32)", "ceiling(W/32)"])
+    text = s.render("text")
+    assert text.splitlines()[0] == "Summary: ResNet (real torch), input 1×3×H×W"
+    assert "1×2048×⌈H/32⌉×⌈W/32⌉" in text
+    assert r"1 \times 2048 \times \left\lceil \frac{H}{32} \right\rceil \times \left\lceil \frac{W}{32} \right\rceil" \
+        in s._repr_latex_()
+    standin = symcnn.summary(path, (1, 3, "H", "W")).to_dict()
+    assert {k: v for k, v in standin.items() if k not in ("backend", "source", "model")} == \
+        {k: v for k, v in doc.items() if k not in ("backend", "source", "model")}
+
+
+API = {"summary": lambda net, shape: symcnn.summary(net, shape), "derive": lambda net, shape: symcnn.derive(net, shape),
+       "rf": lambda net, shape: symcnn.rf(net, shape), "inputs": lambda net, shape: symcnn.inputs(net, shape),
+       "check": lambda net, shape: symcnn.check(net, "[total]\nparams = 1\n", shape)}
+
+
+@pytest.mark.parametrize("call", list(API))
+def test_bad_live_input_is_one_clear_error_from_every_function(torch, call):
+    class DataDependent(torch.nn.Module):
+        def forward(self, x):
+            return x if x.sum() > 0 else -x
+
+    class NoRule(torch.nn.Module):
+        def forward(self, x):
+            return torch.fft.rfft(x)
+
+    cases = [({"a": 1}, symcnn.InputError, "symcnn cannot trace a dict"),
+             (DataDependent(), symcnn.TraceError, "truth value of a tensor depends on its data"),
+             (NoRule(), symcnn.UnsupportedError, "torch.fft.rfft is not supported by symcnn yet")]
+    for net, error, message in cases:
+        with pytest.raises(error) as info:
+            API[call](net, (1, 8))
+        assert message in str(info.value) and "\n" not in str(info.value), (call, str(info.value))
