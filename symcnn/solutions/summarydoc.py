@@ -2,10 +2,10 @@
 
 A thin object: the Trace and the options of ``jsonout.render_summary`` (``convention``, ``subs`` and
 any other option it takes, passed through). Its numbers are attributes (``total_params``,
-``total_macs``, ``output_shape``, ``rows`` ...) read from ``summary.rows``; its documents are those of
+``total_macs``, ``output_shape``, ``rows`` ...) read from ``table.rows``; its documents are those of
 ``symcnn summary`` (``render``, ``to_json``), and it shows itself in Jupyter (core.notebook).
 
-Owns: Summary. Never: compute a row or a total itself (summary.rows does), format text (templates do).
+Owns: Summary. Never: compute a row or a total itself (table.rows does), format text (templates do).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from ..core.render import render as render_template
 from ..flops import conventions
 from ..tracing.tracedata import Trace
 from .jsonout import render_summary
-from .summary import Values, constraints, fold_bounds, rows
+from .summary import Values, constraints, fold_bounds
+from .table import rows
 
 
 class Summary(Rendered):
@@ -40,7 +41,8 @@ class Summary(Rendered):
     # --- the numbers ---------------------------------------------------------------------------------
     @cached_property
     def _data(self) -> dict:
-        return rows(self.trace, convention=self.convention or conventions.DEFAULT, subs=self.subs)
+        mem = {k: self.options[k] for k in ("memory_convention", "dtype") if k in self.options}
+        return rows(self.trace, convention=self.convention or conventions.DEFAULT, subs=self.subs, **mem)
 
     @property
     def rows(self) -> list[dict]:
@@ -51,6 +53,21 @@ class Summary(Rendered):
     @property
     def total_params(self):
         return self._data["total"]["params"]
+
+    @property
+    def trainable_params(self):
+        """Parameters with requires_grad (each parameter object once, as model.parameters() gives them)."""
+        return self._data["total"]["trainable_params"]
+
+    @property
+    def non_trainable_params(self):
+        return self._data["total"]["non_trainable_params"]
+
+    @property
+    def memory(self) -> dict:
+        """The memory figures in bytes under the ``memory_convention`` given (symcnn's by default):
+        convention, dtype, input, forward_backward, params, total."""
+        return self._data["memory"]
 
     @property
     def total_macs(self):
