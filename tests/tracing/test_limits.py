@@ -120,9 +120,9 @@ def small_memory(monkeypatch):
 
 ALLOCATIONS = {
     "list growing forever": ("x = []\nwhile True:\n    x.append(len(x))\n" + NET, "net.py:5:"),
-    # a MemoryError inside `[v] * 16` loses its traceback entries (Python has no memory left for them):
-    # the error still names the file
-    "list of lists": ("x = []\nwhile True:\n    x.append([len(x)] * 16)\n" + NET, "net.py:"),
+    # a MemoryError inside `[v] * 16` may lose its traceback entries (Python has no memory left for them):
+    # the error names the line when Python kept it, and always the file
+    "list of lists": ("x = []\nwhile True:\n    x.append([len(x)] * 16)\n" + NET, ("net.py:5:", "net.py:")),
     "one huge list": ("x = [0] * 10**12\n" + NET, "net.py:3:"),
     "string doubling": ("s = 'ab'\nwhile True:\n    s = s + s\n" + NET, "net.py:5:"),
     "in forward": (
@@ -142,10 +142,10 @@ def test_allocating_without_end_is_one_error_line(net, small_memory, case):
     # a generous timeout: on a loaded 2-core machine the traced loop is slow, and the memory cap must win
     r = invoke(CliRunner(), "summary", net(body), "--timeout", "120")
     err = _error(r)
-    assert err.startswith(
-        f"symcnn: error: {where} used more than the 0.195 GiB of memory net.py may take while "
+    assert any(err.startswith(
+        f"symcnn: error: {at} used more than the 0.195 GiB of memory net.py may take while "
         "traced (MemoryError). Fix: remove code that allocates without end"
-    ), err
+    ) for at in ((where,) if isinstance(where, str) else where)), err
     # symcnn works normally afterwards (the cap is lifted and net.py's memory freed)
     ok = invoke(CliRunner(), "summary", ROOT / "examples" / "lenet.py")
     assert clean_outcome(ok) == "ok"
