@@ -79,6 +79,12 @@ def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None
     from . import torchfn  # imports real torch: only when a live model is traced
 
     name = name or type(model).__name__
+    scripted = next((n or name for n, m in model.named_modules()
+                     if isinstance(m.__dict__.get("_c"), torch._C.ScriptModule)), None)   # compiled
+    if scripted is not None:
+        raise TraceError(f"{scripted} is a TorchScript module: its forward is compiled, and symcnn runs a model's "
+                         "Python code", fix="trace the model before torch.jit.script, or the net.py that defines it "
+                         "(symcnn runs TorchScript classes as plain Python)")
     s = rec.Session(filename="<live>", display=name, live=True)
     rules, covered = {}, set()   # covered: the children of a composite layer's rule (its own parts)
     for m in model.modules():

@@ -119,6 +119,7 @@ class Dispatch(TorchFunctionMode):
 def bridged() -> Iterator[None]:
     """While a live model runs: real torch functions accept symbolic tensors and answer through the
     stand-in (SymTensor.__torch_function__ and this module's mode), and ``x.dtype`` is torch's dtype."""
+    resolve_name(torch.add)   # torch's index of names (cached once): built from the real functions, not ours
     SymTensor._torch_function = staticmethod(dispatch)
     SymTensor._torch_dtype = staticmethod(lambda name: getattr(torch, name))
     saved = {n: getattr(torch.nn.functional, n) for n in _PYTHON_ONLY}
@@ -133,9 +134,11 @@ def bridged() -> Iterator[None]:
             setattr(torch.nn.functional, n, original)
 
 
-# F functions torch writes in Python without torch-function dispatch (deprecated wrappers that call a
-# tensor method): while a live model runs they are routed to the stand-in's, so the step is F.sigmoid
-_PYTHON_ONLY = ("sigmoid", "tanh", "upsample")
+# F functions that never reach torch-function dispatch with symbolic arguments: Python wrappers that call
+# a tensor method (F.sigmoid, so the step is F.sigmoid), and C functions whose argument parser refuses a
+# symbolic size before dispatching (F.avg_pool2d(x, x.size(2)), F.pad(x, [dw // 2, dw - dw // 2])): while
+# a live model runs they are routed to the stand-in's
+_PYTHON_ONLY = ("sigmoid", "tanh", "upsample", "avg_pool1d", "avg_pool2d", "avg_pool3d", "pad")
 
 
 def _routed(name: str, original: Any) -> Any:

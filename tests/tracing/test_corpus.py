@@ -1,0 +1,109 @@
+"""The corpus (tests/tracing/corpus, listed in manifest.toml): model files written as people write them
+(factories, registries, scripts with argparse and training loops, packages, several inputs, uninstalled
+plotting and logging packages ...), each traced by symcnn exactly as its manifest entry says a user calls
+it, and compared with real torch 2.13 running the same file (corpus_oracle.py): parameters, the output
+shape, every torch layer's output shape in call order, MACs per layer and in total (torch's own FLOP
+counter). The same model traced live and the same file run by the torch backend give the stand-in's trace
+(issue 17: live = stand-in = torch), and so do their closed forms in symbolic H, W where the net takes any
+size."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import corpus_oracle as oracle
+import pytest
+from sympy import Integer
+
+import symcnn
+from symcnn.core.symbols import size_symbol
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+ENTRIES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["net"]
+H, W = size_symbol("H"), size_symbol("W")
+
+
+def _id(entry: dict) -> str:
+    return f"{entry['file'].removesuffix('.py')}:{entry.get('model') or 'auto'}"
+
+
+def _ints(shape) -> tuple:
+    return tuple(int(v) for v in shape)
+
+
+def _macs_by_name(t) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for s in t.steps:
+        if s.via == "module":
+            out[s.name] += int(s.macs)
+    return out
+
+
+def _same(a, b, what: str) -> None:
+    __tracebackhide__ = True
+    assert [(s.name, s.key, s.output) for s in a.steps] == [(s.name, s.key, s.output) for s in b.steps], what
+    assert (a.total_params - b.total_params).expand() == 0, what
+    assert (a.total_macs - b.total_macs).expand() == 0, what
+    assert a.output_shape == b.output_shape, what
+    assert [str(c.condition.holds) for c in a.constraints] == [str(c.condition.holds) for c in b.constraints], what
+
+
+def _symbolic(spec: str) -> str:
+    """``2x3x32x32`` -> ``2x3xHxW`` (the first input of an image net)."""
+    sizes = spec.split(":")[0].split("x")
+    return "x".join([*sizes[:-2], "H", "W"])
+
+
+def test_manifest_lists_every_corpus_file_and_enough_nets():
+    files = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.py") if p.name != "__init__.py"}
+    listed = {e["file"] for e in ENTRIES}
+    helpers = {f for f in files if "/" in f} - listed   # a package's other modules
+    assert files - listed - helpers == set(), "corpus files the manifest does not list"
+    assert listed <= files, "manifest entries without a file"
+    assert len({_id(e) for e in ENTRIES}) == len(ENTRIES), "duplicate manifest entries"
+    assert len(ENTRIES) >= 70
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[_id(e) for e in ENTRIES])
+def test_corpus_net_equals_torch(torch, entry, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)      # scripts write where they run (os.makedirs("images"), torch.save)
+    path = CORPUS / entry["file"]
+    args = tuple(entry.get("args", ()))
+    given = None if entry.get("found") else list(entry["inputs"])
+    t = symcnn.trace(path, given, model=entry.get("model"), args=args)
+    build = entry.get("build") or entry.get("model") or entry["expect"]
+    if "model" not in entry:
+        assert t.model == entry["expect"], f"symcnn chose {t.model}"
+    model = oracle.build(torch, path, build, args, entry.get("device", "meta"))
+    real = oracle.measure(torch, model, [oracle.tensor(torch, s) for s in entry["inputs"]])
+
+    assert [_ints(s) for s in t.input_shapes] == [_ints(oracle.tensor(torch, s).shape) for s in entry["inputs"]]
+    assert t.total_params == real.params
+    assert _ints(t.output_shape) == real.output
+    calls = [(s.name, _ints(s.output)) for s in t.steps if s.via == "module" and not s.note]
+    scripted = not entry.get("hooks", True)
+    if not scripted:
+        assert calls == real.calls
+        ours = _macs_by_name(t)
+        assert {n: ours.get(n, 0) for n in real.macs} == real.macs
+    else:   # TorchScript runs its modules without Python hooks: torch shows no layer
+        assert real.calls == [] and len(calls) > 0
+    assert t.total_macs == real.total_macs
+
+    if scripted:     # a scripted model's forward is compiled: one clear error (the file's own classes run)
+        with pytest.raises(symcnn.TraceError, match="is a TorchScript module: its forward is compiled"):
+            symcnn.trace(model, list(entry["inputs"]), model=t.model)
+    else:
+        _same(symcnn.trace(model, list(entry["inputs"]), model=t.model), t, "live model vs stand-in")
+    backend = symcnn.trace(path, given, model=entry.get("model"), args=args, backend="torch")
+    _same(backend, t, "torch backend vs stand-in")
+    if entry.get("symbolic"):
+        shapes = [_symbolic(entry["inputs"][0]), *entry["inputs"][1:]]
+        closed = symcnn.trace(path, shapes, model=entry.get("model"), args=args)
+        live = symcnn.trace(path, shapes, model=entry.get("model"), args=args, backend="torch") if scripted \
+            else symcnn.trace(model, shapes, model=t.model)
+        _same(live, closed, "closed forms: live model vs stand-in")
+        assert closed.output_shape != t.output_shape or all(isinstance(v, Integer) for v in t.output_shape)
+        assert any({H, W} & v.free_symbols for s in closed.steps for v in s.output), "no size depends on H, W"
