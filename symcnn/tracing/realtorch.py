@@ -2,11 +2,11 @@
 code the stand-in cannot run (torchvision or timm models, a lab's own package that needs real torch).
 
 While the file runs, models are built on the meta device (no weight memory) and the script's own data
-stays real (_meta_models); moving them between devices does nothing; TorchScript passes through
-(``torch.jit.script``, ``ScriptModule``, ``script_method``: the model is plain Python); training stops
-where it starts (a DataLoader over anything but a TensorDataset iterated, an optimizer step,
-``loss.backward()``), as with the stand-in. The model is then traced live (live.py): the numbers come
-from symcnn's own rules, never from computing on data.
+stays real (_meta_models); moving them between devices (or choosing a GPU) does nothing; TorchScript
+passes through (``torch.jit.script``, ``ScriptModule``, ``script_method``: the model is plain Python);
+training stops where it starts (a DataLoader over anything but a TensorDataset iterated, an optimizer
+step, ``loss.backward()``), as with the stand-in. The model is then traced live (live.py): the numbers
+come from symcnn's own rules, never from computing on data.
 Owns: importable(), kinds(), patched(), build_spec(). Never: run the model on data.
 """
 
@@ -74,6 +74,10 @@ def _stay(original: Any):
     return to
 
 
+def _inert(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
 def _passed(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
     """torch.jit.script / trace / script_method while a net.py runs: what they were given (a decorator
     with arguments gives itself back)."""
@@ -91,20 +95,25 @@ def _swap(owner: Any, name: str, value: Any) -> Iterator[None]:
 
 
 def _building(torch: Any) -> bool:
-    """Is the caller inside an nn.Module's ``__init__`` (building a model)?"""
+    """Is the caller inside the ``__init__`` of one of torch's own layers (making its weights)?"""
     f = sys._getframe(2)
     while f is not None:
-        if f.f_code.co_name == "__init__" and isinstance(f.f_locals.get("self"), torch.nn.Module):
+        if f.f_code.co_name == "__init__" and _TORCH_LAYERS in f.f_code.co_filename.replace("\\", "/") \
+                and isinstance(f.f_locals.get("self"), torch.nn.Module):
             return True
         f = f.f_back
     return False
 
 
+_TORCH_LAYERS = "torch/nn/modules/"
+
+
 def _meta_models(torch: Any) -> Any:
-    """A torch-function mode: tensors made while a model is built (inside a module's ``__init__``: its
-    parameters and buffers) go on the meta device, so no weight memory is used; data the script makes
-    elsewhere stays real (random_split, a shuffled DataLoader, ``.tolist()`` work); an op mixing the two
-    (a model called on real data) runs on meta."""
+    """A torch-function mode: the weights torch's layers make in their constructors (``nn.Linear(25088,
+    4096)``) go on the meta device, so no weight memory is used; every other tensor stays real (the
+    script's data, a model's own small tensors: random_split, a shuffled DataLoader, ``.tolist()``,
+    ``torch.linspace(0, 0.1, 12)[i].item()`` work); an op mixing the two (a model called on real data)
+    runs on meta."""
     from torch.overrides import TorchFunctionMode
     from torch.utils._device import _device_constructors
     from torch.utils._pytree import tree_flatten, tree_map
@@ -160,7 +169,7 @@ def patched(s: rec.Session) -> Iterator[None]:
                 (torch.optim.Optimizer, "step", _stops("the first optimizer step")),
                 (torch.nn.Module, "to", _stay(torch.nn.Module.to)), (torch.nn.Module, "cuda", self_),
                 (torch.nn.Module, "cpu", self_), (torch.Tensor, "to", _stay(torch.Tensor.to)),
-                (torch.Tensor, "cuda", self_), (torch.Tensor, "cpu", self_),
+                (torch.Tensor, "cuda", self_), (torch.Tensor, "cpu", self_), (torch.cuda, "set_device", _inert),
                 # TorchScript passes through, as in the stand-in: the model is traced as plain Python
                 (torch.jit, "ScriptModule", torch.nn.Module), (torch.jit, "script_method", _passed),
                 (torch.jit, "script", _passed), (torch.jit, "trace", _passed)):

@@ -75,9 +75,16 @@ def _as_written(func: Any, name: str) -> str:
     return name
 
 
+def _qualified(func: Any) -> str:
+    """The name of a function torch's index lacks: ``torch._weight_norm`` (qualified as a method of
+    torch's _VariableFunctionsClass), else its qualified name."""
+    name = getattr(func, "__qualname__", repr(func))
+    return "torch." + name.split(".", 1)[1] if name.startswith("_VariableFunctionsClass.") else name
+
+
 def implementation(func: Any) -> tuple[str, Any]:
     """(torch's name of ``func``, the stand-in's implementation or None)."""
-    name = _as_written(func, resolve_name(func) or getattr(func, "__qualname__", repr(func)))
+    name = _as_written(func, resolve_name(func) or _qualified(func))
     if name.startswith("torch.Tensor."):
         attr = name.removeprefix("torch.Tensor.")
         if attr.endswith(".__get__"):       # a property of a real tensor: the same on the symbolic one
@@ -96,7 +103,7 @@ def implementation(func: Any) -> tuple[str, Any]:
 
 def dispatch(func: Any, args: tuple, kwargs: dict | None) -> Any:
     name, impl = implementation(func)
-    if name in _INERT:
+    if name in _INERT or name.startswith("profiler."):   # nn.DataParallel's record_function: no data
         return func(*args, **(kwargs or {}))
     if impl is None:
         where = rec.where()

@@ -169,6 +169,12 @@ def masked_fill(input: SymTensor, mask: Any, value: Any) -> SymTensor:
     return input.masked_fill(mask, value)
 
 
+def _weight_norm(v: SymTensor, g: Any, dim: int = 0) -> SymTensor:
+    """The weight nn.utils.weight_norm's hook computes from ``weight_v`` and ``weight_g`` (a live model):
+    v's shape; no step (it is the layer's weight, not an op on the data)."""
+    return SymTensor(v._shape, None, v._dtype)
+
+
 def save(*args: Any, **kwargs: Any) -> None:
     return None
 
