@@ -2,10 +2,11 @@
 built from it, and what torch says about that model, to compare with symcnn.
 
 - The file runs with ``sys.argv == [its path, *args]`` in the test's temporary folder, on the meta device
-  (no weight memory, no data; a file whose data code needs real tensors runs on the CPU); a file inside a package is imported as part of it (relative imports).
+  (no weight memory, no data; a file whose code needs real tensors, at module level or in forward,
+  runs on the CPU, and so does its model); a file inside a package is imported as part of it (relative imports).
 - Packages that are not installed here (matplotlib, wandb, visdom, tensorboardX, torchvision, ...) are
-  inert modules, as if installed and doing nothing; ``.cuda()`` and ``.to(device)`` keep the model on
-  the meta device (a GPU machine runs the file the same way).
+  inert modules, as if installed and doing nothing; ``.cuda()``, ``.to(device)`` and
+  ``torch.cuda.set_device`` keep the model on the meta device (a GPU machine runs the file the same way).
 - The file stops where training starts (a DataLoader iterated, ``loss.backward()``, an optimizer step),
   as symcnn stops it: what runs after that never changes the model's shapes.
 - ``measure`` runs the model once: forward hooks on torch's own layers (each layer's output shape, in
@@ -19,6 +20,7 @@ Owns: load(), build(), measure(), Measured. Never: imported by symcnn/ (torch is
 from __future__ import annotations
 
 import contextlib
+import dis
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -30,7 +32,7 @@ from typing import Any, Self
 from unittest import mock
 
 # packages corpus files import that are not test dependencies: MagicMock modules when not installed
-STUBBED = ("matplotlib", "tensorboardX", "wandb", "visdom", "torchvision", "d2l", "IPython", "tqdm", "PIL",
+STUBBED = ("matplotlib", "tensorboardX", "wandb", "visdom", "torchvision", "torchaudio", "d2l", "IPython", "tqdm", "PIL",
            "scipy", "pandas", "seaborn", "sklearn", "cv2", "imageio", "h5py", "yaml")
 DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "float": "float32",
           "float32": "float32", "bool": "bool", "half": "float16", "float16": "float16", "double": "float64"}
@@ -42,7 +44,7 @@ class _Stop(Exception):
 
 class _Inert:
     """What a package that is not installed gives: every attribute and call another _Inert; length 1
-    (a data set nobody loads), iterates as empty, works as a context manager."""
+    (a data set nobody loads), iterates as empty but unpacks, works as a context manager."""
 
     def __init__(self, name: str):
         self._name = name
@@ -61,8 +63,12 @@ class _Inert:
     def __len__(self) -> int:
         return 1
 
-    def __iter__(self):
-        return iter(())
+    def __iter__(self):   # a loop: nothing; an unpacking (a, b = loaders()): as many as it takes
+        f = sys._getframe(1)
+        op, arg = f.f_code.co_code[f.f_lasti], f.f_code.co_code[f.f_lasti + 1]
+        n = arg if op == dis.opmap["UNPACK_SEQUENCE"] else (arg & 0xFF) + (arg >> 8) \
+            if op == dis.opmap["UNPACK_EX"] else 0
+        return iter([_Inert(f"{self._name}[{i}]") for i in range(n)])
 
     def __enter__(self) -> Self:
         return self
@@ -124,6 +130,7 @@ def _environment(torch, path: Path, args: tuple[str, ...], device: str):
                mock.patch.object(torch.optim.Optimizer, "step", _stops("step")),
                mock.patch.object(torch.nn.Module, "cuda", lambda self, *a, **k: self),
                mock.patch.object(torch.Tensor, "cuda", lambda self, *a, **k: self),
+               mock.patch.object(torch.cuda, "set_device", lambda *a, **k: None),
                mock.patch.object(torch.nn.Module, "to", _on_meta(torch.nn.Module.to, torch)),
                mock.patch.object(torch.Tensor, "to", _on_meta(torch.Tensor.to, torch))]
     sys.argv = [str(path), *args]
@@ -182,8 +189,7 @@ def load(torch, path: Path, args: tuple[str, ...] = (), device: str = "meta") ->
 
 def build(torch, path: Path, expr: str, args: tuple[str, ...] = (), device: str = "meta") -> Any:
     """The model ``expr`` (Python, evaluated in the file's globals; a class or factory is called without
-    arguments) built with real torch on meta (or on ``device``, for a file whose data code needs real
-    tensors, then moved to meta)."""
+    arguments) built with real torch on meta (or on ``device``: a file whose code needs real tensors)."""
     ns, env = load(torch, path, args, device)
     try:
         model = eval(expr, ns)   # the test's own manifest, not user input
@@ -192,14 +198,14 @@ def build(torch, path: Path, expr: str, args: tuple[str, ...] = (), device: str 
     finally:
         env.__exit__(None, None, None)
     assert isinstance(model, torch.nn.Module), f"{expr} gave a {type(model).__name__}"
-    return model.eval() if device == "meta" else model.to("meta").eval()
+    return model.eval()
 
 
-def tensor(torch, spec: str):
-    """A meta tensor from an --input string: ``2x3x32x32``, ``4x10:long``."""
+def tensor(torch, spec: str, device: str = "meta"):
+    """A tensor from an --input string: ``2x3x32x32``, ``4x10:long`` (zeros: valid indices too)."""
     shape, _, dtype = spec.partition(":")
     sizes = tuple(int(v) for v in shape.split("x"))
-    return torch.empty(sizes, dtype=getattr(torch, DTYPES[dtype or "float"]), device="meta")
+    return torch.zeros(sizes, dtype=getattr(torch, DTYPES[dtype or "float"]), device=device)
 
 
 @dataclass
@@ -209,14 +215,19 @@ class Measured:
     calls: list[tuple[str, tuple]] = field(default_factory=list)   # (name, output shape) per torch layer call
     macs: dict[str, int] = field(default_factory=dict)             # torch layer name -> its MACs (all calls)
     total_macs: int = 0
+    custom: set[str] = field(default_factory=set)   # subclasses of torch layers with their own forward
 
 
-def _torch_layer(torch, m: Any) -> bool:
-    """A layer of torch.nn itself whose forward is torch's (not a container, not user code)."""
+def _torch_layer(torch, m: Any) -> str | None:
+    """"layer": a layer of torch.nn whose forward is torch's (not a container); "custom": a subclass of
+    one with a forward of its own (its output is not the layer's); else None."""
     containers = (torch.nn.Sequential, torch.nn.ModuleList, torch.nn.ModuleDict)
-    owner = next((c for c in type(m).__mro__ if "forward" in c.__dict__), object)   # who wrote forward
-    return owner.__module__.startswith("torch.nn.modules") and not isinstance(m, containers) \
-        and type(m).__name__ not in ("DataParallel", "DistributedDataParallel")
+    if isinstance(m, containers) or type(m).__name__ in ("DataParallel", "DistributedDataParallel"):
+        return None
+    owners = [c for c in type(m).__mro__ if "forward" in c.__dict__ and c is not torch.nn.Module]
+    if not owners or not any(c.__module__.startswith("torch.nn.modules") for c in owners):
+        return None
+    return "layer" if owners[0].__module__.startswith("torch.nn.modules") else "custom"
 
 
 def _first(out: Any, torch) -> tuple:
@@ -233,13 +244,17 @@ def measure(torch, model: Any, inputs: list) -> Measured:
     """Run ``model`` once on ``inputs`` (meta tensors) with hooks and torch's FLOP counter."""
     from torch.utils.flop_counter import FlopCounterMode
 
-    layers, inside = {}, set()
+    layers, custom, inside = {}, {}, set()
     for name, m in model.named_modules():
-        if id(m) in inside or id(m) in layers:
+        if id(m) in inside or id(m) in layers or id(m) in custom:
             continue
-        if _torch_layer(torch, m):
-            layers[id(m)] = name
+        kind = _torch_layer(torch, m)
+        if kind is not None:
+            (layers if kind == "layer" else custom)[id(m)] = name
             inside.update(id(c) for c in m.modules() if c is not m)
+    aliases: dict[int, list[str]] = {}
+    for name, m in model.named_modules(remove_duplicate=False):   # a module registered twice has two names
+        aliases.setdefault(id(m), []).append(name)
     calls: list = []
 
     def hook(name: str):
@@ -255,11 +270,11 @@ def measure(torch, model: Any, inputs: list) -> Measured:
     root = type(model).__name__
     counts = counter.get_flop_counts()
     macs = {}
-    for name in layers.values():
-        key = f"{root}.{name}" if name else root
-        macs[name] = sum(counts.get(key, {}).values()) // 2
+    for i, name in (layers | custom).items():
+        keys = {f"{root}.{a}" if a else root for a in aliases[i]}
+        macs[name] = sum(sum(counts.get(k, {}).values()) for k in keys) // 2
     return Measured(params=sum(p.numel() for p in model.parameters()), output=_first(out, torch), calls=calls,
-                    macs=macs, total_macs=counter.get_total_flops() // 2)
+                    macs=macs, total_macs=counter.get_total_flops() // 2, custom=set(custom.values()))
 
 
 __all__ = ["CORPUS", "Measured", "build", "load", "measure", "tensor"]

@@ -76,18 +76,24 @@ def test_corpus_net_equals_torch(torch, entry, tmp_path, monkeypatch):
     build = entry.get("build") or entry.get("model") or entry["expect"]
     if "model" not in entry:
         assert t.model == entry["expect"], f"symcnn chose {t.model}"
-    model = oracle.build(torch, path, build, args, entry.get("device", "meta"))
-    real = oracle.measure(torch, model, [oracle.tensor(torch, s) for s in entry["inputs"]])
+    device = entry.get("device", "meta")
+    model = oracle.build(torch, path, build, args, device)
+    real = oracle.measure(torch, model, [oracle.tensor(torch, s, device) for s in entry["inputs"]])
 
     assert [_ints(s) for s in t.input_shapes] == [_ints(oracle.tensor(torch, s).shape) for s in entry["inputs"]]
     assert t.total_params == real.params
     assert _ints(t.output_shape) == real.output
-    calls = [(s.name, _ints(s.output)) for s in t.steps if s.via == "module" and not s.note]
+    # a subclass of a torch layer with a forward of its own (super().forward(x)[..., :-p], F.conv2d(x,
+    # self.weight)): torch's hook sees what its forward returns, symcnn the layer's own output or the
+    # functional op's (the total MACs are compared)
+    calls = [(s.name, _ints(s.output)) for s in t.steps if s.via == "module" and not s.note
+             and s.name not in real.custom]
     scripted = not entry.get("hooks", True)
     if not scripted:
         assert calls == real.calls
         ours = _macs_by_name(t)
-        assert {n: ours.get(n, 0) for n in real.macs} == real.macs
+        assert {n: ours.get(n, 0) for n in real.macs if n not in real.custom} == \
+            {n: m for n, m in real.macs.items() if n not in real.custom}
     else:   # TorchScript runs its modules without Python hooks: torch shows no layer
         assert real.calls == [] and len(calls) > 0
     assert t.total_macs == real.total_macs
