@@ -167,6 +167,7 @@ def patched(s: rec.Session) -> Iterator[None]:
                 (torch.utils.data.DataLoader, "__iter__", _batches(torch.utils.data.DataLoader.__iter__, torch)),
                 (torch.Tensor, "backward", _stops("loss.backward()")),
                 (torch.optim.Optimizer, "step", _stops("the first optimizer step")),
+                (torch.autograd, "grad", _stops("torch.autograd.grad")),
                 (torch.nn.Module, "to", _stay(torch.nn.Module.to)), (torch.nn.Module, "cuda", self_),
                 (torch.nn.Module, "cpu", self_), (torch.Tensor, "to", _stay(torch.Tensor.to)),
                 (torch.Tensor, "cuda", self_), (torch.Tensor, "cpu", self_), (torch.cuda, "set_device", _inert),

@@ -7,7 +7,8 @@ built from it, and what torch says about that model, to compare with symcnn.
 - Packages that are not installed here (matplotlib, wandb, visdom, tensorboardX, torchvision, ...) are
   inert modules, as if installed and doing nothing; ``.cuda()``, ``.to(device)`` and
   ``torch.cuda.set_device`` keep the model on the meta device (a GPU machine runs the file the same way).
-- The file stops where training starts (a DataLoader iterated, ``loss.backward()``, an optimizer step),
+- The file stops where training starts (a DataLoader iterated, ``loss.backward()``, ``autograd.grad``, an
+  optimizer step),
   as symcnn stops it: what runs after that never changes the model's shapes.
 - ``measure`` runs the model once: forward hooks on torch's own layers (each layer's output shape, in
   call order) and ``torch.utils.flop_counter.FlopCounterMode`` (torch's own count: 2 FLOPs per
@@ -128,6 +129,7 @@ def _environment(torch, path: Path, args: tuple[str, ...], device: str):
     patches = [mock.patch.object(torch.utils.data.DataLoader, "__iter__", _stops("DataLoader")),
                mock.patch.object(torch.Tensor, "backward", _stops("backward")),
                mock.patch.object(torch.optim.Optimizer, "step", _stops("step")),
+               mock.patch.object(torch.autograd, "grad", _stops("grad")),
                mock.patch.object(torch.nn.Module, "cuda", lambda self, *a, **k: self),
                mock.patch.object(torch.Tensor, "cuda", lambda self, *a, **k: self),
                mock.patch.object(torch.cuda, "set_device", lambda *a, **k: None),

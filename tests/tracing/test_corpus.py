@@ -113,3 +113,29 @@ def test_corpus_net_equals_torch(torch, entry, tmp_path, monkeypatch):
         _same(live, closed, "closed forms: live model vs stand-in")
         assert closed.output_shape != t.output_shape or all(isinstance(v, Integer) for v in t.output_shape)
         assert any({H, W} & v.free_symbols for s in closed.steps for v in s.output), "no size depends on H, W"
+
+
+def test_a_lazy_model_never_called_is_one_clear_error_when_traced_live(torch):
+    with torch.device("meta"):
+        model = torch.nn.Sequential(torch.nn.LazyConv2d(8, 3), torch.nn.ReLU(), torch.nn.LazyLinear(4))
+    with pytest.raises(symcnn.TraceError, match=r"^0 is a lazy module that was never called: torch has not "
+                       r"inferred its sizes yet\. Fix: call the model once"):
+        symcnn.trace(model, (1, 3, 8, 8))
+    model(torch.zeros(1, 3, 8, 8, device="meta"))          # materialized: as the stand-in's lazy layers
+    t = symcnn.trace(model, (1, 3, 8, 8))
+    assert [s.key for s in t.steps] == ["nn.Conv2d", "nn.ReLU", "nn.Linear"]
+    assert t.total_params == sum(p.numel() for p in model.parameters()) == 3 * 8 * 9 + 8 + 6 * 4 + 4
+
+
+def test_gradients_in_a_forward_are_refused_and_at_module_level_stop_the_file(tmp_path):
+    p = tmp_path / "net.py"
+    p.write_text("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+                 "        super().__init__()\n        self.fc = nn.Linear(4, 1)\n\n    def forward(self, x):\n"
+                 "        y = self.fc(x)\n        return torch.autograd.grad(y.sum(), x)[0]\n\n\nnet = Net()\n"
+                 "x = torch.rand(2, 4)\ntorch.autograd.grad(net.fc(x).sum(), x)\n")
+    with pytest.raises(symcnn.UnsupportedError, match=r"net\.py:12: torch\.autograd\.grad is not supported"):
+        symcnn.trace(p)
+    p.write_text(p.read_text().replace("return torch.autograd.grad(y.sum(), x)[0]", "return y"))
+    t = symcnn.trace(p)
+    assert t.output_shape == (2, 1) and any("net.py:17: stopped running net.py where training starts "
+                                             "(torch.autograd.grad)" in n for n in t.notes)
