@@ -139,3 +139,13 @@ def test_gradients_in_a_forward_are_refused_and_at_module_level_stop_the_file(tm
     t = symcnn.trace(p)
     assert t.output_shape == (2, 1) and any("net.py:17: stopped running net.py where training starts "
                                              "(torch.autograd.grad)" in n for n in t.notes)
+
+
+def test_a_bool_mask_index_is_its_own_error_not_a_truth_value(tmp_path):
+    """x[x > 0]: `Ellipsis in index` compared the mask with ... and asked for its truth value."""
+    p = tmp_path / "net.py"
+    p.write_text("import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n"
+                 "        return x[x > 0]\n\n\nnet = Net()\n")
+    with pytest.raises(symcnn.TraceError, match=r"net\.py:6: indexing with a bool mask keeps a number of entries "
+                       r"that depends on data\. Fix: use torch\.where"):
+        symcnn.trace(p, (1, 4))
