@@ -38,7 +38,7 @@ class UpsamplingBilinear(Upsample):
 
 @rule("F.affine_grid", nd=0)
 class AffineGrid(Rule):
-    """Affine matrices θ (N, 2, 3) and a size (N, C, H, W) → the sampling grid (N, H, W, 2); θ (N, 3, 4)
+    """Affine matrices theta (N, 2, 3) and a size (N, C, H, W) → the sampling grid (N, H, W, 2); theta (N, 3, 4)
     and (N, C, T, H, W) → (N, T, H, W, 3). MACs: 0 (not counted)."""
 
     family = "resample"

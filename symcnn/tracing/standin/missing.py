@@ -64,6 +64,21 @@ class Missing:
         err.needs_torch = self._qualname.split(".")[0] in LIBRARIES   # torchvision.ops.X: real torch has it
         raise err.located(rec.where())
 
+    def unsupported(self, use: str) -> UnsupportedError:
+        """The error for using this placeholder as a tensor (``use``: what was done with it), naming the
+        function that made it: ``torch.meshgrid is not supported by symcnn yet``."""
+        root = self._qualname.split("(")[0]
+        top = root.split(".")[0]
+        if self._uninstalled:
+            err = UnsupportedError(f"{root} comes from {self._uninstalled}, which is not installed",
+                                   fix=f"pip install {self._uninstalled}")
+        else:
+            err = UnsupportedError(f"{root} is not supported by symcnn yet ({use})",
+                                   fix="build that tensor with the functions symcnn models, or run the file with "
+                                       "real torch (--backend torch)")
+        err.needs_torch = top in ("torch", *LIBRARIES)
+        return err.located(rec.where())
+
     def __mro_entries__(self, bases: tuple) -> tuple:
         return (type(f"Missing<{self._qualname}>", (MissingBase,), {"_missing_base": self._qualname}),)
 
