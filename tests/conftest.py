@@ -35,6 +35,16 @@ def torch():
 
 
 @pytest.fixture(scope="session")
+def numpy():
+    """numpy, which model files of the corpus (tests/tracing/corpus) build their models with."""
+    try:
+        import numpy as _numpy
+    except ImportError:
+        _missing("numpy")
+    return _numpy
+
+
+@pytest.fixture(scope="session")
 def pdflatex():
     path = shutil.which("pdflatex")
     if not path:

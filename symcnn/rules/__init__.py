@@ -2,8 +2,9 @@
 
 conv (Conv, ConvTranspose), pool (max/avg/LP/adaptive pools), linear (Linear, Bilinear, Identity,
 Embedding, Flatten, Unflatten), activation (the category table of weightless shape-preserving
-layers, PReLU, GLU), norm (batch/instance/layer/group/local response norm), resample (Upsample and
-the padding layers), shuffle (PixelShuffle/Unshuffle, Fold/Unfold), recurrent (RNN/LSTM/GRU), cells (their cells),
+layers, PReLU, GLU), norm (batch/instance/layer/group/local response/RMS norm), resample (Upsample and
+the padding layers), sampling (UpsamplingNearest2d/Bilinear2d, F.affine_grid, F.grid_sample), unpool
+(MaxUnpool), shuffle (PixelShuffle/Unshuffle, ChannelShuffle, Fold/Unfold), recurrent (RNN/LSTM/GRU), cells (their cells),
 attention (MultiheadAttention, F.scaled_dot_product_attention), transformer (the encoder/decoder layers,
 composed of the rules above) and stacks (TransformerEncoder/Decoder, nn.Transformer); common holds shared
 helpers.
@@ -24,7 +25,9 @@ from . import (  # noqa: F401
     pool,
     recurrent,
     resample,
+    sampling,
     shuffle,
     stacks,
     transformer,
+    unpool,
 )

@@ -1,4 +1,5 @@
-"""Normalisation: BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, LayerNorm, GroupNorm, LocalResponseNorm.
+"""Normalisation: BatchNorm1d/2d/3d, SyncBatchNorm, InstanceNorm1d/2d/3d, LayerNorm, RMSNorm, GroupNorm,
+LocalResponseNorm.
 
 Parameters are weight and bias (when affine); running_mean/running_var/num_batches_tracked are
 buffers, not parameters, so they are not counted (as torch's ``parameters()``).
@@ -66,6 +67,32 @@ class BatchNorm(_Affine):
         return Result(x, Integer(0))
 
 
+@rule("nn.SyncBatchNorm", nd=0)
+class SyncBatchNorm(BatchNorm):
+    """Batch normalisation synchronised across processes; traced as used for inference (eval), where it
+    is BatchNorm over the channel dim 1 of any input (N, C, *) with at least 2 dims.
+
+    MACs: 0 (normalisation is not counted as multiply-accumulates).
+    """
+
+    reference = TORCH_DOCS + "torch.nn.SyncBatchNorm.html"
+
+    def setup(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+              process_group=None, device=None, dtype=None, *, bias=True):
+        super().setup(num_features, eps, momentum, affine, track_running_stats, bias=bias)
+
+    def forward(self, x):
+        if len(x) < 2:
+            raise RuleError(f"SyncBatchNorm expects at least a 2-D input (N, C, *), got {fmt_shape(x)}",
+                            fix="add a batch dimension")
+        if self.affine or self.track:
+            _channels(x[1], self.num_features, self.name)
+        if not self.track:
+            require(Ne(x[0] * numel(x[2:]), 1), lambda: f"{self.name} without running stats needs more than "
+                    f"1 value per channel, got input {fmt_shape(x)}", fix="use a batch larger than 1")
+        return Result(x, Integer(0))
+
+
 @rule("nn.InstanceNorm1d", "nn.InstanceNorm2d", "nn.InstanceNorm3d")
 class InstanceNorm(_Affine):
     """Instance normalisation per sample and channel; input (N, C, *spatial) or (C, *spatial).
@@ -120,6 +147,20 @@ class LayerNorm(_Affine):
             require(Eq(a, b), lambda: f"normalized_shape={ns} does not match the input's trailing dims "
                     f"{fmt_shape(tail)}", fix=f"set normalized_shape={fmt_shape(tail)}")
         return Result(x, Integer(0))
+
+
+@rule("nn.RMSNorm", nd=0)
+class RMSNorm(LayerNorm):
+    """Root-mean-square normalisation over the trailing normalized_shape dims; a weight of that shape
+    (elementwise_affine), no bias.
+
+    MACs: 0 (normalisation is not counted as multiply-accumulates).
+    """
+
+    reference = TORCH_DOCS + "torch.nn.RMSNorm.html"
+
+    def setup(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().setup(normalized_shape, elementwise_affine=elementwise_affine, bias=False)
 
 
 @rule("nn.GroupNorm", nd=0)
@@ -177,4 +218,4 @@ class LocalResponseNorm(Rule):
         return Result(x, Integer(0))
 
 
-__all__ = ["BatchNorm", "GroupNorm", "InstanceNorm", "LayerNorm", "LocalResponseNorm"]
+__all__ = ["BatchNorm", "GroupNorm", "InstanceNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm", "SyncBatchNorm"]

@@ -1,4 +1,4 @@
-"""Rearranging layers: PixelShuffle, PixelUnshuffle, Unfold (im2col) and Fold (col2im).
+"""Rearranging layers: PixelShuffle, PixelUnshuffle, ChannelShuffle, Unfold (im2col) and Fold (col2im).
 
 MACs: 0 for every layer here (they move values, Fold adds overlapping ones; nothing is counted).
 Owns: these rules and torch's checks for them. Never: import torch.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sympy import Eq, Integer, Mod
 
 from ..core.errors import RuleError
-from ..core.symbols import D, K, P, R, S
+from ..core.symbols import D, G, K, P, R, S
 from .base import TORCH_DOCS, Result, Rule, axis_name, fmt_shape, numel, require, rule, window
 from .common import exact_div
 
@@ -61,6 +61,28 @@ class PixelUnshuffle(Rule):
             require(Eq(Mod(v, r), 0), lambda: f"{name} {v} must be divisible by downscale_factor={r}",
                     fix=f"use a {name} that is a multiple of {r}")
         return Result((*lead, c * r * r, exact_div(h, r), exact_div(w, r)), Integer(0))
+
+
+@rule("nn.ChannelShuffle", nd=0)
+class ChannelShuffle(Rule):
+    """(N, C, *) → the same shape, the channels regrouped: (g, C/g) read as (C/g, g). MACs: 0 (a rearrangement)."""
+
+    family = "shuffle"
+    reference = TORCH_DOCS + "torch.nn.ChannelShuffle.html"
+    legend = {"groups": G}
+
+    def setup(self, groups):
+        require(groups > 0, lambda: f"groups={groups} must be positive", fix="use groups >= 1")
+        self.groups = groups
+
+    def forward(self, x):
+        if len(x) < 3:
+            raise RuleError(f"ChannelShuffle expects at least 3 dims (N, C, *), got {fmt_shape(x)}",
+                            fix="add the batch dimension")
+        g = self.groups
+        require(Eq(Mod(x[1], g), 0), lambda: f"channels {x[1]} must be divisible by groups={g}",
+                fix=f"use a channel count that is a multiple of {g}")
+        return Result(x, Integer(0))
 
 
 class _Blocks(Rule):
@@ -139,4 +161,4 @@ class Fold(_Blocks):
         return Result((*lead, exact_div(ck, kk), *self.output_size), Integer(0))
 
 
-__all__ = ["Fold", "PixelShuffle", "PixelUnshuffle", "Unfold"]
+__all__ = ["ChannelShuffle", "Fold", "PixelShuffle", "PixelUnshuffle", "Unfold"]

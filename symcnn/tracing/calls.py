@@ -39,7 +39,7 @@ def shapes_of(value: Any) -> Any:
 
 def outputs(result: Result, out) -> Any:
     """The tensors of a rule's result, structured as torch returns them (``Result.nest``)."""
-    tensors = [out, *(type(out)(sh, out.step, out.dtype) for sh in result.extra_shapes)]
+    tensors = [out, *(type(out)(sh, out.step, out._dtype) for sh in result.extra_shapes)]
     if result.nest is None:
         return tuple(tensors) if result.extra_shapes else out
 

@@ -196,7 +196,8 @@ def from_spec(spec: str, ns: dict, s: rec.Session) -> tuple[str, Any]:
         if isinstance(tree, ast.Call):
             fn = _ref(tree.func, ns, spec)
             args = tuple(_value(a, ns, spec) for a in tree.args)
-            if any(k.arg is None for k in tree.keywords):
+            names = [k.arg for k in tree.keywords]
+            if None in names or len(set(names)) < len(names):   # **kwargs, or a keyword given twice
                 raise _BadSpec(spec)
             kwargs = {k.arg: _value(k.value, ns, spec) for k in tree.keywords}
             label = spec.strip()

@@ -67,8 +67,8 @@ def index_shape(shape: tuple, index) -> tuple:
     if used > len(shape):
         raise RuleError(f"too many indices for a {len(shape)}-D tensor: {used} were given",
                         fix="index at most one entry per dim")
-    if Ellipsis in idx:
-        k = idx.index(Ellipsis)
+    if any(i is Ellipsis for i in idx):    # never `Ellipsis in idx`: it compares an index tensor (mask == ...)
+        k = next(j for j, i in enumerate(idx) if i is Ellipsis)
         idx = idx[:k] + (slice(None),) * (len(shape) - used) + idx[k + 1:]
     out, axis = [], 0
     for i in idx:
@@ -102,8 +102,8 @@ def slice_starts(shape: tuple, index) -> tuple:
     removes it (the offsets receptive fields need; index_shape has validated the index)."""
     idx = index if isinstance(index, tuple) else (index,)
     used = sum(1 for i in idx if i is not None and i is not Ellipsis)
-    if Ellipsis in idx:
-        k = idx.index(Ellipsis)
+    if any(i is Ellipsis for i in idx):    # never `Ellipsis in idx`: it compares an index tensor (mask == ...)
+        k = next(j for j, i in enumerate(idx) if i is Ellipsis)
         idx = idx[:k] + (slice(None),) * (len(shape) - used) + idx[k + 1:]
     out = []
     for i in (i for i in idx if i is not None):

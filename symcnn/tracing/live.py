@@ -5,7 +5,8 @@ on the meta device work too.
 While the model runs on symbolic inputs: every parameter and buffer is swapped for a symbolic tensor
 of its shape, dtype and ``requires_grad`` (shared ones stay shared); every leaf module whose class is
 torch's own and has a rule (``nn.Conv2d``...) gets that rule, rebuilt from the module's attributes, and
-is recorded exactly as the stand-in records it (layercall.call_layer); everything else runs its own
+is recorded exactly as the stand-in records it (layercall.call_layer); a subclass of such a class with a
+forward of its own runs it, and its ``super().forward(x)`` is the rule; everything else runs its own
 forward, whose torch calls reach the stand-in through torchfn. Names come from ``named_modules()``.
 Everything is put back afterwards, even on error.
 Owns: is_module(), trace_module() (torchargs.py rebuilds the rules). Never: run the model on data, change the model.
@@ -27,7 +28,7 @@ from .modtree import Entry, module_infos, output_shape, own_params
 from .params import unrecorded_params
 from .standin.module import Parameter
 from .tensor import SymTensor
-from .torchargs import module_rule
+from .torchargs import layer_class, module_rule
 from .tracedata import Trace
 
 
@@ -51,7 +52,7 @@ def _symbolic(t: Any, requires_grad: bool | None) -> SymTensor:
 @contextmanager
 def _swapped(model: Any, rules: dict[int, tuple[str, Rule]]) -> Iterator[None]:
     """Symbolic parameters and buffers, and rule-backed forwards, for the duration of the trace."""
-    saved, made = [], {}
+    saved, made, classes = [], {}, {}
     try:
         for m in model.modules():
             for table, grad in ((m._parameters, True), (m._buffers, False)):
@@ -62,14 +63,32 @@ def _swapped(model: Any, rules: dict[int, tuple[str, Rule]]) -> Iterator[None]:
                         saved.append((table, n, t))
                         table[n] = made[id(t)]
             if id(m) in rules:
-                key, rule = rules[id(m)]
-                m.__dict__["forward"] = lambda x, *a, _m=m, _k=key, _r=rule, **k: call_layer(_m, _k, _r, x, a, k)
+                base = layer_class(m)
+                if type(m).forward is base.forward:
+                    key, rule = rules[id(m)]
+                    m.__dict__["forward"] = lambda x, *a, _m=m, _k=key, _r=rule, **k: call_layer(_m, _k, _r, x, a, k)
+                elif base not in classes:   # a subclass's own forward runs; its super().forward is the rule
+                    classes[base] = base.__dict__["forward"]
+                    base.forward = _layer_forward(classes[base], rules)
         yield
     finally:
         for table, n, t in reversed(saved):
             table[n] = t
         for m in model.modules():
             m.__dict__.pop("forward", None)
+        for base, forward in classes.items():
+            base.forward = forward
+
+
+def _layer_forward(original: Any, rules: dict[int, tuple[str, Rule]]) -> Any:
+    """A torch layer class's forward while a live model runs: the rule for the model's layers (a subclass
+    calling ``super().forward(x)``), torch's own for any other module."""
+    def forward(self: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
+        if id(self) in rules:
+            key, rule = rules[id(self)]
+            return call_layer(self, key, rule, x, args, kwargs)
+        return original(self, x, *args, **kwargs)
+    return forward
 
 
 def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None, source: str = "") -> Trace:
@@ -79,6 +98,18 @@ def trace_module(model: Any, inputs: list[InputSpec], *, name: str | None = None
     from . import torchfn  # imports real torch: only when a live model is traced
 
     name = name or type(model).__name__
+    scripted = next((n or name for n, m in model.named_modules()
+                     if isinstance(m.__dict__.get("_c"), torch._C.ScriptModule)), None)   # compiled
+    if scripted is not None:
+        raise TraceError(f"{scripted} is a TorchScript module: its forward is compiled, and symcnn runs a model's "
+                         "Python code", fix="trace the model before torch.jit.script, or the net.py that defines it "
+                         "(symcnn runs TorchScript classes as plain Python)")
+    lazy = next((n or name for n, m in model.named_modules()
+                 if isinstance(m, torch.nn.modules.lazy.LazyModuleMixin) and m.has_uninitialized_params()), None)
+    if lazy is not None:
+        raise TraceError(f"{lazy} is a lazy module that was never called: torch has not inferred its sizes yet",
+                         fix="call the model once on an example input before tracing it (model(x)), or trace "
+                             "the net.py that defines it")
     s = rec.Session(filename="<live>", display=name, live=True)
     rules, covered = {}, set()   # covered: the children of a composite layer's rule (its own parts)
     for m in model.modules():

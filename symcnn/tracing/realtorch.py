@@ -1,9 +1,11 @@
 """The torch backend: a net.py, or a ``package.module:factory(...)``, run with real torch installed, for
 code the stand-in cannot run (torchvision or timm models, a lab's own package that needs real torch).
 
-While the file runs, models are built on the meta device (no weight memory), moving them between
-devices does nothing, and training stops where it starts (a DataLoader iterated, an optimizer step,
-``loss.backward()``), as with the stand-in. The model is then traced live (live.py): the numbers
+While the file runs, models are built on the meta device (no weight memory) and the script's own data
+stays real (_meta_models); moving them between devices (or choosing a GPU) does nothing; TorchScript
+passes through (``torch.jit.script``, ``ScriptModule``, ``script_method``: the model is plain Python);
+training stops where it starts (a DataLoader over anything but a TensorDataset iterated, an optimizer
+step, ``loss.backward()``), as with the stand-in. The model is then traced live (live.py): the numbers
 come from symcnn's own rules, never from computing on data.
 Owns: importable(), kinds(), patched(), build_spec(). Never: run the model on data.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -71,6 +74,16 @@ def _stay(original: Any):
     return to
 
 
+def _inert(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _passed(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
+    """torch.jit.script / trace / script_method while a net.py runs: what they were given (a decorator
+    with arguments gives itself back)."""
+    return _passed if obj is None else obj
+
+
 @contextmanager
 def _swap(owner: Any, name: str, value: Any) -> Iterator[None]:
     saved = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
@@ -79,6 +92,61 @@ def _swap(owner: Any, name: str, value: Any) -> Iterator[None]:
         yield
     finally:
         setattr(owner, name, saved)
+
+
+def _building(torch: Any) -> bool:
+    """Is the caller inside the ``__init__`` of one of torch's own layers (making its weights)?"""
+    f = sys._getframe(2)
+    while f is not None:
+        if f.f_code.co_name == "__init__" and _TORCH_LAYERS in f.f_code.co_filename.replace("\\", "/") \
+                and isinstance(f.f_locals.get("self"), torch.nn.Module):
+            return True
+        f = f.f_back
+    return False
+
+
+_TORCH_LAYERS = "torch/nn/modules/"
+
+
+def _meta_models(torch: Any) -> Any:
+    """A torch-function mode: the weights torch's layers make in their constructors (``nn.Linear(25088,
+    4096)``) go on the meta device, so no weight memory is used; every other tensor stays real (the
+    script's data, a model's own small tensors: random_split, a shuffled DataLoader, ``.tolist()``,
+    ``torch.linspace(0, 0.1, 12)[i].item()`` work); an op mixing the two (a model called on real data)
+    runs on meta."""
+    from torch.overrides import TorchFunctionMode
+    from torch.utils._device import _device_constructors
+    from torch.utils._pytree import tree_flatten, tree_map
+
+    meta = torch.device("meta")
+
+    class MetaModels(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if func in _device_constructors() and kwargs.get("device") is None and _building(torch):
+                kwargs["device"] = meta
+            else:
+                tensors = [t for t in tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
+                if any(t.is_meta for t in tensors) and not all(t.is_meta for t in tensors):
+                    args, kwargs = tree_map(lambda v: torch.empty_like(v, device=meta) if isinstance(v, torch.Tensor)
+                                            and not v.is_meta else v, (args, kwargs))
+            return func(*args, **kwargs)
+
+    return MetaModels()
+
+
+def _batches(original: Any, torch: Any):
+    """DataLoader.__iter__: a loader over a TensorDataset yields its first batches (as the stand-in's
+    does: the data is there); iterating any other data is where training starts."""
+    from .standin.library import MAX_BATCHES
+
+    stop = _stops("the first iteration over a DataLoader")
+
+    def iterate(self: Any) -> Any:
+        if isinstance(self.dataset, torch.utils.data.TensorDataset):
+            return itertools.islice(original(self), MAX_BATCHES)
+        return stop()
+    return iterate
 
 
 @contextmanager
@@ -94,14 +162,18 @@ def patched(s: rec.Session) -> Iterator[None]:
 
     self_ = lambda self, *a, **k: self  # noqa: E731
     with ExitStack() as stack:
-        stack.enter_context(torch.device("meta"))
+        stack.enter_context(_meta_models(torch))
         for owner, name, value in (
-                (torch.utils.data.DataLoader, "__iter__", _stops("the first iteration over a DataLoader")),
+                (torch.utils.data.DataLoader, "__iter__", _batches(torch.utils.data.DataLoader.__iter__, torch)),
                 (torch.Tensor, "backward", _stops("loss.backward()")),
                 (torch.optim.Optimizer, "step", _stops("the first optimizer step")),
+                (torch.autograd, "grad", _stops("torch.autograd.grad")),
                 (torch.nn.Module, "to", _stay(torch.nn.Module.to)), (torch.nn.Module, "cuda", self_),
                 (torch.nn.Module, "cpu", self_), (torch.Tensor, "to", _stay(torch.Tensor.to)),
-                (torch.Tensor, "cuda", self_), (torch.Tensor, "cpu", self_)):
+                (torch.Tensor, "cuda", self_), (torch.Tensor, "cpu", self_), (torch.cuda, "set_device", _inert),
+                # TorchScript passes through, as in the stand-in: the model is traced as plain Python
+                (torch.jit, "ScriptModule", torch.nn.Module), (torch.jit, "script_method", _passed),
+                (torch.jit, "script", _passed), (torch.jit, "trace", _passed)):
             stack.enter_context(_swap(owner, name, value))
         hook = torch.nn.modules.module.register_module_forward_pre_hook(top_call)
         stack.callback(hook.remove)

@@ -82,13 +82,21 @@ def _attributes(module: Any, cls: type[Rule]) -> dict | None:
     return kwargs
 
 
+def layer_class(module: Any) -> type | None:
+    """The torch layer class with a rule that ``module`` is (or subclasses: ``class CausalConv1d(nn.Conv1d)``)."""
+    nn = sys.modules["torch"].nn
+    return next((c for c in type(module).__mro__
+                 if getattr(nn, c.__name__, None) is c and RULES.get(f"nn.{c.__name__}") is not None), None)
+
+
 def module_rule(module: Any) -> tuple[str, Rule] | None:
-    """(key, rule) for a module of one of torch's own layer classes that has a rule; None: the module
-    runs its own forward (a subclass, a container, a layer symcnn has no rule for)."""
-    cls = type(module)
-    key = f"nn.{cls.__name__}"
-    if getattr(sys.modules["torch"].nn, cls.__name__, None) is not cls or RULES.get(key) is None:
+    """(key, rule) for a module of one of torch's own layer classes that has a rule, or of a subclass of
+    one (its key is the torch class's: the stand-in records it so); None: the module runs its own
+    forward (a container, a layer symcnn has no rule for)."""
+    cls = layer_class(module)
+    if cls is None:
         return None
+    key = f"nn.{cls.__name__}"
     composite = COMPOSITES.get(cls.__name__)
     if composite is None and next(module.children(), None) is not None:
         return None   # children of its own (a parametrized weight): let its forward run
@@ -99,4 +107,4 @@ def module_rule(module: Any) -> tuple[str, Rule] | None:
         return None
 
 
-__all__ = ["COMPOSITES", "module_rule"]
+__all__ = ["COMPOSITES", "layer_class", "module_rule"]

@@ -75,9 +75,16 @@ def _as_written(func: Any, name: str) -> str:
     return name
 
 
+def _qualified(func: Any) -> str:
+    """The name of a function torch's index lacks: ``torch._weight_norm`` (qualified as a method of
+    torch's _VariableFunctionsClass), else its qualified name."""
+    name = getattr(func, "__qualname__", repr(func))
+    return "torch." + name.split(".", 1)[1] if name.startswith("_VariableFunctionsClass.") else name
+
+
 def implementation(func: Any) -> tuple[str, Any]:
     """(torch's name of ``func``, the stand-in's implementation or None)."""
-    name = _as_written(func, resolve_name(func) or getattr(func, "__qualname__", repr(func)))
+    name = _as_written(func, resolve_name(func) or _qualified(func))
     if name.startswith("torch.Tensor."):
         attr = name.removeprefix("torch.Tensor.")
         if attr.endswith(".__get__"):       # a property of a real tensor: the same on the symbolic one
@@ -96,7 +103,7 @@ def implementation(func: Any) -> tuple[str, Any]:
 
 def dispatch(func: Any, args: tuple, kwargs: dict | None) -> Any:
     name, impl = implementation(func)
-    if name in _INERT:
+    if name in _INERT or name.startswith("profiler."):   # nn.DataParallel's record_function: no data
         return func(*args, **(kwargs or {}))
     if impl is None:
         where = rec.where()
@@ -119,6 +126,7 @@ class Dispatch(TorchFunctionMode):
 def bridged() -> Iterator[None]:
     """While a live model runs: real torch functions accept symbolic tensors and answer through the
     stand-in (SymTensor.__torch_function__ and this module's mode), and ``x.dtype`` is torch's dtype."""
+    resolve_name(torch.add)   # torch's index of names (cached once): built from the real functions, not ours
     SymTensor._torch_function = staticmethod(dispatch)
     SymTensor._torch_dtype = staticmethod(lambda name: getattr(torch, name))
     saved = {n: getattr(torch.nn.functional, n) for n in _PYTHON_ONLY}
@@ -133,9 +141,11 @@ def bridged() -> Iterator[None]:
             setattr(torch.nn.functional, n, original)
 
 
-# F functions torch writes in Python without torch-function dispatch (deprecated wrappers that call a
-# tensor method): while a live model runs they are routed to the stand-in's, so the step is F.sigmoid
-_PYTHON_ONLY = ("sigmoid", "tanh", "upsample")
+# F functions that never reach torch-function dispatch with symbolic arguments: Python wrappers that call
+# a tensor method (F.sigmoid, so the step is F.sigmoid), and C functions whose argument parser refuses a
+# symbolic size before dispatching (F.avg_pool2d(x, x.size(2)), F.pad(x, [dw // 2, dw - dw // 2])): while
+# a live model runs they are routed to the stand-in's
+_PYTHON_ONLY = ("sigmoid", "tanh", "upsample", "avg_pool1d", "avg_pool2d", "avg_pool3d", "pad")
 
 
 def _routed(name: str, original: Any) -> Any:

@@ -331,9 +331,11 @@ FAMILIES = {
 }
 
 
+from oracle_more import MORE_FAMILIES  # noqa: E402  (its generators use Case, T, _axes, _input above)
 from oracle_seq import SEQ_FAMILIES  # noqa: E402  (its generators use Case, T, M, SAME above)
 
 FAMILIES.update(SEQ_FAMILIES)
+FAMILIES.update(MORE_FAMILIES)
 
 
 def family_cases(family: str) -> list[Case]:

@@ -44,6 +44,7 @@ for nd in (1, 2, 3):
         f"nn.ReplicationPad{nd}d": ((P,), {}, SP[nd]),
         f"nn.CircularPad{nd}d": ((P,), {}, SP[nd]),
         f"nn.Dropout{nd}d": ((), {}, (N, C, L) if nd == 1 else SP[nd]),
+        f"nn.MaxUnpool{nd}d": ((K,), {"stride": S, "padding": P}, (SP[nd], SP[nd])),
     }
 SYMBOLIC |= {f"nn.{name}": ((), {}, X2) for name in ACTIVATIONS if f"nn.{name}" not in SYMBOLIC}
 SYMBOLIC |= {
@@ -72,6 +73,11 @@ SYMBOLIC |= {
     "nn.TransformerDecoder": ((symcnn.make("nn.TransformerDecoderLayer", 8, 2, 7), N_layers),
                               {"norm": symcnn.make("nn.LayerNorm", 8)}, ((L, N, 8), (L_s, N, 8))),
     "nn.Transformer": ((E, N_heads, N_enc, N_dec, D_ff), {}, ((L_s, N, E), (L, N, E))),
+    "nn.SyncBatchNorm": ((C,), {}, (N, C, T, H, W)), "nn.RMSNorm": (((H, W),), {}, X2),
+    "nn.ChannelShuffle": ((G,), {}, (N, G * C, H, W)),
+    "nn.UpsamplingNearest2d": ((), {"scale_factor": 2}, X2), "nn.UpsamplingBilinear2d": (((L, L_s),), {}, X2),
+    "F.affine_grid": ((), {"size": (N, C, H, W)}, (N, 2, 3)),
+    "F.grid_sample": ((), {"mode": "nearest"}, (X2, (N, L, L_s, 2))),
 }
 
 
@@ -95,7 +101,7 @@ def test_symbolic_matches_numeric(key):
     rule, res = _apply(key, args, kwargs, shape)
     # the numeric rule, built from the same arguments with numbers substituted
     nargs = tuple(tuple(_sub(v) for v in a) if isinstance(a, tuple) else _sub(a) for a in args)
-    nkw = {k: _sub(v) for k, v in kwargs.items()}
+    nkw = {k: tuple(_sub(e) for e in v) if isinstance(v, tuple) else _sub(v) for k, v in kwargs.items()}
     nshape = tuple(tuple(_sub(v) for v in s) for s in shape) if isinstance(shape[0], tuple) \
         else tuple(_sub(v) for v in shape)
     nrule, nres = _apply(key, nargs, nkw, nshape)

@@ -56,8 +56,8 @@ def test_module_callable_equals_torch(torch, modellib, spec, build):
 def test_a_net_py_that_needs_real_torch_runs_with_it_and_says_so(torch, modellib):
     r = _cli("summary", str(USES), "--input", "1x3x32x32", "--json")
     assert r.returncode == 0, r.stderr
-    assert ("symcnn: note: ran uses_modellib.py with real torch, since the stand-in cannot: ValueError: not "
-            "enough values to unpack (expected 2, got 0)") in r.stderr
+    assert ("symcnn: note: ran uses_modellib.py with real torch, since the stand-in cannot: torch.meshgrid is not "
+            "supported by symcnn yet (torch.stack of it)") in r.stderr
     import json
 
     params, out = _torch_numbers(torch, modellib.create_model("posnet_tiny", num_classes=5).eval(), (1, 3, 32, 32))
@@ -71,8 +71,9 @@ def test_a_net_py_that_needs_real_torch_runs_with_it_and_says_so(torch, modellib
 def test_the_stand_in_alone_says_what_fails(torch):
     r = _cli("summary", str(USES), "--input", "1x3x32x32", "--backend", "stand-in")
     assert r.returncode == 2
-    assert r.stderr.strip() == ("symcnn: error: modellib/layers.py:11: ValueError: not enough values to unpack "
-                                "(expected 2, got 0).")
+    assert r.stderr.strip() == ("symcnn: error: modellib/layers.py:12: torch.meshgrid is not supported by symcnn yet "
+                                "(torch.stack of it). Fix: build that tensor with the functions symcnn models, or run "
+                                "the file with real torch (--backend torch)")
 
 
 def test_the_python_api_takes_the_library_model(torch, modellib):

@@ -102,10 +102,30 @@ def _adaptive(kind, nd):
     return adaptive
 
 
+def _max_unpool(nd):
+    def max_unpool(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+        return apply(f"F.max_unpool{nd}d", f"nn.MaxUnpool{nd}d", input, kernel_size, stride=stride, padding=padding,
+                     more=(indices,), call={"output_size": output_size})
+    max_unpool.__name__ = f"max_unpool{nd}d"
+    return max_unpool
+
+
 max_pool1d, max_pool2d, max_pool3d = _max_pool(1), _max_pool(2), _max_pool(3)
+max_unpool1d, max_unpool2d, max_unpool3d = _max_unpool(1), _max_unpool(2), _max_unpool(3)
+
+
+def _with_indices(pool):
+    def with_indices(input, *args, **kwargs):
+        return pool(input, *args, **{**kwargs, "return_indices": True})
+    with_indices.__name__ = f"{pool.__name__}_with_indices"
+    return with_indices
 avg_pool1d, avg_pool2d, avg_pool3d = _avg_pool(1), _avg_pool(2), _avg_pool(3)
 adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d = (_adaptive("Avg", n) for n in (1, 2, 3))
 adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d = (_adaptive("Max", n) for n in (1, 2, 3))
+max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices = (
+    _with_indices(p) for p in (max_pool1d, max_pool2d, max_pool3d))
+adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices = (
+    _with_indices(p) for p in (adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d))
 
 
 # --- resampling and padding ---
@@ -116,6 +136,35 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 upsample = interpolate
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    return apply("F.upsample_nearest", "nn.UpsamplingNearest2d", input, size=size, scale_factor=scale_factor)
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    return apply("F.upsample_bilinear", "nn.UpsamplingBilinear2d", input, size=size, scale_factor=scale_factor)
+
+
+def affine_grid(theta, size, align_corners=None):
+    return apply("F.affine_grid", "F.affine_grid", theta, size=tuple(size), align_corners=align_corners)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    return apply("F.grid_sample", "F.grid_sample", input, mode=mode, padding_mode=padding_mode,
+                 align_corners=align_corners, more=(grid,))
+
+
+def channel_shuffle(input, groups):
+    return apply("F.channel_shuffle", "nn.ChannelShuffle", input, groups)
+
+
+def pixel_shuffle(input, upscale_factor):
+    return apply("F.pixel_shuffle", "nn.PixelShuffle", input, upscale_factor)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    return apply("F.pixel_unshuffle", "nn.PixelUnshuffle", input, downscale_factor)
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -186,6 +235,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
                  elementwise_affine=weight is not None, owned=False)
 
 
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    return apply("F.rms_norm", "nn.RMSNorm", input, normalized_shape, eps=eps, elementwise_affine=weight is not None,
+                 owned=False)
+
+
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     return apply("F.group_norm", "nn.GroupNorm", input, num_groups, input.size(1), eps=eps,
                  affine=weight is not None, owned=False)
@@ -206,6 +260,9 @@ def _loss(*args: Any, **kwargs: Any) -> SymTensor:
 
 cross_entropy = nll_loss = mse_loss = l1_loss = binary_cross_entropy = binary_cross_entropy_with_logits = _loss
 smooth_l1_loss = kl_div = _loss
+
+
+from .functional_more import *  # noqa: E402, F403 -- F.hardtanh, F.unfold, F.prelu, the other losses ...
 
 
 def __getattr__(name: str) -> Any:

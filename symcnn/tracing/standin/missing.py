@@ -3,7 +3,8 @@
 A ``Missing`` called inside a module's forward raises UnsupportedError at that net.py line; elsewhere
 (module-level set-up: optimizers, data sets, transforms, loggers, plots) it does nothing and returns
 another Missing, so a file that also trains still loads. It is falsy (``torch.cuda.is_available()``
-is False), iterates as empty and has length 1 (with a note). A *strict* Missing (numpy when it is not
+is False), iterates as empty (but unpacks into as many placeholders as asked: ``a, b = loaders()``) and
+has length 1 (with a note). A *strict* Missing (numpy when it is not
 installed: models are built with it) refuses every call with the fix. A class deriving from a
 Missing gets an inert base (``MissingBase``), so the error can say why it is not a model.
 Owns: Missing, MissingBase, stub(), zoo_model(). Never: import real torch or pretend to compute.
@@ -11,6 +12,8 @@ Owns: Missing, MissingBase, stub(), zoo_model(). Never: import real torch or pre
 
 from __future__ import annotations
 
+import dis
+import sys
 import types
 from typing import Any
 
@@ -61,11 +64,28 @@ class Missing:
         err.needs_torch = self._qualname.split(".")[0] in LIBRARIES   # torchvision.ops.X: real torch has it
         raise err.located(rec.where())
 
+    def unsupported(self, use: str) -> UnsupportedError:
+        """The error for using this placeholder as a tensor (``use``: what was done with it), naming the
+        function that made it: ``torch.meshgrid is not supported by symcnn yet``."""
+        root = self._qualname.split("(")[0]
+        top = root.split(".")[0]
+        if self._uninstalled:
+            err = UnsupportedError(f"{root} comes from {self._uninstalled}, which is not installed",
+                                   fix=f"pip install {self._uninstalled}")
+        else:
+            err = UnsupportedError(f"{root} is not supported by symcnn yet ({use})",
+                                   fix="build that tensor with the functions symcnn models, or run the file with "
+                                       "real torch (--backend torch)")
+        err.needs_torch = top in ("torch", *LIBRARIES)
+        return err.located(rec.where())
+
     def __mro_entries__(self, bases: tuple) -> tuple:
         return (type(f"Missing<{self._qualname}>", (MissingBase,), {"_missing_base": self._qualname}),)
 
     def __iter__(self):
-        return iter(())
+        """Empty for a loop (nothing to iterate over); as many placeholders as an unpacking wants
+        (``train_iter, test_iter = d2l.load_data(...)``)."""
+        return iter([Missing(f"{self._qualname}[{i}]", self._uninstalled, self._strict) for i in range(_unpacked())])
 
     def __bool__(self) -> bool:
         return False   # nothing that symcnn lacks is available: `if torch.cuda.is_available():` is False
@@ -83,6 +103,19 @@ class Missing:
 
     def __repr__(self) -> str:
         return f"<{self._qualname}: not modelled by symcnn>"
+
+
+def _unpacked() -> int:
+    """How many values the caller's statement unpacks from the object being iterated (``a, b = x``:
+    2; ``a, *rest = x``: 1), read from the instruction it is at; 0 for anything else (a ``for`` loop)."""
+    f = sys._getframe(2)
+    code, at = f.f_code.co_code, f.f_lasti
+    op, arg = code[at], code[at + 1]
+    if op == dis.opmap["UNPACK_SEQUENCE"]:
+        return arg
+    if op == dis.opmap["UNPACK_EX"]:
+        return (arg & 0xFF) + (arg >> 8)
+    return 0
 
 
 # model libraries built on torch: stubs under the stand-in, real with --backend torch

@@ -1,6 +1,7 @@
 """``torch.nn`` of the stand-in: Module, the containers, Parameter, and one layer class per rule.
 
-Layer classes are generated from RULES on first access (``nn.Conv2d`` wraps ``make("nn.Conv2d", ...)``);
+Layer classes are generated from RULES on first access (``nn.Conv2d`` wraps ``make("nn.Conv2d", ...)``),
+and so are the lazy layers (lazy.py: ``nn.LazyConv2d`` becomes an ``nn.Conv2d`` at its first call);
 a torch name with no rule is refused where it is built, a name torch lacks is torch's AttributeError
 (names.py).
 Owns: the ``torch.nn`` namespace, the loss stubs, ``nn.init``.
@@ -15,6 +16,7 @@ from typing import Any
 from ...rules.base import RULES
 from ..tensor import SymTensor
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .lazy import LAZY, lazy_class
 from .library import DataParallel
 from .module import Layer, Module, Parameter
 from .names import losses, unsupported
@@ -23,7 +25,7 @@ from .nnutils import utils
 # `from torch.nn import *` gives every layer with a rule and every loss, as torch's star import does
 __all__ = ["DataParallel", "Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList",
            "Sequential", "functional", "init", "utils", *losses(),
-           *sorted(k[3:] for k, v in RULES.items() if v is not None and k.startswith("nn."))]
+           *sorted(k[3:] for k, v in RULES.items() if v is not None and k.startswith("nn.")), *LAZY]
 
 
 class Loss(Module):
@@ -69,6 +71,10 @@ def __getattr__(name: str) -> Any:
             statics = {n: staticmethod(_static(f)) for n, f in getattr(RULES[key], "statics", {}).items()}
             _layers[key] = type(name, (Layer,), {"_key": key, "__module__": "torch.nn", "__qualname__": name,
                                                  **statics})
+        return _layers[key]
+    if name in LAZY:
+        if key not in _layers:
+            _layers[key] = lazy_class(name, __getattr__(LAZY[name][0]))
         return _layers[key]
     if name in losses():
         if name not in _losses:

@@ -86,8 +86,18 @@ def _cat_shape(shapes: list, dim: int, op: str) -> tuple:
     return shapes[0][:d] + (builtins.sum((s[d] for s in shapes), Integer(0)),) + shapes[0][d + 1:]
 
 
-def cat(tensors: Any, dim: int = 0, *, out: Any = None, axis: Any = None) -> SymTensor:
+def _tensors(tensors: Any, op: str) -> list:
+    """The tensors given to cat/stack; one the stand-in could not make (``torch.meshgrid(...)``) is refused
+    by its name."""
     tensors = list(tensors)
+    made = next((t for t in tensors if isinstance(t, Missing)), None)
+    if made is not None:
+        raise made.unsupported(f"{op} of it")
+    return tensors
+
+
+def cat(tensors: Any, dim: int = 0, *, out: Any = None, axis: Any = None) -> SymTensor:
+    tensors = _tensors(tensors, "torch.cat")
     dim = axis if axis is not None else dim
     if not tensors or not all(isinstance(t, SymTensor) for t in tensors):
         raise TraceError("torch.cat needs a non-empty sequence of tensors",
@@ -100,7 +110,10 @@ concat = concatenate = cat
 
 
 def stack(tensors: Any, dim: int = 0, *, out: Any = None) -> SymTensor:
-    tensors = list(tensors)
+    tensors = _tensors(tensors, "torch.stack")
+    if not tensors or not all(isinstance(t, SymTensor) for t in tensors):
+        raise TraceError("torch.stack needs a non-empty sequence of tensors",
+                         fix="pass a list of tensors").located(rec.where())
     ups = []
     for t in tensors:
         d = dim % (len(t._shape) + 1)
@@ -167,6 +180,12 @@ def tril(input: SymTensor, diagonal: int = 0, *, out: Any = None) -> SymTensor:
 
 def masked_fill(input: SymTensor, mask: Any, value: Any) -> SymTensor:
     return input.masked_fill(mask, value)
+
+
+def _weight_norm(v: SymTensor, g: Any, dim: int = 0) -> SymTensor:
+    """The weight nn.utils.weight_norm's hook computes from ``weight_v`` and ``weight_g`` (a live model):
+    v's shape; no step (it is the layer's weight, not an op on the data)."""
+    return SymTensor(v._shape, None, v._dtype)
 
 
 def save(*args: Any, **kwargs: Any) -> None:
