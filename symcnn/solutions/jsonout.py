@@ -108,6 +108,7 @@ def document(trace: Trace, *, convention: str = conventions.DEFAULT, subs: dict 
         "source": trace.source,
         "backend": trace.backend,
         "input_shape": _shape(values, trace.input_shape),
+        "input_shapes": [_shape(values, shape) for shape in trace.input_shapes],   # each input of forward
         "symbols": free,
         "flops_convention": convention,
         "layers": [layer(s, values, convention, size) for s in trace.steps if kept is None or s.index in kept],

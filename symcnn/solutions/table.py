@@ -75,6 +75,9 @@ class _Rows:
         """The parameters of a module's call with requires_grad=False (a composite layer's submodules too)."""
         if self.tree is None or step.via != "module" or step.name not in self.tree.mods or not step.first_call:
             return Integer(0)
+        m = self.tree.mods[step.name]
+        if m.leaf:   # its own parameters: no walk over every module (one walk a row is quadratic in the net)
+            return _total([p.numel for p in m.params if not p.requires_grad])
         return self.tree.params(step.name, False)
 
     def _activation(self, steps) -> Expr | None:

@@ -181,3 +181,18 @@ def test_folded_size_bounds_are_exact(a, b, m, k, floor_, c):
     if floor_ and (a, b, m, k, c) == (1, 1, 4, 1, 2):
         assert s0 == 3
 
+
+
+def test_input_shapes_lists_every_input_of_forward(tmp_path, runner):
+    """Several --inputs: input_shapes has each, in order; input_shape stays the first (issue 16)."""
+    from symcnn.cli.main import cli
+
+    net = tmp_path / "siamese.py"
+    net.write_text("import torch.nn as nn\n\n\nclass Siamese(nn.Module):\n    def __init__(self):\n"
+                   "        super().__init__()\n        self.f = nn.Linear(8, 4)\n\n    def forward(self, a, b):\n"
+                   "        return self.f(a) - self.f(b.sum(0, keepdim=True))\n")
+    r = runner.invoke(cli, ["summary", str(net), "--input", "2x8", "--input", "5x8", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["input_shape"] == [2, 8] and doc["input_shapes"] == [[2, 8], [5, 8]]
+    assert doc["output_shape"] == [2, 4] and doc["total"]["params"] == 36
