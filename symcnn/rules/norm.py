@@ -59,6 +59,10 @@ class BatchNorm(_Affine):
             raise RuleError(f"{self.name} expects a {' or '.join(f'{d}-D' for d in dims)} input, got "
                             f"a {len(x)}-D input of shape {fmt_shape(x)}",
                             fix=f"reshape the input to (N, C{', ...' * (dims[-1] - 2)})")
+        return self._normalised(x)
+
+    def _normalised(self, x) -> Result:
+        """The channels the affine weights or running stats fix, and torch's more-than-one-value rule."""
         if self.affine or self.track:
             _channels(x[1], self.num_features, self.name)
         if not self.track:
@@ -85,12 +89,7 @@ class SyncBatchNorm(BatchNorm):
         if len(x) < 2:
             raise RuleError(f"SyncBatchNorm expects at least a 2-D input (N, C, *), got {fmt_shape(x)}",
                             fix="add a batch dimension")
-        if self.affine or self.track:
-            _channels(x[1], self.num_features, self.name)
-        if not self.track:
-            require(Ne(x[0] * numel(x[2:]), 1), lambda: f"{self.name} without running stats needs more than "
-                    f"1 value per channel, got input {fmt_shape(x)}", fix="use a batch larger than 1")
-        return Result(x, Integer(0))
+        return self._normalised(x)
 
 
 @rule("nn.InstanceNorm1d", "nn.InstanceNorm2d", "nn.InstanceNorm3d")
